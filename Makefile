@@ -1,0 +1,101 @@
+# vetted: build, test, install. Every library comes from pkg-config.
+# `make deps` installs missing Debian packages (as root) or says how.
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+LDFLAGS ?=
+VERSION := 0.1.0
+
+PKGS     := libcmark-gfm libgit2 lua5.4 yaml-0.1
+DEB_PKGS := pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libgit2-dev \
+            liblua5.4-dev libyaml-dev git python3
+TEST_DEB := clang libclang-rt-14-dev valgrind
+
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+# cmark-gfm's extensions library ships no .pc file of its own in Debian.
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions
+
+WARN      := -Wall -Wextra -std=c11 -D_GNU_SOURCE
+ALL_CFLAGS = $(WARN) $(PKG_CFLAGS) -DVETTED_VERSION='"$(VERSION)"' \
+             -DVETTED_DATADIR='"$(PREFIX)/share/vetted"' $(CFLAGS)
+
+SRC  := $(filter-out generator/main.c,$(wildcard generator/*.c))
+HDR  := $(wildcard generator/*.h)
+UNIT := $(wildcard tests/unit/test_*.c)
+
+.SECONDARY:
+.PHONY: all deps site test test-release test-asan golden-update install clean fuzz valgrind bench check-deps
+
+all: vetted
+
+# ---- dependencies ---------------------------------------------------------
+deps:
+	@missing=""; for p in $(DEB_PKGS) $(EXTRA_DEB); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+	  echo "installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else \
+	  echo "missing packages; run: sudo apt-get install -y$$missing"; exit 1; \
+	fi
+
+# ---- the program ----------------------------------------------------------
+build/%/.dir:
+	@mkdir -p $(@D) && touch $@
+
+OBJ_release := $(patsubst generator/%.c,build/release/%.o,$(SRC))
+OBJ_asan    := $(patsubst generator/%.c,build/asan/%.o,$(SRC))
+
+build/release/%.o: generator/%.c $(HDR) | build/release/.dir
+	$(CC) $(ALL_CFLAGS) $(EXTRA_CFLAGS) -c $< -o $@
+
+build/asan/%.o: generator/%.c $(HDR) | build/asan/.dir
+	$(CC) $(ALL_CFLAGS) $(ASAN_FLAGS) -c $< -o $@
+
+ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined -Werror
+
+build/release/libvetted.a: $(OBJ_release)
+	$(AR) rcs $@ $^
+build/asan/libvetted.a: $(OBJ_asan)
+	$(AR) rcs $@ $^
+
+vetted: build/release/main.o build/release/libvetted.a
+	$(CC) $(ALL_CFLAGS) $(EXTRA_CFLAGS) -o $@ $^ $(PKG_LIBS) $(LDFLAGS)
+
+build/asan/vetted: build/asan/main.o build/asan/libvetted.a
+	$(CC) $(ALL_CFLAGS) $(ASAN_FLAGS) -o $@ $^ $(PKG_LIBS) $(LDFLAGS)
+
+# ---- the example site -----------------------------------------------------
+site: deps
+	@$(MAKE) --no-print-directory vetted
+	./vetted build -o public
+	@echo "$(CURDIR)/public/index.html"
+
+# ---- tests ----------------------------------------------------------------
+UNIT_release := $(patsubst tests/unit/%.c,build/release/%,$(UNIT))
+UNIT_asan    := $(patsubst tests/unit/%.c,build/asan/%,$(UNIT))
+
+build/release/test_%: tests/unit/test_%.c tests/unit/check.h build/release/libvetted.a
+	$(CC) $(ALL_CFLAGS) $(EXTRA_CFLAGS) -Igenerator -o $@ $< build/release/libvetted.a $(PKG_LIBS) $(LDFLAGS)
+build/asan/test_%: tests/unit/test_%.c tests/unit/check.h build/asan/libvetted.a
+	$(CC) $(ALL_CFLAGS) $(ASAN_FLAGS) -Igenerator -o $@ $< build/asan/libvetted.a $(PKG_LIBS) $(LDFLAGS)
+
+test: deps
+	@$(MAKE) --no-print-directory EXTRA_DEB="$(TEST_DEB)" deps
+	@$(MAKE) --no-print-directory EXTRA_CFLAGS=-Werror vetted $(UNIT_release) build/asan/vetted $(UNIT_asan)
+	@bash tests/run.sh
+
+# Regenerates the expected output of the golden tests, for review with git diff.
+golden-update: vetted
+	@bash tests/golden/update.sh
+
+install: vetted
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/vetted
+	install -m 755 vetted $(DESTDIR)$(PREFIX)/bin/vetted
+	cp -R scripts themes $(DESTDIR)$(PREFIX)/share/vetted/
+
+clean:
+	rm -rf build vetted public

@@ -1,0 +1,63 @@
+/* assessment.h: the parse stage. One supplier file becomes one assessment:
+ * its front matter tree (checked against the content model), slug,
+ * category and rendered narrative. Findings and scores are added by the
+ * evaluate stage (rules.h).
+ *
+ * Ownership: an assessment owns its arena and every string in it;
+ * assessment_free releases all. The source bytes are not kept. */
+#ifndef VETTED_ASSESSMENT_H
+#define VETTED_ASSESSMENT_H
+
+#include "diag.h"
+#include "value.h"
+
+typedef enum { SEV_INFO, SEV_MINOR, SEV_MAJOR, SEV_CRITICAL, SEV_ERROR } severity;
+
+typedef struct finding {
+    const char *rule;        /* rule id; "rule-error" when the rule itself failed */
+    const char *title;
+    const char *rationale;
+    const char *message;
+    const char *field;       /* field path, e.g. "soa.excluded[2].justification" */
+    const vt *concerns;      /* list of concern names (may be NULL) */
+    severity sev;
+    int line, col;           /* of the field in the file (1-based) */
+} finding;
+
+typedef struct score {
+    int valid;
+    int confidentiality, integrity, availability, overall;
+    char grade[2];
+    vt *breakdown;           /* list of {what, concern, cost} */
+} score;
+
+typedef struct assessment {
+    arena a;
+    const char *path;        /* "content/pcb/acme.md" */
+    const char *slug;
+    const char *group;       /* folder under content/, "" at the top */
+    const char *category;    /* front matter category, else group */
+    const char *name;        /* supplier */
+    vt *data;                /* front matter */
+    const char *body_html;
+    int body_line;
+    finding *findings;       /* sorted: severity, then line */
+    size_t nfindings;
+    score score;
+} assessment;
+
+/* Parses and checks one file. Returns a new assessment, or NULL after
+ * reporting every error to d. */
+assessment *assessment_parse(const char *path, const char *src, size_t len, diag_list *d);
+void assessment_free(assessment *as);
+
+/* Adds a finding (strings copied into the assessment's arena). */
+void assessment_add_finding(assessment *as, const finding *f);
+/* Orders findings: most severe first, then by line, then by rule id. */
+void assessment_sort_findings(assessment *as);
+
+const char *severity_name(severity s);
+/* Parses "critical", "major", "minor", "info". Returns -1 if unknown. */
+int severity_parse(const char *s);
+
+#endif

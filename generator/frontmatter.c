@@ -1,0 +1,393 @@
+/* frontmatter.c: see frontmatter.h. YAML comes from libyaml's event
+ * parser; the tree is built with an explicit stack (no recursion), so
+ * depth is a counted limit rather than a stack overflow. */
+#include "frontmatter.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+/* Position (line, col, both 1-based) of byte offset off in src. Columns
+ * count characters, not bytes, as libyaml does. */
+static void position_of(const char *src, size_t off, int *line, int *col)
+{
+    int l = 1, c = 1;
+    for (size_t i = 0; i < off; i++) {
+        unsigned char ch = (unsigned char)src[i];
+        if (ch == '\n') { l++; c = 1; }
+        else if ((ch & 0xC0) != 0x80) c++;
+    }
+    *line = l;
+    *col = c;
+}
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+    unsigned char c = s[0];
+    size_t len;
+    unsigned min;
+    unsigned cp;
+    if (c < 0x80) return 1;
+    if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; min = 0x80; }
+    else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; min = 0x800; }
+    else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; min = 0x10000; }
+    else return 0;
+    if (n < len) return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80) return 0;
+        cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+    return len;
+}
+
+int fm_check_text(const char *path, const char *src, size_t len, diag_list *d)
+{
+    const unsigned char *s = (const unsigned char *)src;
+    for (size_t i = 0; i < len;) {
+        int line, col;
+        if (s[i] == 0) {
+            position_of(src, i, &line, &col);
+            diag_add(d, DIAG_ERROR, path, line, col, "NUL byte in file (binary data is not an assessment)");
+            return -1;
+        }
+        size_t n = utf8_seq(s + i, len - i);
+        if (!n) {
+            position_of(src, i, &line, &col);
+            diag_add(d, DIAG_ERROR, path, line, col, "invalid UTF-8 byte 0x%02X", s[i]);
+            return -1;
+        }
+        i += n;
+    }
+    return 0;
+}
+
+/* ---- scalars: the YAML 1.2 core schema for plain scalars ---------------- */
+
+static int is_int_literal(const char *s)
+{
+    if (*s == '-' || *s == '+') s++;
+    if (!*s) return 0;
+    for (; *s; s++)
+        if (!isdigit((unsigned char)*s)) return 0;
+    return 1;
+}
+
+static int is_float_literal(const char *s)
+{
+    if (*s == '-' || *s == '+') s++;
+    if (!strcmp(s, ".inf") || !strcmp(s, ".Inf") || !strcmp(s, ".INF")) return 1;
+    int digits = 0;
+    while (isdigit((unsigned char)*s)) { s++; digits++; }
+    if (*s == '.') {
+        s++;
+        while (isdigit((unsigned char)*s)) { s++; digits++; }
+    }
+    if (!digits) return 0;
+    if (*s == 'e' || *s == 'E') {
+        s++;
+        if (*s == '-' || *s == '+') s++;
+        if (!isdigit((unsigned char)*s)) return 0;
+        while (isdigit((unsigned char)*s)) s++;
+    }
+    return *s == '\0';
+}
+
+static vt *make_scalar(arena *a, const yaml_event_t *ev)
+{
+    const char *text = (const char *)ev->data.scalar.value;
+    size_t n = ev->data.scalar.length;
+    vt *v = vt_strn(a, text, n);
+    const char *tag = (const char *)ev->data.scalar.tag;
+    if (ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE) return v;
+    if (tag && strcmp(tag, "!") != 0) {
+        if (!strcmp(tag, YAML_STR_TAG)) return v;
+    }
+    if (strlen(v->str) != n) return v; /* embedded NUL: keep as text */
+    if (n == 0 || !strcmp(v->str, "~") || !strcmp(v->str, "null") ||
+        !strcmp(v->str, "Null") || !strcmp(v->str, "NULL")) {
+        v->kind = VT_NULL;
+    } else if (!strcmp(v->str, "true") || !strcmp(v->str, "True") || !strcmp(v->str, "TRUE")) {
+        v->kind = VT_BOOL;
+        v->b = 1;
+    } else if (!strcmp(v->str, "false") || !strcmp(v->str, "False") || !strcmp(v->str, "FALSE")) {
+        v->kind = VT_BOOL;
+        v->b = 0;
+    } else if (is_int_literal(v->str) && n < 19) {
+        v->kind = VT_INT;
+        v->i = strtoll(v->str, NULL, 10);
+    } else if (is_float_literal(v->str)) {
+        v->kind = VT_FLOAT;
+        v->f = strtod(v->str, NULL);
+    }
+    return v;
+}
+
+/* ---- the tree builder --------------------------------------------------- */
+
+typedef struct frame {
+    vt *node;
+    const char *key;     /* map: the key waiting for its value */
+    int key_line, key_col;
+    size_t first_count;  /* node count when this node began (for anchors) */
+    char *anchor;
+} frame;
+
+typedef struct anchor_def {
+    char *name;
+    vt *node;
+    size_t size;         /* nodes in the subtree, aliases expanded */
+} anchor_def;
+
+typedef struct builder {
+    arena *a;
+    const char *path;
+    int first_line;
+    diag_list *d;
+    frame stack[FM_MAX_DEPTH + 1];
+    int depth;
+    anchor_def *anchors;
+    size_t nanchors, cap_anchors;
+    size_t count;        /* nodes so far, aliases expanded */
+    vt *root;
+    int failed;
+} builder;
+
+static void fail_at(builder *b, yaml_mark_t m, const char *fmt, const char *arg)
+{
+    if (b->failed) return;
+    b->failed = 1;
+    diag_add(b->d, DIAG_ERROR, b->path, (int)m.line + b->first_line, (int)m.column + 1, fmt, arg);
+}
+
+static void remember_anchor(builder *b, const char *name, vt *node, size_t size)
+{
+    for (size_t i = 0; i < b->nanchors; i++)
+        if (!strcmp(b->anchors[i].name, name)) {
+            b->anchors[i].node = node;   /* YAML allows redefinition */
+            b->anchors[i].size = size;
+            return;
+        }
+    if (b->nanchors == b->cap_anchors) {
+        b->cap_anchors = b->cap_anchors ? b->cap_anchors * 2 : 8;
+        b->anchors = xrealloc(b->anchors, b->cap_anchors * sizeof *b->anchors);
+    }
+    b->anchors[b->nanchors].name = xstrdup(name);
+    b->anchors[b->nanchors].node = node;
+    b->anchors[b->nanchors].size = size;
+    b->nanchors++;
+}
+
+/* Places a finished node into its parent (or as the root). */
+static void attach(builder *b, vt *node, yaml_mark_t m)
+{
+    if (b->depth == 0) {
+        b->root = node;
+        return;
+    }
+    frame *f = &b->stack[b->depth - 1];
+    if (f->node->kind == VT_LIST) {
+        vt_push(b->a, f->node, node);
+        return;
+    }
+    if (!f->key) {
+        if (node->kind == VT_LIST || node->kind == VT_MAP || node->kind == VT_NULL) {
+            fail_at(b, m, "%s", "a mapping key must be a plain value, not a list, mapping or null");
+            return;
+        }
+        vt_pair *dup = vt_get_pair(f->node, node->str);
+        if (dup) {
+            char msg[64];
+            snprintf(msg, sizeof msg, "%d", dup->line);
+            if (!b->failed) {
+                b->failed = 1;
+                diag_add(b->d, DIAG_ERROR, b->path, node->line, node->col,
+                         "duplicate key '%s' (first given at line %s)", node->str, msg);
+            }
+            return;
+        }
+        f->key = node->str;
+        f->key_line = node->line;
+        f->key_col = node->col;
+        return;
+    }
+    vt_pair *p = vt_add(b->a, f->node, f->key, node);
+    p->line = f->key_line;
+    p->col = f->key_col;
+    f->key = NULL;
+}
+
+static int count_node(builder *b, size_t n, yaml_mark_t m)
+{
+    b->count += n;
+    if (b->count > FM_MAX_NODES) {
+        fail_at(b, m, "%s", "document too large after alias expansion (limit " "100000" " nodes)");
+        return -1;
+    }
+    return 0;
+}
+
+static void begin_collection(builder *b, const yaml_event_t *ev, vt_kind kind, const yaml_char_t *anchor)
+{
+    if (b->depth >= FM_MAX_DEPTH) {
+        fail_at(b, ev->start_mark, "%s", "nesting deeper than 64 levels");
+        return;
+    }
+    if (count_node(b, 1, ev->start_mark) < 0) return;
+    vt *node = vt_new(b->a, kind);
+    node->line = (int)ev->start_mark.line + b->first_line;
+    node->col = (int)ev->start_mark.column + 1;
+    frame *f = &b->stack[b->depth++];
+    memset(f, 0, sizeof *f);
+    f->node = node;
+    f->first_count = b->count - 1;
+    f->anchor = anchor ? xstrdup((const char *)anchor) : NULL;
+}
+
+static void end_collection(builder *b, const yaml_event_t *ev)
+{
+    frame f = b->stack[--b->depth];
+    if (f.anchor) {
+        remember_anchor(b, f.anchor, f.node, b->count - f.first_count);
+        free(f.anchor);
+    }
+    attach(b, f.node, ev->start_mark);
+}
+
+static void on_event(builder *b, const yaml_event_t *ev)
+{
+    switch (ev->type) {
+    case YAML_SCALAR_EVENT: {
+        if (count_node(b, 1, ev->start_mark) < 0) return;
+        vt *v = make_scalar(b->a, ev);
+        v->line = (int)ev->start_mark.line + b->first_line;
+        v->col = (int)ev->start_mark.column + 1;
+        if (ev->data.scalar.anchor) remember_anchor(b, (const char *)ev->data.scalar.anchor, v, 1);
+        attach(b, v, ev->start_mark);
+        break;
+    }
+    case YAML_ALIAS_EVENT: {
+        const char *name = (const char *)ev->data.alias.anchor;
+        anchor_def *def = NULL;
+        for (size_t i = 0; i < b->nanchors; i++)
+            if (!strcmp(b->anchors[i].name, name)) def = &b->anchors[i];
+        if (!def) { fail_at(b, ev->start_mark, "unknown alias '*%s'", name); return; }
+        if (count_node(b, def->size, ev->start_mark) < 0) return;
+        attach(b, def->node, ev->start_mark);
+        break;
+    }
+    case YAML_SEQUENCE_START_EVENT:
+        begin_collection(b, ev, VT_LIST, ev->data.sequence_start.anchor);
+        break;
+    case YAML_MAPPING_START_EVENT:
+        begin_collection(b, ev, VT_MAP, ev->data.mapping_start.anchor);
+        break;
+    case YAML_SEQUENCE_END_EVENT:
+    case YAML_MAPPING_END_EVENT:
+        end_collection(b, ev);
+        break;
+    default:
+        break;
+    }
+}
+
+static void free_builder(builder *b)
+{
+    for (size_t i = 0; i < b->nanchors; i++) free(b->anchors[i].name);
+    free(b->anchors);
+    for (int i = 0; i < b->depth; i++) free(b->stack[i].anchor);
+}
+
+vt *fm_yaml(arena *a, const char *path, const char *src, size_t len, int first_line, diag_list *d)
+{
+    yaml_parser_t parser;
+    if (!yaml_parser_initialize(&parser)) {
+        diag_add(d, DIAG_ERROR, path, 0, 0, "cannot initialise the YAML parser");
+        return NULL;
+    }
+    yaml_parser_set_input_string(&parser, (const unsigned char *)src, len);
+    builder b = {0};
+    b.a = a;
+    b.path = path;
+    b.first_line = first_line;
+    b.d = d;
+    int documents = 0, done = 0;
+    while (!done && !b.failed) {
+        yaml_event_t ev;
+        if (!yaml_parser_parse(&parser, &ev)) {
+            yaml_mark_t m = parser.problem_mark;
+            diag_add(d, DIAG_ERROR, path, (int)m.line + first_line, (int)m.column + 1,
+                     "YAML: %s%s%s", parser.problem ? parser.problem : "syntax error",
+                     parser.context ? " " : "", parser.context ? parser.context : "");
+            b.failed = 1;
+            break;
+        }
+        if (ev.type == YAML_DOCUMENT_START_EVENT && ++documents > 1)
+            fail_at(&b, ev.start_mark, "%s", "more than one YAML document");
+        else if (ev.type == YAML_STREAM_END_EVENT) done = 1;
+        else on_event(&b, &ev);
+        yaml_event_delete(&ev);
+    }
+    yaml_parser_delete(&parser);
+    free_builder(&b);
+    if (b.failed) return NULL;
+    if (!b.root) {
+        vt *v = vt_null(a);
+        v->line = first_line;
+        v->col = 1;
+        return v;
+    }
+    return b.root;
+}
+
+/* ---- splitting the file ------------------------------------------------ */
+
+/* Length of a delimiter line ("---" or "...", trailing blanks allowed)
+ * starting at s, including its newline; 0 when the line is not one. */
+static size_t delimiter_line(const char *s, size_t n, int allow_dots)
+{
+    if (n < 3 || !(memcmp(s, "---", 3) == 0 || (allow_dots && memcmp(s, "...", 3) == 0))) return 0;
+    size_t i = 3;
+    while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r')) i++;
+    if (i == n) return i;
+    return s[i] == '\n' ? i + 1 : 0;
+}
+
+int fm_parse(arena *a, const char *path, const char *src, size_t len, fm_doc *out, diag_list *d)
+{
+    memset(out, 0, sizeof *out);
+    if (fm_check_text(path, src, len, d) < 0) return -1;
+    size_t open = (len >= 3 && !memcmp(src, "\xEF\xBB\xBF", 3)) ? 3 : 0; /* BOM */
+    size_t first = delimiter_line(src + open, len - open, 0);
+    if (!first) {
+        diag_add(d, DIAG_ERROR, path, 1, 1, "no front matter: the file must begin with a '---' line");
+        return -1;
+    }
+    size_t yaml_start = open + first, pos = yaml_start;
+    int line = 2;
+    while (pos < len) {
+        size_t close = delimiter_line(src + pos, len - pos, 1);
+        if (close) {
+            vt *data = fm_yaml(a, path, src + yaml_start, pos - yaml_start, 2, d);
+            if (!data) return -1;
+            if (data->kind != VT_MAP) {
+                diag_add(d, DIAG_ERROR, path, data->line, data->col,
+                         "front matter must be a mapping of 'field: value' lines");
+                return -1;
+            }
+            out->data = data;
+            out->body = src + pos + close;
+            out->body_len = len - pos - close;
+            out->body_line = line + 1;
+            return 0;
+        }
+        const char *nl = memchr(src + pos, '\n', len - pos);
+        if (!nl) break;
+        pos = (size_t)(nl - src) + 1;
+        line++;
+    }
+    diag_add(d, DIAG_ERROR, path, 1, 1, "front matter is never closed: no '---' line after this one");
+    return -1;
+}

@@ -1,0 +1,246 @@
+/* main.c: the command line. The only file that knows about options; it
+ * turns them into calls of the stages and maps results to exit status:
+ * 0 clean, 1 findings that fail the gate, 2 bad usage or unreadable input. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "model.h"
+#include "output.h"
+#include "project.h"
+#include "render.h"
+#include "report.h"
+#include "theme.h"
+
+#define EXIT_GATE 1
+#define EXIT_USAGE 2
+
+static const char USAGE[] =
+    "usage: vetted [--version] [--help] [-C <path>] <command> [<args>]\n"
+    "\n"
+    "Judge supplier security assessments kept in git, and publish them.\n"
+    "\n"
+    "Commands:\n"
+    "   build     Build the static site of the assessment repository\n"
+    "   check     Evaluate the rules and print the findings, like a compiler\n"
+    "\n"
+    "'vetted <command> --help' tells more about a command.\n";
+
+static const char BUILD_USAGE[] =
+    "usage: vetted build [-C <path>] [-o <dir>] [--as-of <YYYY-MM-DD>]\n"
+    "\n"
+    "Builds the site of every content/**/*.md into <dir> (default: public).\n"
+    "The site is written to a temporary directory and swapped into place\n"
+    "only when the whole build succeeded; on error the old site is kept.\n"
+    "\n"
+    "    -C <path>            run in <path> instead of the current directory\n"
+    "    -o, --output <dir>   where the site goes (default: public)\n"
+    "    --as-of <date>       reference date of the rules (default: the commit\n"
+    "                         date of HEAD; outside git, today in UTC)\n"
+    "    -q, --quiet          print errors only\n"
+    "    -h, --help           show this help\n";
+
+static const char CHECK_USAGE[] =
+    "usage: vetted check [-C <path>] [--format <fmt>] [--fail-on <severity>]\n"
+    "                    [--as-of <YYYY-MM-DD>] [<path>...]\n"
+    "\n"
+    "Evaluates the rules on every assessment (or only the given files) and\n"
+    "prints the findings. Exit status: 0 when no finding reaches the gate,\n"
+    "1 when one does, 2 on bad usage or unreadable input.\n"
+    "\n"
+    "    -C <path>              run in <path> instead of the current directory\n"
+    "    -f, --format <fmt>     text (default), json, github, sarif or junit\n"
+    "    --fail-on <severity>   critical (default), major, minor, info or never\n"
+    "    --as-of <date>         reference date of the rules\n"
+    "    -h, --help             show this help\n";
+
+typedef struct common_opts {
+    const char *root;
+    const char *as_of;
+} common_opts;
+
+static int usage_error(const char *usage, const char *fmt, const char *arg)
+{
+    fprintf(stderr, "vetted: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\n\n%s", usage);
+    return EXIT_USAGE;
+}
+
+static int valid_as_of(const char *s)
+{
+    int y, m, d;
+    return date_parse(s, &y, &m, &d) == 0;
+}
+
+enum { OPT_AS_OF = 256, OPT_FAIL_ON };
+
+static int finish(diag_list *d, int status)
+{
+    diag_print(d, stderr);
+    diag_free(d);
+    return status;
+}
+
+static int cmd_build(int argc, char **argv, common_opts *c)
+{
+    static const struct option opts[] = {
+        {"output", required_argument, NULL, 'o'}, {"as-of", required_argument, NULL, OPT_AS_OF},
+        {"quiet", no_argument, NULL, 'q'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    const char *out = "public";
+    int quiet = 0, ch;
+    while ((ch = getopt_long(argc, argv, "+C:o:qh", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'C': c->root = optarg; break;
+        case 'o': out = optarg; break;
+        case 'q': quiet = 1; break;
+        case OPT_AS_OF: c->as_of = optarg; break;
+        case 'h': fputs(BUILD_USAGE, stdout); return 0;
+        default: return usage_error(BUILD_USAGE, "%s", "bad option");
+        }
+    }
+    if (optind < argc) return usage_error(BUILD_USAGE, "unexpected argument '%s'", argv[optind]);
+    if (c->as_of && !valid_as_of(c->as_of)) return usage_error(BUILD_USAGE, "--as-of '%s' is not a date YYYY-MM-DD", c->as_of);
+    if (!*out) return usage_error(BUILD_USAGE, "%s", "-o needs a directory");
+
+    diag_list d = DIAG_LIST_INIT;
+    project p;
+    project_opts po = {c->root, c->as_of, 1};
+    int status = 0;
+    theme *t = NULL;
+    char *theme_dir = NULL;
+    if (project_load(&p, &po, &d) < 0) status = EXIT_USAGE;
+    if (!status && !(theme_dir = project_theme_dir(&p, p.cfg.theme))) {
+        diag_add(&d, DIAG_ERROR, "vetted.yml", 0, 0, "theme '%s' not found in themes/ nor in %s/themes",
+                 p.cfg.theme, p.datadir);
+        status = EXIT_USAGE;
+    }
+    if (!status) {
+        char *display = xasprintf("themes/%s", p.cfg.theme);
+        t = theme_load(theme_dir, display, &d);
+        free(display);
+        if (!t) status = EXIT_USAGE;
+    }
+    /* The output path is relative to where vetted was started, not to -C. */
+    output *o = status ? NULL : output_begin(out, &d);
+    if (!status && !o) status = EXIT_USAGE;
+    if (!status && render_site(&p, t, o, &d) < 0) {
+        output_abort(o);
+        status = EXIT_USAGE;
+    } else if (!status && output_commit(o) < 0) {
+        status = EXIT_USAGE;
+    }
+    if (!status && !quiet)
+        fprintf(stderr, "vetted: built %zu supplier%s into %s (as of %s)\n", p.n, p.n == 1 ? "" : "s", out, p.as_of);
+    if (status) fprintf(stderr, "vetted: build failed; %s was left as it was\n", out);
+    theme_free(t);
+    free(theme_dir);
+    project_free(&p);
+    return finish(&d, status);
+}
+
+/* Keeps only the assessments named on the command line. */
+static int select_paths(project *p, char **paths, int n, assessment ***out, size_t *nout, diag_list *d)
+{
+    *out = xcalloc(p->n + 1, sizeof **out);
+    *nout = 0;
+    if (n == 0) {
+        if (p->n) memcpy(*out, p->items, p->n * sizeof **out);
+        *nout = p->n;
+        return 0;
+    }
+    int missing = 0;
+    for (int i = 0; i < n; i++) {
+        const char *want = paths[i];
+        if (str_starts_with(want, "./")) want += 2;
+        size_t j = 0;
+        while (j < p->n && strcmp(p->items[j]->path, want)) j++;
+        if (j < p->n) (*out)[(*nout)++] = p->items[j];
+        else {
+            diag_add(d, DIAG_ERROR, want, 0, 0, "no such assessment (give paths like content/pcb/acme.md)");
+            missing++;
+        }
+    }
+    return missing ? -1 : 0;
+}
+
+static int cmd_check(int argc, char **argv, common_opts *c)
+{
+    static const struct option opts[] = {
+        {"format", required_argument, NULL, 'f'}, {"fail-on", required_argument, NULL, OPT_FAIL_ON},
+        {"as-of", required_argument, NULL, OPT_AS_OF}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    int fmt = REPORT_TEXT, ch;
+    int fail_on = SEV_CRITICAL;
+    while ((ch = getopt_long(argc, argv, "+C:f:h", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'C': c->root = optarg; break;
+        case 'f':
+            if ((fmt = report_format_parse(optarg)) < 0) return usage_error(CHECK_USAGE, "unknown format '%s'", optarg);
+            break;
+        case OPT_FAIL_ON:
+            if (!strcmp(optarg, "never")) fail_on = SEV_ERROR + 1;
+            else if ((fail_on = severity_parse(optarg)) < 0)
+                return usage_error(CHECK_USAGE, "unknown severity '%s'", optarg);
+            break;
+        case OPT_AS_OF: c->as_of = optarg; break;
+        case 'h': fputs(CHECK_USAGE, stdout); return 0;
+        default: return usage_error(CHECK_USAGE, "%s", "bad option");
+        }
+    }
+    if (c->as_of && !valid_as_of(c->as_of)) return usage_error(CHECK_USAGE, "--as-of '%s' is not a date YYYY-MM-DD", c->as_of);
+    diag_list d = DIAG_LIST_INIT;
+    project p;
+    project_opts po = {c->root, c->as_of, 1};
+    assessment **items = NULL;
+    size_t n = 0;
+    int status = 0;
+    if (project_load(&p, &po, &d) < 0 || select_paths(&p, argv + optind, argc - optind, &items, &n, &d) < 0)
+        status = EXIT_USAGE;
+    if (!status) {
+        buf out = BUF_INIT;
+        report_write(&out, (report_format)fmt, &p, items, n);
+        fwrite(out.ptr, 1, out.len, stdout);
+        buf_free(&out);
+        if (fail_on <= SEV_ERROR && report_gate_fails(items, n, (severity)fail_on)) status = EXIT_GATE;
+    }
+    free(items);
+    project_free(&p);
+    return finish(&d, status);
+}
+
+int main(int argc, char **argv)
+{
+    common_opts c = {".", NULL};
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        if (!strcmp(argv[i], "--version")) {
+            printf("vetted %s\n", VETTED_VERSION);
+            return 0;
+        } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            fputs(USAGE, stdout);
+            return 0;
+        } else if (!strcmp(argv[i], "-C") && i + 1 < argc) {
+            c.root = argv[++i];
+        } else {
+            return usage_error(USAGE, "unknown option '%s'", argv[i]);
+        }
+    }
+    if (i >= argc) {
+        fputs(USAGE, stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[i];
+    int sub_argc = argc - i;
+    char **sub_argv = argv + i;
+    int status;
+    if (!strcmp(cmd, "build")) status = cmd_build(sub_argc, sub_argv, &c);
+    else if (!strcmp(cmd, "check")) status = cmd_check(sub_argc, sub_argv, &c);
+    else if (!strcmp(cmd, "help")) {
+        fputs(USAGE, stdout);
+        status = 0;
+    } else status = usage_error(USAGE, "'%s' is not a vetted command", cmd);
+    repo_shutdown();
+    return status;
+}

@@ -1,0 +1,33 @@
+/* output.h: the write stage. A site is written into a temporary directory
+ * beside its destination and swapped into place only when the whole build
+ * succeeded, so a failed or killed build never leaves a partial site:
+ * the last good one stays exactly as it was.
+ *
+ * Every path handed to output_put is checked: relative, no "..", no empty
+ * or hidden components, so nothing can be written outside the site. */
+#ifndef VETTED_OUTPUT_H
+#define VETTED_OUTPUT_H
+
+#include <stddef.h>
+#include "diag.h"
+
+typedef struct output output;
+
+/* Prepares a temporary directory for the site that will live at dest;
+ * removes leftovers of earlier killed builds. NULL after reporting to d. */
+output *output_begin(const char *dest, diag_list *d);
+/* The temporary directory (valid until commit/abort). */
+const char *output_dir(const output *o);
+/* Writes relpath (e.g. "suppliers/acme.html"). Returns 0 or -1 (reported). */
+int output_put(output *o, const char *relpath, const void *data, size_t len);
+/* Copies the regular files of src_dir (recursively, symlinks skipped) to
+ * relpath. Returns 0 or -1 (reported). */
+int output_copy_tree(output *o, const char *src_dir, const char *relpath);
+/* Is relpath safe to write under the site? */
+int output_path_is_safe(const char *relpath);
+/* Swaps the new site into place and frees o. Returns 0 or -1 (reported). */
+int output_commit(output *o);
+/* Removes the temporary directory and frees o. */
+void output_abort(output *o);
+
+#endif

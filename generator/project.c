@@ -1,0 +1,165 @@
+/* project.c: see project.h. */
+#include "project.h"
+#include "model.h"
+#include "source.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef VETTED_DATADIR
+#define VETTED_DATADIR "/usr/local/share/vetted"
+#endif
+
+static int is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int has_pack(const char *dir)
+{
+    char *rules = path_join(dir, "scripts/rules");
+    char *theme = path_join(dir, "themes/default");
+    int ok = is_dir(rules) && is_dir(theme);
+    free(rules);
+    free(theme);
+    return ok;
+}
+
+char *project_datadir(void)
+{
+    const char *env = getenv("VETTED_DATADIR");
+    if (env && *env) return xstrdup(env);
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) *slash = '\0';
+        /* The source tree: ./vetted, or build/<kind>/vetted for tests. */
+        const char *ups[] = {"", "/../.."};
+        for (size_t i = 0; i < 2; i++) {
+            char *dir = xasprintf("%s%s", exe, ups[i]);
+            char real[PATH_MAX];
+            if (has_pack(dir) && realpath(dir, real)) {
+                free(dir);
+                return xstrdup(real);
+            }
+            free(dir);
+        }
+    }
+    return xstrdup(VETTED_DATADIR);
+}
+
+char *project_theme_dir(const project *p, const char *name)
+{
+    char *rel = xasprintf("themes/%s", name);
+    char *dirs[2] = {path_join(p->root, rel), path_join(p->datadir, rel)};
+    free(rel);
+    char *found = NULL;
+    for (int i = 0; i < 2; i++) {
+        if (!found && is_dir(dirs[i])) found = dirs[i];
+        else free(dirs[i]);
+    }
+    return found;
+}
+
+static int worktree_has(void *ud, const char *path)
+{
+    return source_worktree_has(((project *)ud)->root, path);
+}
+
+static int same_dir(const char *a, const char *b)
+{
+    char ra[PATH_MAX], rb[PATH_MAX];
+    return realpath(a, ra) && realpath(b, rb) && !strcmp(ra, rb);
+}
+
+static int load_rules(project *p, diag_list *d)
+{
+    char *own = path_join(p->root, "scripts");
+    char *pack = path_join(p->datadir, "scripts");
+    const char *dirs[3] = {NULL, NULL, NULL}, *names[3] = {NULL, NULL, NULL};
+    size_t n = 0;
+    if (is_dir(own)) {
+        dirs[n] = own;
+        names[n++] = "scripts";
+    }
+    if (!n || !same_dir(own, pack)) {
+        dirs[n] = pack;
+        names[n++] = "[vetted]/scripts";
+    }
+    rules_setup setup = {dirs, names, p->cfg.rules, worktree_has, p};
+    p->rules = rules_load(&setup, d);
+    free(own);
+    free(pack);
+    return p->rules ? 0 : -1;
+}
+
+static int by_slug(const void *a, const void *b)
+{
+    const assessment *x = *(assessment *const *)a, *y = *(assessment *const *)b;
+    int c = strcmp(x->slug, y->slug);
+    return c ? c : strcmp(x->path, y->path);
+}
+
+/* Two files with one slug would write one page: report every such pair. */
+static int check_collisions(project *p, diag_list *d)
+{
+    int errors = 0;
+    for (size_t i = 1; i < p->n; i++)
+        if (!strcmp(p->items[i]->slug, p->items[i - 1]->slug)) {
+            diag_add(d, DIAG_ERROR, p->items[i]->path, 0, 0,
+                     "would produce the same page (suppliers/%s.html) as %s; rename one of them",
+                     p->items[i]->slug, p->items[i - 1]->path);
+            errors++;
+        }
+    return errors;
+}
+
+static void parse_all(project *p, const src_set *files, diag_list *d)
+{
+    p->items = xcalloc(files->n + 1, sizeof *p->items);
+    for (size_t i = 0; i < files->n; i++) {
+        const src_file *f = &files->files[i];
+        assessment *as = assessment_parse(f->path, f->data, f->len, d);
+        if (as) p->items[p->n++] = as;
+    }
+    if (p->n) qsort(p->items, p->n, sizeof *p->items, by_slug);
+}
+
+int project_load(project *p, const project_opts *o, diag_list *d)
+{
+    memset(p, 0, sizeof *p);
+    p->root = xstrdup(o->root);
+    p->datadir = project_datadir();
+    size_t errors = d->errors;
+    config_load_worktree(&p->cfg, p->root, d);
+    p->repo = repo_open(p->root, &p->rev);
+    if (o->as_of) snprintf(p->as_of, sizeof p->as_of, "%s", o->as_of);
+    else if (p->rev.head_exists) memcpy(p->as_of, p->rev.date, sizeof p->as_of);
+    else today_utc(p->as_of);
+    src_set files = {0};
+    if (source_read_worktree(p->root, &files, d) == 0) parse_all(p, &files, d);
+    source_free(&files);
+    check_collisions(p, d);
+    if (d->errors > errors) return -1;
+    if (o->evaluate && load_rules(p, d) < 0) return -1;
+    for (size_t i = 0; o->evaluate && i < p->n; i++) rules_evaluate(p->rules, p->items[i], p->as_of, d);
+    return d->errors > errors ? -1 : 0;
+}
+
+void project_free(project *p)
+{
+    for (size_t i = 0; i < p->n; i++) assessment_free(p->items[i]);
+    free(p->items);
+    rules_free(p->rules);
+    config_free(&p->cfg);
+    repo_close(p->repo);
+    free(p->root);
+    free(p->datadir);
+    memset(p, 0, sizeof *p);
+}

@@ -1,0 +1,49 @@
+/* project.h: the stages source -> parse -> evaluate for one assessment
+ * repository, shared by every command (build renders the result, check
+ * prints its findings). Knows nothing of command-line options.
+ *
+ * Ownership: a project owns its config, assessments, rules and repository
+ * handle; project_free releases all. */
+#ifndef VETTED_PROJECT_H
+#define VETTED_PROJECT_H
+
+#include <stddef.h>
+#include "assessment.h"
+#include "config.h"
+#include "diag.h"
+#include "repo.h"
+#include "rules.h"
+
+typedef struct project_opts {
+    const char *root;       /* the assessment repository */
+    const char *as_of;      /* reference date, or NULL: HEAD's date, else today */
+    int evaluate;           /* run the rules */
+} project_opts;
+
+typedef struct project {
+    char *root;
+    char *datadir;          /* the default rule pack and themes */
+    config cfg;
+    repo_info rev;
+    git_repository *repo;
+    char as_of[11];
+    assessment **items;     /* sorted by slug */
+    size_t n;
+    rules *rules;
+} project;
+
+/* Loads and evaluates. Returns 0, or -1 when any error was reported to d
+ * (then the project holds what could be read; still call project_free). */
+int project_load(project *p, const project_opts *o, diag_list *d);
+void project_free(project *p);
+
+/* Where the default rule pack and themes are: $VETTED_DATADIR, else the
+ * folder of the running binary when it holds them (a source tree), else
+ * the installed share/vetted. Caller frees. */
+char *project_datadir(void);
+
+/* The folder of theme `name`: the repository's themes/<name>, else the
+ * default data dir's. NULL when neither exists. Caller frees. */
+char *project_theme_dir(const project *p, const char *name);
+
+#endif

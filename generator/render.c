@@ -1,0 +1,648 @@
+/* render.c: see render.h. View models are value trees built in a
+ * per-page arena, so a site of any size renders in constant memory. */
+#include "render.h"
+#include "model.h"
+#include "source.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct label {
+    const char *key, *text;
+} label;
+
+static const label LABELS[] = {
+    {"premises_access", "Premises access control"},
+    {"network_access", "Network access control"},
+    {"encryption", "Encryption of our data"},
+    {"retention", "Retention and disposal"},
+    {"access_control_policy", "Access control policy"},
+    {"firewall_monitoring", "Firewall monitoring"},
+    {"malware_protection", "Malware protection"},
+    {"incident_response", "Incident response"},
+    {"redundancy", "Redundancy"},
+    {"business_continuity", "Business continuity"},
+    {"fire_protection", "Fire protection"},
+    {"awareness", "Awareness"},
+    {"motivation", "Motivation"},
+    {"support", "Support environment"},
+    {"security_top_priority", "Security is the most important customer service concern"},
+    {"knows_why_critical", "Staff know why security is mission critical"},
+    {"knows_customer_definition", "Staff know how the customer defines security"},
+    {"feedback_reaches_all_levels", "Customer feedback reaches all levels"},
+    {"read_code_of_conduct", "Staff have read the code of conduct"},
+    {"managers_reinforce_code", "Managers reinforce the code of conduct"},
+    {"recognised_for_service", "Staff are recognised for good security service"},
+    {"actions_traceable", "Actions are traceable to a person"},
+    {"consequences_defined", "Consequences of a breach are defined"},
+    {"consequences_enforced", "Consequences are enforced"},
+    {"risks_explained", "Risks are explained to staff"},
+    {"accountable_teams", "Teams are accountable for security"},
+    {"suspicion_channel", "A confidential channel to report a suspected breach"},
+};
+
+/* Top-level fields the page shows in their own sections. */
+static const char *const KNOWN[] = {"supplier", "category", "assessed", "assessor", "next_review",
+    "services", "sees", "concern", "certification", "isms_focus", "objectives", "soa",
+    "subcontracted", "pentest", "agreements", "competes", "controls", "culture", "evidence", NULL};
+static const char *const KNOWN_CERT[] = {"standard", "certificate", "body", "accredited_by", "issued",
+    "expires", "scope", "covers_our_work", NULL};
+static const char *const KNOWN_SOA[] = {"reviewed", "version", "excluded", NULL};
+static const char *const KNOWN_EXCL[] = {"control", "justification", NULL};
+static const char *const KNOWN_OBJ[] = {"text", "concern", "target", "last_measured", "status", NULL};
+static const char *const KNOWN_PENTEST[] = {"date", "frequency", "critical", "major", NULL};
+static const char *const KNOWN_AGREE[] = {"nda_all_viewers", "nnn", "full_concept_parties", NULL};
+static const char *const KNOWN_CONCERN[] = {"confidentiality", "integrity", "availability", NULL};
+static const char *const KNOWN_EVIDENCE[] = {"path", "what", NULL};
+
+static const char *CONCERNS[] = {"confidentiality", "integrity", "availability"};
+
+static const char *label_for(arena *a, const char *key)
+{
+    for (size_t i = 0; i < sizeof LABELS / sizeof *LABELS; i++)
+        if (!strcmp(LABELS[i].key, key)) return LABELS[i].text;
+    char *s = arena_strdup(a, key);
+    for (char *p = s; *p; p++)
+        if (*p == '_') *p = ' ';
+    s[0] = (char)toupper((unsigned char)s[0]);
+    return s;
+}
+
+static int in_list(const char *const *list, const char *key)
+{
+    for (; *list; list++)
+        if (!strcmp(*list, key)) return 1;
+    return 0;
+}
+
+/* ---- small builders ----------------------------------------------------- */
+
+static void set_text(arena *a, vt *m, const char *key, const char *s)
+{
+    if (s) vt_add(a, m, key, vt_str(a, s));
+}
+
+/* Copies a scalar field as text (dates, names, numbers). */
+static void copy_text(arena *a, vt *m, const vt *src, const char *key)
+{
+    set_text(a, m, key, vt_get_text(src, key));
+}
+
+static void set_answer(arena *a, vt *m, const char *key, const vt *v)
+{
+    const char *ans = model_answer(v);
+    if (!ans) return;
+    vt_add(a, m, key, vt_str(a, ans));
+    char *cls = arena_printf(a, "%s_class", key);
+    vt_add(a, m, cls, vt_strf(a, "ans-%s", ans));
+}
+
+static vt *text_list(arena *a, const vt *src)
+{
+    vt *list = vt_list(a);
+    for (size_t i = 0; src && src->kind == VT_LIST && i < src->n; i++)
+        if (vt_text(src->items[i])) vt_push(a, list, vt_str(a, vt_text(src->items[i])));
+    return list;
+}
+
+static void put_html_value(buf *b, const vt *v, int depth)
+{
+    if (depth > 64) return;
+    if (v->kind == VT_LIST) {
+        buf_puts(b, "<ul>");
+        for (size_t i = 0; i < v->n; i++) {
+            buf_puts(b, "<li>");
+            put_html_value(b, v->items[i], depth + 1);
+            buf_puts(b, "</li>");
+        }
+        buf_puts(b, "</ul>");
+    } else if (v->kind == VT_MAP) {
+        buf_puts(b, "<dl>");
+        for (size_t i = 0; i < v->n; i++) {
+            buf_puts(b, "<dt>");
+            buf_put_html(b, v->pairs[i].key, strlen(v->pairs[i].key));
+            buf_puts(b, "</dt><dd>");
+            put_html_value(b, v->pairs[i].value, depth + 1);
+            buf_puts(b, "</dd>");
+        }
+        buf_puts(b, "</dl>");
+    } else {
+        buf_put_html(b, v->str, v->len);
+    }
+}
+
+static void add_extra(arena *a, vt *extra, const char *key, const vt *v)
+{
+    buf b = BUF_INIT;
+    put_html_value(&b, v, 0);
+    vt *item = vt_map(a);
+    vt_add(a, item, "key", vt_str(a, key));
+    vt_add(a, item, "value_html", vt_strn(a, b.ptr ? b.ptr : "", b.len));
+    vt_push(a, extra, item);
+    buf_free(&b);
+}
+
+/* Unknown keys of a map with a fixed structure go to "Other fields". */
+static void collect_unknown(arena *a, vt *extra, const vt *m, const char *prefix, const char *const *known)
+{
+    for (size_t i = 0; m && m->kind == VT_MAP && i < m->n; i++) {
+        if (in_list(known, m->pairs[i].key)) continue;
+        char *key = prefix ? arena_printf(a, "%s.%s", prefix, m->pairs[i].key) : arena_strdup(a, m->pairs[i].key);
+        add_extra(a, extra, key, m->pairs[i].value);
+    }
+}
+
+static void collect_unknown_items(arena *a, vt *extra, const vt *list, const char *prefix, const char *const *known)
+{
+    for (size_t i = 0; list && list->kind == VT_LIST && i < list->n; i++) {
+        char *p = arena_printf(a, "%s[%zu]", prefix, i + 1);
+        collect_unknown(a, extra, list->items[i], p, known);
+    }
+}
+
+/* ---- the parts of a supplier ------------------------------------------- */
+
+static vt *concern_vm(arena *a, const vt *data)
+{
+    const vt *c = vt_get(data, "concern");
+    vt *list = vt_list(a);
+    for (size_t i = 0; i < 3; i++) {
+        const vt *w = vt_get(c, CONCERNS[i]);
+        vt *item = vt_map(a);
+        vt_add(a, item, "name", vt_str(a, CONCERNS[i]));
+        vt_add(a, item, "weight", w && w->kind == VT_INT ? vt_int(a, w->i) : vt_int(a, 1));
+        vt_push(a, list, item);
+    }
+    return list;
+}
+
+static vt *certification_vm(arena *a, const vt *c)
+{
+    if (!c || c->kind != VT_MAP) return NULL;
+    vt *m = vt_map(a);
+    for (const char *const *k = KNOWN_CERT; *k; k++)
+        if (strcmp(*k, "covers_our_work")) copy_text(a, m, c, *k);
+    set_answer(a, m, "covers_our_work", vt_get(c, "covers_our_work"));
+    if (!vt_get(m, "covers_our_work")) {
+        vt_add(a, m, "covers_our_work", vt_str(a, "unknown"));
+        vt_add(a, m, "covers_our_work_class", vt_str(a, "ans-unknown"));
+    }
+    return m;
+}
+
+static vt *objectives_vm(arena *a, const vt *list)
+{
+    vt *out = vt_list(a);
+    for (size_t i = 0; list && list->kind == VT_LIST && i < list->n; i++) {
+        const vt *o = list->items[i];
+        vt *m = vt_map(a);
+        for (const char *const *k = KNOWN_OBJ; *k; k++) copy_text(a, m, o, *k);
+        const char *status = vt_get_text(o, "status");
+        vt_add(a, m, "status_class", vt_strf(a, "status-%s", status ? status : "none"));
+        vt_push(a, out, m);
+    }
+    return out;
+}
+
+static vt *soa_vm(arena *a, const vt *soa)
+{
+    if (!soa || soa->kind != VT_MAP) return NULL;
+    vt *m = vt_map(a);
+    set_answer(a, m, "reviewed", vt_get(soa, "reviewed"));
+    copy_text(a, m, soa, "version");
+    vt *excl = vt_list(a);
+    const vt *list = vt_get(soa, "excluded");
+    for (size_t i = 0; list && list->kind == VT_LIST && i < list->n; i++) {
+        vt *e = vt_map(a);
+        copy_text(a, e, list->items[i], "control");
+        copy_text(a, e, list->items[i], "justification");
+        vt_add(a, e, "index", vt_int(a, (long long)i + 1));
+        vt_push(a, excl, e);
+    }
+    vt_add(a, m, "excluded", excl);
+    return m;
+}
+
+static vt *map_of_text(arena *a, const vt *src, const char *const *keys)
+{
+    if (!src || src->kind != VT_MAP) return NULL;
+    vt *m = vt_map(a);
+    for (; *keys; keys++) copy_text(a, m, src, *keys);
+    return m;
+}
+
+static vt *agreements_vm(arena *a, const vt *src)
+{
+    if (!src || src->kind != VT_MAP) return NULL;
+    vt *m = vt_map(a);
+    set_answer(a, m, "nda_all_viewers", vt_get(src, "nda_all_viewers"));
+    set_answer(a, m, "nnn", vt_get(src, "nnn"));
+    copy_text(a, m, src, "full_concept_parties");
+    return m;
+}
+
+static vt *answers_vm(arena *a, const vt *src)
+{
+    vt *list = vt_list(a);
+    for (size_t i = 0; src && src->kind == VT_MAP && i < src->n; i++) {
+        vt *item = vt_map(a);
+        vt_add(a, item, "key", vt_str(a, src->pairs[i].key));
+        vt_add(a, item, "label", vt_str(a, label_for(a, src->pairs[i].key)));
+        set_answer(a, item, "answer", src->pairs[i].value);
+        vt_push(a, list, item);
+    }
+    return list;
+}
+
+static vt *culture_vm(arena *a, const vt *src)
+{
+    vt *list = vt_list(a);
+    for (size_t i = 0; src && src->kind == VT_MAP && i < src->n; i++) {
+        vt *area = vt_map(a);
+        vt_add(a, area, "key", vt_str(a, src->pairs[i].key));
+        vt_add(a, area, "label", vt_str(a, label_for(a, src->pairs[i].key)));
+        vt_add(a, area, "questions", answers_vm(a, src->pairs[i].value));
+        vt_push(a, list, area);
+    }
+    return list;
+}
+
+static vt *evidence_vm(arena *a, const project *p, const vt *list, const char *root)
+{
+    vt *out = vt_list(a);
+    for (size_t i = 0; list && list->kind == VT_LIST && i < list->n; i++) {
+        const char *path = vt_get_text(list->items[i], "path");
+        vt *m = vt_map(a);
+        copy_text(a, m, list->items[i], "path");
+        copy_text(a, m, list->items[i], "what");
+        int exists = path && output_path_is_safe(path) && source_worktree_has(p->root, path);
+        vt_add(a, m, "exists", vt_bool(a, exists));
+        if (exists) vt_add(a, m, "url", vt_strf(a, "%s%s", root, path));
+        vt_push(a, out, m);
+    }
+    return out;
+}
+
+static vt *extra_vm(arena *a, const vt *data)
+{
+    vt *extra = vt_list(a);
+    collect_unknown(a, extra, data, NULL, KNOWN);
+    collect_unknown(a, extra, vt_get(data, "concern"), "concern", KNOWN_CONCERN);
+    collect_unknown(a, extra, vt_get(data, "certification"), "certification", KNOWN_CERT);
+    collect_unknown(a, extra, vt_get(data, "soa"), "soa", KNOWN_SOA);
+    collect_unknown_items(a, extra, vt_get(vt_get(data, "soa"), "excluded"), "soa.excluded", KNOWN_EXCL);
+    collect_unknown_items(a, extra, vt_get(data, "objectives"), "objectives", KNOWN_OBJ);
+    collect_unknown(a, extra, vt_get(data, "pentest"), "pentest", KNOWN_PENTEST);
+    collect_unknown(a, extra, vt_get(data, "agreements"), "agreements", KNOWN_AGREE);
+    collect_unknown_items(a, extra, vt_get(data, "evidence"), "evidence", KNOWN_EVIDENCE);
+    return extra;
+}
+
+static vt *scores_vm(arena *a, const score *sc)
+{
+    if (!sc->valid) return NULL;
+    vt *m = vt_map(a);
+    vt_add(a, m, "confidentiality", vt_int(a, sc->confidentiality));
+    vt_add(a, m, "integrity", vt_int(a, sc->integrity));
+    vt_add(a, m, "availability", vt_int(a, sc->availability));
+    vt_add(a, m, "overall", vt_int(a, sc->overall));
+    vt_add(a, m, "grade", vt_str(a, sc->grade));
+    vt_add(a, m, "grade_class", vt_strf(a, "grade-%c", tolower((unsigned char)sc->grade[0])));
+    vt_add(a, m, "breakdown", sc->breakdown ? vt_copy(a, sc->breakdown) : vt_list(a));
+    return m;
+}
+
+static vt *finding_vm(arena *a, const finding *f)
+{
+    vt *m = vt_map(a);
+    vt_add(a, m, "id", vt_str(a, f->rule));
+    vt_add(a, m, "title", vt_str(a, f->title));
+    vt_add(a, m, "severity", vt_str(a, severity_name(f->sev)));
+    vt_add(a, m, "severity_class", vt_strf(a, "sev-%s", severity_name(f->sev)));
+    vt_add(a, m, "message", vt_str(a, f->message));
+    vt_add(a, m, "rationale", vt_str(a, f->rationale ? f->rationale : ""));
+    if (f->field) vt_add(a, m, "field", vt_str(a, f->field));
+    vt_add(a, m, "line", vt_int(a, f->line));
+    vt_add(a, m, "col", vt_int(a, f->col));
+    vt_add(a, m, "concerns", f->concerns ? vt_copy(a, f->concerns) : vt_list(a));
+    return m;
+}
+
+static size_t count_sev(const assessment *as, severity s)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < as->nfindings; i++) n += as->findings[i].sev == s;
+    return n;
+}
+
+/* ---- whole pages ------------------------------------------------------------ */
+
+static vt *common_vm(arena *a, const project *p, const char *root, const char *title)
+{
+    vt *m = vt_map(a);
+    vt *site = vt_map(a);
+    vt_add(a, site, "title", vt_str(a, p->cfg.title));
+    vt_add(a, site, "generator", vt_str(a, "vetted " VETTED_VERSION));
+    vt_add(a, m, "site", site);
+    vt_add(a, m, "root", vt_str(a, root));
+    vt *page = vt_map(a);
+    vt_add(a, page, "title", vt_str(a, title));
+    vt_add(a, m, "page", page);
+    vt_add(a, m, "as_of", vt_str(a, p->as_of));
+    if (p->rev.head_exists) {
+        vt *rev = vt_map(a);
+        vt_add(a, rev, "id", vt_str(a, p->rev.id));
+        vt_add(a, rev, "short", vt_str(a, p->rev.short_id));
+        vt_add(a, rev, "date", vt_str(a, p->rev.date));
+        vt_add(a, rev, "dirty", vt_bool(a, p->rev.dirty));
+        vt_add(a, m, "revision", rev);
+    }
+    return m;
+}
+
+/* A page links to the site root: relative by default, so the site works
+ * from a file:// path and under any sub-path; absolute with base_path. */
+static const char *root_for(const project *p, int depth)
+{
+    if (p->cfg.base_path) return p->cfg.base_path;
+    return depth ? "../" : "";
+}
+
+static vt *supplier_vm(arena *a, const project *p, const assessment *as, const char *root)
+{
+    const vt *d = as->data;
+    vt *m = vt_map(a);
+    set_text(a, m, "name", as->name);
+    set_text(a, m, "slug", as->slug);
+    set_text(a, m, "category", as->category);
+    set_text(a, m, "path", as->path);
+    copy_text(a, m, d, "assessed");
+    copy_text(a, m, d, "assessor");
+    set_text(a, m, "next_review", model_next_review(a, d));
+    vt_add(a, m, "services", text_list(a, vt_get(d, "services")));
+    vt_add(a, m, "sees", text_list(a, vt_get(d, "sees")));
+    vt_add(a, m, "concern", concern_vm(a, d));
+    vt *cert = certification_vm(a, vt_get(d, "certification"));
+    if (cert) vt_add(a, m, "certification", cert);
+    vt_add(a, m, "isms_focus", text_list(a, vt_get(d, "isms_focus")));
+    vt_add(a, m, "objectives", objectives_vm(a, vt_get(d, "objectives")));
+    vt *soa = soa_vm(a, vt_get(d, "soa"));
+    if (soa) vt_add(a, m, "soa", soa);
+    vt_add(a, m, "subcontracted", text_list(a, vt_get(d, "subcontracted")));
+    vt *pentest = map_of_text(a, vt_get(d, "pentest"), KNOWN_PENTEST);
+    if (pentest) vt_add(a, m, "pentest", pentest);
+    vt *agree = agreements_vm(a, vt_get(d, "agreements"));
+    if (agree) vt_add(a, m, "agreements", agree);
+    set_answer(a, m, "competes", vt_get(d, "competes"));
+    vt_add(a, m, "controls", answers_vm(a, vt_get(d, "controls")));
+    vt_add(a, m, "culture", culture_vm(a, vt_get(d, "culture")));
+    vt_add(a, m, "evidence", evidence_vm(a, p, vt_get(d, "evidence"), root));
+    vt_add(a, m, "extra", extra_vm(a, d));
+    vt_add(a, m, "body_html", vt_str(a, as->body_html));
+    return m;
+}
+
+static vt *summary_vm(arena *a, const assessment *as)
+{
+    const vt *d = as->data;
+    const vt *cert = vt_get(d, "certification");
+    vt *m = vt_map(a);
+    set_text(a, m, "name", as->name);
+    set_text(a, m, "slug", as->slug);
+    vt_add(a, m, "url", vt_strf(a, "suppliers/%s.html", as->slug));
+    set_text(a, m, "category", as->category);
+    copy_text(a, m, d, "assessed");
+    copy_text(a, m, d, "assessor");
+    vt_add(a, m, "certified", vt_bool(a, cert && cert->kind == VT_MAP));
+    copy_text(a, m, cert, "standard");
+    copy_text(a, m, cert, "expires");
+    if (as->score.valid) {
+        vt_add(a, m, "score", vt_int(a, as->score.overall));
+        vt_add(a, m, "grade", vt_str(a, as->score.grade));
+        vt_add(a, m, "grade_class", vt_strf(a, "grade-%c", tolower((unsigned char)as->score.grade[0])));
+    }
+    vt_add(a, m, "critical", vt_int(a, (long long)count_sev(as, SEV_CRITICAL)));
+    vt_add(a, m, "major", vt_int(a, (long long)count_sev(as, SEV_MAJOR)));
+    vt_add(a, m, "errors", vt_int(a, (long long)count_sev(as, SEV_ERROR)));
+    return m;
+}
+
+static int render_page(const project *p, theme *t, output *out, const char *layout,
+                       const char *path, const vt *ctx, diag_list *d)
+{
+    (void)p;
+    buf html = BUF_INIT;
+    int rc = theme_render(t, layout, ctx, &html, d);
+    if (rc == 0) rc = output_put(out, path, html.ptr ? html.ptr : "", html.len);
+    buf_free(&html);
+    return rc;
+}
+
+static int write_json(output *out, const char *path, const vt *v)
+{
+    buf b = BUF_INIT;
+    vt_write_json(&b, v, 2);
+    buf_putc(&b, '\n');
+    int rc = output_put(out, path, b.ptr, b.len);
+    buf_free(&b);
+    return rc;
+}
+
+static vt *supplier_json(arena *a, const project *p, const assessment *as)
+{
+    vt *m = vt_map(a);
+    set_text(a, m, "slug", as->slug);
+    set_text(a, m, "supplier", as->name);
+    set_text(a, m, "category", as->category);
+    set_text(a, m, "path", as->path);
+    vt_add(a, m, "as_of", vt_str(a, p->as_of));
+    vt *sc = scores_vm(a, &as->score);
+    if (sc) vt_set(a, sc, "grade_class", vt_null(a));
+    vt_add(a, m, "score", sc ? sc : vt_null(a));
+    vt *fs = vt_list(a);
+    for (size_t i = 0; i < as->nfindings; i++) {
+        const finding *f = &as->findings[i];
+        vt *x = vt_map(a);
+        vt_add(a, x, "rule", vt_str(a, f->rule));
+        vt_add(a, x, "title", vt_str(a, f->title));
+        vt_add(a, x, "severity", vt_str(a, severity_name(f->sev)));
+        vt_add(a, x, "message", vt_str(a, f->message));
+        vt_add(a, x, "field", f->field ? vt_str(a, f->field) : vt_null(a));
+        vt_add(a, x, "line", vt_int(a, f->line));
+        vt_add(a, x, "col", vt_int(a, f->col));
+        vt_add(a, x, "concerns", f->concerns ? vt_copy(a, f->concerns) : vt_list(a));
+        vt_push(a, fs, x);
+    }
+    vt_add(a, m, "findings", fs);
+    vt_add(a, m, "data", vt_copy(a, as->data));
+    return m;
+}
+
+static int copy_evidence(const project *p, const assessment *as, output *out)
+{
+    const vt *list = vt_get(as->data, "evidence");
+    int rc = 0;
+    for (size_t i = 0; list && list->kind == VT_LIST && i < list->n; i++) {
+        const char *path = vt_get_text(list->items[i], "path");
+        if (!path || !output_path_is_safe(path) || !source_worktree_has(p->root, path)) continue;
+        char *full = path_join(p->root, path);
+        buf b = BUF_INIT;
+        if (file_read(full, &b) == 0 && b.len <= SOURCE_MAX_FILE)
+            rc |= output_put(out, path, b.ptr ? b.ptr : "", b.len);
+        buf_free(&b);
+        free(full);
+    }
+    return rc;
+}
+
+static int render_suppliers(const project *p, theme *t, output *out, diag_list *d)
+{
+    const char *root = root_for(p, 1);
+    for (size_t i = 0; i < p->n; i++) {
+        const assessment *as = p->items[i];
+        arena a = ARENA_INIT;
+        vt *ctx = common_vm(&a, p, root, as->name);
+        vt_add(&a, ctx, "supplier", supplier_vm(&a, p, as, root));
+        vt *sc = scores_vm(&a, &as->score);
+        if (sc) vt_add(&a, ctx, "scores", sc);
+        vt *fs = vt_list(&a);
+        for (size_t j = 0; j < as->nfindings; j++) vt_push(&a, fs, finding_vm(&a, &as->findings[j]));
+        vt_add(&a, ctx, "findings", fs);
+        vt_add(&a, ctx, "findings_count", vt_int(&a, (long long)as->nfindings));
+        char *html = xasprintf("suppliers/%s.html", as->slug);
+        char *json = xasprintf("suppliers/%s.json", as->slug);
+        int rc = render_page(p, t, out, "supplier", html, ctx, d);
+        if (rc == 0) rc = write_json(out, json, supplier_json(&a, p, as));
+        if (rc == 0) rc = copy_evidence(p, as, out);
+        free(html);
+        free(json);
+        arena_free(&a);
+        if (rc < 0) return -1;
+    }
+    return 0;
+}
+
+static int by_name(const void *x, const void *y)
+{
+    const assessment *a = *(assessment *const *)x, *b = *(assessment *const *)y;
+    int c = strcmp(a->category, b->category);
+    if (c) return c;
+    c = strcasecmp(a->name, b->name);
+    return c ? c : strcmp(a->slug, b->slug);
+}
+
+static int worst_first(const void *x, const void *y)
+{
+    const assessment *a = *(assessment *const *)x, *b = *(assessment *const *)y;
+    int sa = a->score.valid ? a->score.overall : 101, sb = b->score.valid ? b->score.overall : 101;
+    if (sa != sb) return sa - sb;
+    size_t ca = count_sev(a, SEV_CRITICAL), cb = count_sev(b, SEV_CRITICAL);
+    if (ca != cb) return ca > cb ? -1 : 1;
+    return strcmp(a->slug, b->slug);
+}
+
+static vt *categories_vm(arena *a, assessment **sorted, size_t n)
+{
+    vt *cats = vt_list(a);
+    vt *cur = NULL;
+    const char *cur_name = NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (!cur_name || strcmp(cur_name, sorted[i]->category)) {
+            cur_name = sorted[i]->category;
+            vt *cat = vt_map(a);
+            vt_add(a, cat, "name", vt_str(a, *cur_name ? cur_name : "other"));
+            cur = vt_list(a);
+            vt_add(a, cat, "suppliers", cur);
+            vt_push(a, cats, cat);
+        }
+        vt_push(a, cur, summary_vm(a, sorted[i]));
+    }
+    return cats;
+}
+
+static int render_index(const project *p, theme *t, output *out, diag_list *d)
+{
+    arena a = ARENA_INIT;
+    assessment **sorted = xcalloc(p->n + 1, sizeof *sorted);
+    if (p->n) memcpy(sorted, p->items, p->n * sizeof *sorted);
+    vt *ctx = common_vm(&a, p, root_for(p, 0), p->cfg.title);
+    vt_add(&a, ctx, "suppliers_count", vt_int(&a, (long long)p->n));
+    if (p->n) qsort(sorted, p->n, sizeof *sorted, by_name);
+    vt_add(&a, ctx, "categories", categories_vm(&a, sorted, p->n));
+    if (p->n) qsort(sorted, p->n, sizeof *sorted, worst_first);
+    vt *worst = vt_list(&a);
+    vt *json_list = vt_list(&a);
+    for (size_t i = 0; i < p->n; i++) {
+        vt *s = summary_vm(&a, sorted[i]);
+        vt_push(&a, worst, s);
+        vt *j = vt_copy(&a, s);
+        vt_set(&a, j, "grade_class", vt_null(&a));
+        vt_add(&a, j, "json", vt_strf(&a, "suppliers/%s.json", sorted[i]->slug));
+        vt_push(&a, json_list, j);
+    }
+    vt_add(&a, ctx, "worst", worst);
+    int rc = render_page(p, t, out, "index", "index.html", ctx, d);
+    vt *json = vt_map(&a);
+    vt_add(&a, json, "generator", vt_str(&a, "vetted " VETTED_VERSION));
+    vt_add(&a, json, "as_of", vt_str(&a, p->as_of));
+    vt *rev = vt_get(ctx, "revision");
+    vt_add(&a, json, "revision", rev ? rev : vt_null(&a));
+    vt_add(&a, json, "suppliers", json_list);
+    if (rc == 0) rc = write_json(out, "index.json", json);
+    free(sorted);
+    arena_free(&a);
+    return rc;
+}
+
+/* The findings page: every rule with at least one finding, most severe first. */
+static int render_findings(const project *p, theme *t, output *out, diag_list *d)
+{
+    arena a = ARENA_INIT;
+    vt *ctx = common_vm(&a, p, root_for(p, 0), "Findings by rule");
+    vt *rules = vt_list(&a);
+    size_t total = 0;
+    for (int sev = SEV_ERROR; sev >= SEV_INFO; sev--) {
+        size_t nr = p->rules ? rules_count(p->rules) : 0;
+        for (size_t r = 0; r < nr; r++) {
+            const rule_info *ri = rules_at(p->rules, r);
+            vt *items = vt_list(&a);
+            for (size_t i = 0; i < p->n; i++)
+                for (size_t j = 0; j < p->items[i]->nfindings; j++) {
+                    const finding *f = &p->items[i]->findings[j];
+                    if ((int)f->sev != sev || strcmp(f->rule, ri->id)) continue;
+                    vt *it = vt_map(&a);
+                    vt_add(&a, it, "supplier", vt_str(&a, p->items[i]->name));
+                    vt_add(&a, it, "url", vt_strf(&a, "suppliers/%s.html", p->items[i]->slug));
+                    vt_add(&a, it, "message", vt_str(&a, f->message));
+                    if (f->field) vt_add(&a, it, "field", vt_str(&a, f->field));
+                    vt_add(&a, it, "line", vt_int(&a, f->line));
+                    vt_push(&a, items, it);
+                }
+            if (!items->n) continue;
+            total += items->n;
+            vt *rm = vt_map(&a);
+            vt_add(&a, rm, "id", vt_str(&a, ri->id));
+            vt_add(&a, rm, "title", vt_str(&a, ri->title));
+            vt_add(&a, rm, "severity", vt_str(&a, severity_name((severity)sev)));
+            vt_add(&a, rm, "severity_class", vt_strf(&a, "sev-%s", severity_name((severity)sev)));
+            vt_add(&a, rm, "rationale", vt_str(&a, ri->rationale));
+            vt_add(&a, rm, "count", vt_int(&a, (long long)items->n));
+            vt_add(&a, rm, "items", items);
+            vt_push(&a, rules, rm);
+        }
+    }
+    vt_add(&a, ctx, "rules", rules);
+    vt_add(&a, ctx, "findings_count", vt_int(&a, (long long)total));
+    int rc = render_page(p, t, out, "findings", "findings.html", ctx, d);
+    arena_free(&a);
+    return rc;
+}
+
+int render_site(const project *p, theme *t, output *out, diag_list *d)
+{
+    if (render_index(p, t, out, d) < 0) return -1;
+    if (render_suppliers(p, t, out, d) < 0) return -1;
+    if (render_findings(p, t, out, d) < 0) return -1;
+    return theme_copy_assets(t, out);
+}

@@ -1,0 +1,18 @@
+/* render.h: the render stage. Builds the view model of every page from an
+ * evaluated project (see docs/themes.md for its shape), renders it with
+ * the theme, and hands the pages, the JSON files and the assets to the
+ * write stage.
+ *
+ * Ownership: nothing is returned; everything goes to out. */
+#ifndef VETTED_RENDER_H
+#define VETTED_RENDER_H
+
+#include "diag.h"
+#include "output.h"
+#include "project.h"
+#include "theme.h"
+
+/* Renders the whole site. Returns 0, or -1 after reporting to d. */
+int render_site(const project *p, theme *t, output *out, diag_list *d);
+
+#endif

@@ -1,0 +1,84 @@
+/* repo.c: see repo.h. */
+#include "repo.h"
+
+#include <git2.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static int libgit2_ready;
+
+void today_utc(char out[11])
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+static void date_of(git_time_t t, char out[11])
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+static char *tracked_paths[] = {"content", "scripts", "themes", "evidence", "vetted.yml"};
+
+static int tree_is_dirty(git_repository *repo)
+{
+    git_status_options opts;
+    git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION);
+    opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+    opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS;
+    opts.pathspec.strings = tracked_paths;
+    opts.pathspec.count = sizeof tracked_paths / sizeof *tracked_paths;
+    git_status_list *list = NULL;
+    if (git_status_list_new(&list, repo, &opts) < 0) return 0;
+    int dirty = git_status_list_entrycount(list) > 0;
+    git_status_list_free(list);
+    return dirty;
+}
+
+git_repository *repo_open(const char *root, repo_info *info)
+{
+    memset(info, 0, sizeof *info);
+    if (!libgit2_ready) {
+        git_libgit2_init();
+        libgit2_ready = 1;
+    }
+    git_repository *repo = NULL;
+    if (git_repository_open_ext(&repo, root, 0, NULL) < 0) return NULL;
+    info->is_git = 1;
+    git_oid oid;
+    git_commit *commit = NULL;
+    if (git_reference_name_to_id(&oid, repo, "HEAD") == 0 &&
+        git_commit_lookup(&commit, repo, &oid) == 0) {
+        info->head_exists = 1;
+        git_oid_tostr(info->id, sizeof info->id, &oid);
+        memcpy(info->short_id, info->id, 7);
+        date_of(git_commit_time(commit), info->date);
+        git_commit_free(commit);
+    }
+    info->dirty = git_repository_is_bare(repo) ? 0 : tree_is_dirty(repo);
+    return repo;
+}
+
+int repo_path_dirty(git_repository *repo, const char *path)
+{
+    unsigned int flags = 0;
+    if (!repo || git_status_file(&flags, repo, path) < 0) return 0;
+    return (flags & ~(unsigned)GIT_STATUS_IGNORED) != 0;
+}
+
+void repo_close(git_repository *repo)
+{
+    if (repo) git_repository_free(repo);
+}
+
+void repo_shutdown(void)
+{
+    if (libgit2_ready) git_libgit2_shutdown();
+    libgit2_ready = 0;
+}

@@ -1,0 +1,33 @@
+/* repo.h: what the build needs to know of git (libgit2, no shelling out):
+ * the revision being built, its commit date, and whether the working tree
+ * has uncommitted changes to the assessment files.
+ *
+ * Ownership: repo_info is filled by value; repo_close frees the handle. */
+#ifndef VETTED_REPO_H
+#define VETTED_REPO_H
+
+typedef struct git_repository git_repository;
+
+typedef struct repo_info {
+    int is_git;          /* 0: not a git repository (or no commits yet) */
+    char id[41];         /* HEAD commit id */
+    char short_id[8];
+    char date[11];       /* commit date of HEAD, UTC, YYYY-MM-DD */
+    int dirty;           /* uncommitted changes under content/, scripts/, themes/, evidence/ or vetted.yml */
+    int head_exists;
+} repo_info;
+
+/* Opens the repository that holds root (or returns NULL when there is
+ * none) and fills info. Caller closes with repo_close. */
+git_repository *repo_open(const char *root, repo_info *info);
+void repo_close(git_repository *repo);
+/* Is the repository-relative path changed in the working tree? */
+int repo_path_dirty(git_repository *repo, const char *path);
+
+/* Releases libgit2's global state at exit. */
+void repo_shutdown(void);
+
+/* Today's date (UTC), YYYY-MM-DD, into out[11]. */
+void today_utc(char out[11]);
+
+#endif

@@ -1,0 +1,908 @@
+/* rules.c: see rules.h. Every call into Lua goes through lua_pcall with a
+ * message handler that adds a traceback; limits are enforced by the
+ * allocator (memory) and a count hook (instructions). pcall and xpcall are
+ * replaced so that a rule cannot swallow the error that stops it. */
+#include "rules.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <lualib.h>
+
+enum { KILL_NONE, KILL_MEMORY, KILL_BUDGET };
+
+typedef struct rule {
+    rule_info info;
+    int check_ref;
+} rule;
+
+struct rules {
+    lua_State *L;
+    size_t mem_used, mem_limit;
+    long budget_left;
+    int killed;
+    int env_ref, score_ref, loaded_ref;
+    rule *list;
+    size_t n, cap;
+    arena a;
+    const char **dirs, **dir_names;
+    size_t ndirs;
+    int (*file_exists)(void *ud, const char *path);
+    void *ud;
+};
+
+#define HOOK_EVERY 1000
+#define MEMORY_TOTAL (512u << 20)
+#define HANDLING_MARGIN (1u << 20)
+#define MAX_FAILURES 1000
+
+static rules *owner(lua_State *L) { return *(rules **)lua_getextraspace(L); }
+
+/* ---- limits -------------------------------------------------------------- */
+
+static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    rules *r = ud;
+    size_t old = ptr ? osize : 0;
+    if (nsize == 0) {
+        r->mem_used -= old;
+        free(ptr);
+        return NULL;
+    }
+    size_t limit = r->mem_limit + (r->killed ? HANDLING_MARGIN : 0);
+    if (nsize > old && r->mem_used + (nsize - old) > limit) {
+        if (!r->killed) r->killed = KILL_MEMORY;
+        return NULL;
+    }
+    void *p = realloc(ptr, nsize);
+    if (!p) return NULL;
+    r->mem_used = r->mem_used - old + nsize;
+    return p;
+}
+
+static void count_hook(lua_State *L, lua_Debug *ar)
+{
+    (void)ar;
+    rules *r = owner(L);
+    r->budget_left -= HOOK_EVERY;
+    if (r->budget_left >= 0) return;
+    if (!r->killed) r->killed = KILL_BUDGET;
+    r->budget_left = 1000000;   /* grace to unwind and build the traceback */
+    luaL_error(L, "instruction budget exhausted (%d million instructions)",
+               (int)(RULES_INSTRUCTION_BUDGET / 1000000));
+}
+
+static void arm_limits(rules *r)
+{
+    r->killed = KILL_NONE;
+    r->budget_left = RULES_INSTRUCTION_BUDGET;
+    r->mem_limit = r->mem_used + RULES_MEMORY_CEILING;
+    if (r->mem_limit > MEMORY_TOTAL) r->mem_limit = MEMORY_TOTAL;
+}
+
+static void disarm_limits(rules *r)
+{
+    r->mem_limit = MEMORY_TOTAL;
+    r->budget_left = RULES_INSTRUCTION_BUDGET;
+    r->killed = KILL_NONE;
+    if (r->mem_used > (32u << 20)) lua_gc(r->L, LUA_GCCOLLECT);
+}
+
+/* ---- the sandbox --------------------------------------------------------- */
+
+static int traceback_handler(lua_State *L)
+{
+    const char *msg = lua_tostring(L, 1);
+    if (!msg) msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+    luaL_traceback(L, L, msg, 1);
+    return 1;
+}
+
+static int sandbox_pcall(lua_State *L)
+{
+    luaL_checkany(L, 1);
+    int status = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
+    if (owner(L)->killed) return lua_error(L);
+    lua_pushboolean(L, status == LUA_OK);
+    lua_insert(L, 1);
+    return lua_gettop(L);
+}
+
+static int sandbox_xpcall(lua_State *L)
+{
+    int n = lua_gettop(L);
+    luaL_checktype(L, 2, LUA_TFUNCTION);
+    lua_pushvalue(L, 1);
+    lua_copy(L, 2, 1);
+    lua_replace(L, 2);       /* handler at 1, function at 2 */
+    int status = lua_pcall(L, n - 2, LUA_MULTRET, 1);
+    if (owner(L)->killed) return lua_error(L);
+    lua_pushboolean(L, status == LUA_OK);
+    lua_replace(L, 1);
+    return lua_gettop(L);
+}
+
+static void push_env(lua_State *L) { lua_rawgeti(L, LUA_REGISTRYINDEX, owner(L)->env_ref); }
+
+/* Sets the _ENV of the function on top of the stack to the sandbox. */
+static void set_env(lua_State *L)
+{
+    push_env(L);
+    if (!lua_setupvalue(L, -2, 1)) lua_pop(L, 1);
+}
+
+static int sandbox_load(lua_State *L)
+{
+    size_t len;
+    const char *chunk = lua_tolstring(L, 1, &len);
+    if (!chunk) return luaL_error(L, "load: the sandbox loads text chunks given as strings only");
+    const char *name = luaL_optstring(L, 2, "=(load)");
+    const char *mode = luaL_optstring(L, 3, "t");
+    if (strchr(mode, 'b') || (len && chunk[0] == LUA_SIGNATURE[0])) {
+        luaL_pushfail(L);
+        lua_pushliteral(L, "load: binary chunks are not allowed in rules");
+        return 2;
+    }
+    if (luaL_loadbufferx(L, chunk, len, name, "t") != LUA_OK) {
+        luaL_pushfail(L);
+        lua_insert(L, -2);
+        return 2;
+    }
+    if (!lua_isnone(L, 4)) {
+        lua_pushvalue(L, 4);
+        if (!lua_setupvalue(L, -2, 1)) lua_pop(L, 1);
+    } else {
+        set_env(L);
+    }
+    return 1;
+}
+
+static int get_int_field(lua_State *L, const char *key, int def, int required)
+{
+    int t = lua_getfield(L, 1, key);
+    int isnum;
+    lua_Integer v = lua_tointegerx(L, -1, &isnum);
+    lua_pop(L, 1);
+    if (t == LUA_TNIL) {
+        if (required) return luaL_error(L, "os.time: field '%s' missing in the date table", key);
+        return def;
+    }
+    if (!isnum || v < -100000 || v > 100000) return luaL_error(L, "os.time: field '%s' is not a valid integer", key);
+    return (int)v;
+}
+
+/* os.time(t) in UTC; the argument is required: rules never read the clock. */
+static int sandbox_time(lua_State *L)
+{
+    if (!lua_istable(L, 1))
+        return luaL_error(L, "os.time needs a date table: rules do not read the clock (use s.as_of)");
+    struct tm tm = {0};
+    tm.tm_year = get_int_field(L, "year", 0, 1) - 1900;
+    tm.tm_mon = get_int_field(L, "month", 0, 1) - 1;
+    tm.tm_mday = get_int_field(L, "day", 0, 1);
+    tm.tm_hour = get_int_field(L, "hour", 12, 0);
+    tm.tm_min = get_int_field(L, "min", 0, 0);
+    tm.tm_sec = get_int_field(L, "sec", 0, 0);
+    lua_pushinteger(L, (lua_Integer)timegm(&tm));
+    return 1;
+}
+
+/* os.date(format, t) in UTC; t is required. */
+static int sandbox_date(lua_State *L)
+{
+    const char *fmt = luaL_optstring(L, 1, "%c");
+    if (lua_isnoneornil(L, 2))
+        return luaL_error(L, "os.date needs a time: rules do not read the clock (use s.as_of)");
+    time_t t = (time_t)luaL_checkinteger(L, 2);
+    struct tm tm;
+    if (*fmt == '!') fmt++;
+    if (!gmtime_r(&t, &tm)) return luaL_error(L, "os.date: time out of range");
+    if (!strcmp(fmt, "*t")) {
+        lua_createtable(L, 0, 9);
+        int fields[] = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+                        tm.tm_sec, tm.tm_wday + 1, tm.tm_yday + 1};
+        const char *names[] = {"year", "month", "day", "hour", "min", "sec", "wday", "yday"};
+        for (int i = 0; i < 8; i++) {
+            lua_pushinteger(L, fields[i]);
+            lua_setfield(L, -2, names[i]);
+        }
+        lua_pushboolean(L, 0);
+        lua_setfield(L, -2, "isdst");
+        return 1;
+    }
+    char out[256];
+    size_t n = strftime(out, sizeof out, fmt, &tm);
+    lua_pushlstring(L, out, n);
+    return 1;
+}
+
+static int valid_module_name(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 128 || s[0] == '.' || s[n - 1] == '.' || strstr(s, "..")) return 0;
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && *s != '_' && *s != '.') return 0;
+    return 1;
+}
+
+static int regular_file(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Loads file (a text chunk) with the sandbox as its environment and
+ * display name "<dir_name>/<rel>". Leaves the function or an error message. */
+static int load_script(lua_State *L, const char *file, const char *display)
+{
+    buf b = BUF_INIT;
+    if (file_read(file, &b) < 0) {
+        buf_free(&b);
+        lua_pushfstring(L, "%s: cannot read", display);
+        return LUA_ERRFILE;
+    }
+    char *chunkname = xasprintf("@%s", display);
+    int status = luaL_loadbufferx(L, b.ptr ? b.ptr : "", b.len, chunkname, "t");
+    free(chunkname);
+    buf_free(&b);
+    if (status == LUA_OK) set_env(L);
+    return status;
+}
+
+static int sandbox_require(lua_State *L)
+{
+    rules *r = owner(L);
+    const char *name = luaL_checkstring(L, 1);
+    if (!valid_module_name(name))
+        return luaL_error(L, "require: '%s' is not a module name (letters, digits, '_' and '.')", name);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, r->loaded_ref);
+    if (lua_getfield(L, -1, name) != LUA_TNIL) return 1;
+    lua_pop(L, 1);
+    char *rel = xasprintf("%s.lua", name);
+    for (char *p = rel; p < rel + strlen(name); p++)
+        if (*p == '.') *p = '/';
+    for (size_t i = 0; i < r->ndirs; i++) {
+        char *file = path_join(r->dirs[i], rel);
+        char *display = xasprintf("%s/%s", r->dir_names[i], rel);
+        int found = regular_file(file);
+        int status = found ? load_script(L, file, display) : LUA_OK;
+        free(file);
+        free(display);
+        if (!found) continue;
+        free(rel);
+        if (status != LUA_OK) return lua_error(L);
+        lua_pushstring(L, name);
+        lua_call(L, 1, 1);
+        if (lua_isnil(L, -1)) {
+            lua_pop(L, 1);
+            lua_pushboolean(L, 1);
+        }
+        lua_pushvalue(L, -1);
+        lua_setfield(L, -3, name);
+        return 1;
+    }
+    free(rel);
+    return luaL_error(L, "require: module '%s' not found in the rule directories", name);
+}
+
+static int file_exists_fn(lua_State *L)
+{
+    rules *r = owner(L);
+    const char *path = luaL_checkstring(L, 1);
+    lua_pushboolean(L, r->file_exists ? r->file_exists(r->ud, path) : 0);
+    return 1;
+}
+
+static int print_fn(lua_State *L)
+{
+    int n = lua_gettop(L);
+    for (int i = 1; i <= n; i++) {
+        if (i > 1) fputc('\t', stderr);
+        fputs(luaL_tolstring(L, i, NULL), stderr);
+        lua_pop(L, 1);
+    }
+    fputc('\n', stderr);
+    return 0;
+}
+
+/* Copies the named fields of the table at src into a new table on top. */
+static void copy_fields(lua_State *L, int src, const char *const *names)
+{
+    lua_newtable(L);
+    for (; *names; names++) {
+        lua_getfield(L, src, *names);
+        lua_setfield(L, -2, *names);
+    }
+}
+
+static void push_value(lua_State *L, const vt *v);
+
+static void build_env(rules *r, const vt *config)
+{
+    lua_State *L = r->L;
+    luaL_requiref(L, "_G", luaopen_base, 1);
+    luaL_requiref(L, LUA_STRLIBNAME, luaopen_string, 1);
+    luaL_requiref(L, LUA_TABLIBNAME, luaopen_table, 1);
+    luaL_requiref(L, LUA_MATHLIBNAME, luaopen_math, 1);
+    luaL_requiref(L, LUA_UTF8LIBNAME, luaopen_utf8, 1);
+    lua_pop(L, 5);
+    lua_pushglobaltable(L);
+    int g = lua_gettop(L);
+    static const char *const base[] = {"assert", "error", "getmetatable", "ipairs", "next", "pairs",
+        "rawequal", "rawget", "rawlen", "rawset", "select", "setmetatable", "tonumber", "tostring",
+        "type", "_VERSION", NULL};
+    copy_fields(L, g, base);
+    int env = lua_gettop(L);
+    static const char *const strfns[] = {"byte", "char", "find", "format", "gmatch", "gsub", "len",
+        "lower", "match", "rep", "reverse", "sub", "upper", "pack", "packsize", "unpack", NULL};
+    lua_getfield(L, g, "string");
+    copy_fields(L, lua_gettop(L), strfns);
+    lua_setfield(L, env, "string");
+    lua_pop(L, 1);
+    static const char *const tabfns[] = {"concat", "insert", "move", "pack", "remove", "sort", "unpack", NULL};
+    lua_getfield(L, g, "table");
+    copy_fields(L, lua_gettop(L), tabfns);
+    lua_setfield(L, env, "table");
+    lua_pop(L, 1);
+    static const char *const mathfns[] = {"abs", "ceil", "cos", "deg", "exp", "floor", "fmod", "huge",
+        "log", "max", "maxinteger", "min", "mininteger", "modf", "pi", "rad", "sin", "sqrt", "tan",
+        "tointeger", "type", "ult", NULL};
+    lua_getfield(L, g, "math");
+    copy_fields(L, lua_gettop(L), mathfns);
+    lua_setfield(L, env, "math");
+    lua_pop(L, 1);
+    static const char *const utf8fns[] = {"char", "charpattern", "codes", "codepoint", "len", "offset", NULL};
+    lua_getfield(L, g, "utf8");
+    copy_fields(L, lua_gettop(L), utf8fns);
+    lua_setfield(L, env, "utf8");
+    lua_pop(L, 1);
+    lua_newtable(L);
+    lua_pushcfunction(L, sandbox_date);
+    lua_setfield(L, -2, "date");
+    lua_pushcfunction(L, sandbox_time);
+    lua_setfield(L, -2, "time");
+    lua_setfield(L, env, "os");
+    static const luaL_Reg fns[] = {{"pcall", sandbox_pcall}, {"xpcall", sandbox_xpcall},
+        {"load", sandbox_load}, {"require", sandbox_require}, {"print", print_fn}, {NULL, NULL}};
+    lua_pushvalue(L, env);
+    luaL_setfuncs(L, fns, 0);
+    lua_pop(L, 1);
+    lua_newtable(L);
+    lua_pushcfunction(L, file_exists_fn);
+    lua_setfield(L, -2, "file_exists");
+    if (config) push_value(L, config);
+    else lua_newtable(L);
+    lua_setfield(L, -2, "config");
+    lua_setfield(L, env, "vetted");
+    lua_pushvalue(L, env);
+    lua_setfield(L, env, "_G");
+    /* The string metatable is shared by every rule: hide it. */
+    lua_pushliteral(L, "");
+    lua_getmetatable(L, -1);
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_pop(L, 2);
+    r->env_ref = luaL_ref(L, LUA_REGISTRYINDEX);   /* pops env */
+    lua_pop(L, 1);                                  /* the real globals */
+    lua_newtable(L);
+    r->loaded_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
+/* ---- values between C and Lua ------------------------------------------------ */
+
+static void push_value(lua_State *L, const vt *v)
+{
+    luaL_checkstack(L, 4, "value too deep");
+    switch (v->kind) {
+    case VT_NULL: lua_pushnil(L); break;
+    case VT_BOOL: lua_pushboolean(L, v->b); break;
+    case VT_INT: lua_pushinteger(L, (lua_Integer)v->i); break;
+    case VT_FLOAT: lua_pushnumber(L, v->f); break;
+    case VT_STRING: lua_pushlstring(L, v->str, v->len); break;
+    case VT_LIST:
+        lua_createtable(L, (int)v->n, 0);
+        for (size_t i = 0; i < v->n; i++) {
+            if (v->items[i]->kind == VT_NULL) continue;
+            push_value(L, v->items[i]);
+            lua_rawseti(L, -2, (lua_Integer)i + 1);
+        }
+        break;
+    case VT_MAP:
+        lua_createtable(L, 0, (int)v->n);
+        for (size_t i = 0; i < v->n; i++) {
+            if (v->pairs[i].value->kind == VT_NULL) continue;
+            push_value(L, v->pairs[i].value);
+            lua_setfield(L, -2, v->pairs[i].key);
+        }
+        break;
+    }
+}
+
+static const char *field_string(lua_State *L, int idx, const char *key)
+{
+    lua_getfield(L, idx, key);
+    const char *s = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+    lua_pop(L, 1);   /* the string stays alive: it is referenced by the table */
+    return s;
+}
+
+/* ---- loading rules -------------------------------------------------------- */
+
+static int call_protected(rules *r, int nargs, int nresults)
+{
+    lua_State *L = r->L;
+    int base = lua_gettop(L) - nargs;
+    lua_pushcfunction(L, traceback_handler);
+    lua_insert(L, base);
+    arm_limits(r);
+    int status = lua_pcall(L, nargs, nresults, base);
+    lua_remove(L, base);
+    return status;
+}
+
+/* The first line of an error with traceback, and the rest. */
+static void split_error(const char *msg, char **first, const char **rest)
+{
+    size_t n = strcspn(msg, "\n");
+    *first = xstrndup(msg, n);
+    *rest = msg[n] ? msg + n + 1 : "";
+}
+
+static void report_lua_error(rules *r, diag_list *d, const char *context)
+{
+    const char *msg = lua_tostring(r->L, -1);
+    char *first;
+    const char *rest;
+    split_error(msg ? msg : "unknown error", &first, &rest);
+    diag_add(d, DIAG_ERROR, NULL, 0, 0, "%s%s%s\n%s", context, *context ? ": " : "", first, rest);
+    free(first);
+    lua_pop(r->L, 1);
+}
+
+static int valid_rule_id(const char *s)
+{
+    if (!s || !*s || strlen(s) > 64) return 0;
+    for (; *s; s++)
+        if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) && !strchr("._-", *s)) return 0;
+    return 1;
+}
+
+static vt *read_concerns(rules *r, int idx, const char **bad)
+{
+    lua_State *L = r->L;
+    vt *list = vt_list(&r->a);
+    if (lua_getfield(L, idx, "concerns") == LUA_TTABLE) {
+        lua_Integer n = luaL_len(L, -1);
+        for (lua_Integer i = 1; i <= n && i <= 3; i++) {
+            lua_rawgeti(L, -1, i);
+            const char *c = lua_tostring(L, -1);
+            if (c && (!strcmp(c, "confidentiality") || !strcmp(c, "integrity") || !strcmp(c, "availability")))
+                vt_push(&r->a, list, vt_str(&r->a, c));
+            else *bad = "concerns must list confidentiality, integrity or availability";
+            lua_pop(L, 1);
+        }
+    } else if (!lua_isnil(L, -1)) {
+        *bad = "concerns must be a list";
+    }
+    lua_pop(L, 1);
+    return list;
+}
+
+static rule *find_rule(rules *r, const char *id)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (!strcmp(r->list[i].info.id, id)) return &r->list[i];
+    return NULL;
+}
+
+/* Registers the rule table at the top of the stack (from file). */
+static void add_rule(rules *r, const char *file, diag_list *d)
+{
+    lua_State *L = r->L;
+    int t = lua_gettop(L);
+    const char *id = field_string(L, t, "id");
+    const char *sev = field_string(L, t, "severity");
+    const char *bad = NULL;
+    if (!valid_rule_id(id)) bad = "a rule needs an id of lowercase letters, digits, '.', '_' or '-'";
+    else if (!field_string(L, t, "title")) bad = "a rule needs a title";
+    else if (severity_parse(sev) < 0) bad = "severity must be critical, major, minor or info";
+    else if (lua_getfield(L, t, "check") != LUA_TFUNCTION) bad = "a rule needs a check function";
+    if (!bad) lua_pop(L, 1);
+    vt *concerns = bad ? NULL : read_concerns(r, t, &bad);
+    if (bad) {
+        diag_add(d, DIAG_ERROR, file, 0, 0, "rule %s: %s", id ? id : "(no id)", bad);
+        return;
+    }
+    rule *ru = find_rule(r, id);
+    if (ru) {
+        luaL_unref(L, LUA_REGISTRYINDEX, ru->check_ref);   /* a repository rule replaces */
+    } else {
+        if (r->n == r->cap) {
+            r->cap = r->cap ? r->cap * 2 : 64;
+            r->list = xrealloc(r->list, r->cap * sizeof *r->list);
+        }
+        ru = &r->list[r->n++];
+    }
+    ru->info.id = arena_strdup(&r->a, id);
+    ru->info.title = arena_strdup(&r->a, field_string(L, t, "title"));
+    const char *rationale = field_string(L, t, "rationale");
+    ru->info.rationale = arena_strdup(&r->a, rationale ? rationale : "");
+    ru->info.file = arena_strdup(&r->a, file);
+    ru->info.sev = (severity)severity_parse(sev);
+    ru->info.concerns = concerns;
+    lua_getfield(L, t, "check");
+    ru->check_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
+/* Runs one rule file; it returns a rule or a list of rules. */
+static void load_rule_file(rules *r, const char *file, const char *display, diag_list *d)
+{
+    lua_State *L = r->L;
+    int top = lua_gettop(L);
+    if (load_script(L, file, display) != LUA_OK) {
+        report_lua_error(r, d, "");
+    } else if (call_protected(r, 0, 1) != LUA_OK) {
+        report_lua_error(r, d, "");
+    } else if (!lua_istable(L, -1)) {
+        diag_add(d, DIAG_ERROR, display, 0, 0, "a rule file must return a rule or a list of rules");
+    } else if (lua_getfield(L, -1, "id"), !lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        add_rule(r, display, d);
+    } else {
+        lua_pop(L, 1);
+        lua_Integer n = luaL_len(L, -1);
+        for (lua_Integer i = 1; i <= n; i++) {
+            if (lua_rawgeti(L, -1, i) == LUA_TTABLE) add_rule(r, display, d);
+            else diag_add(d, DIAG_ERROR, display, 0, 0, "item %lld of the returned list is not a rule", (long long)i);
+            lua_pop(L, 1);
+        }
+    }
+    disarm_limits(r);
+    lua_settop(L, top);
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void load_rule_dir(rules *r, const char *dir, const char *dir_name, diag_list *d)
+{
+    char *rules_dir = path_join(dir, "rules");
+    DIR *dh = opendir(rules_dir);
+    char **names = NULL;
+    size_t n = 0;
+    struct dirent *e;
+    while (dh && (e = readdir(dh))) {
+        if (e->d_name[0] == '.' || !str_ends_with(e->d_name, ".lua")) continue;
+        names = xrealloc(names, (n + 1) * sizeof *names);
+        names[n++] = xstrdup(e->d_name);
+    }
+    if (dh) closedir(dh);
+    if (n) qsort(names, n, sizeof *names, by_name);
+    for (size_t i = 0; i < n; i++) {
+        char *file = path_join(rules_dir, names[i]);
+        char *display = xasprintf("%s/rules/%s", dir_name, names[i]);
+        if (regular_file(file)) load_rule_file(r, file, display, d);
+        else diag_add(d, DIAG_WARNING, display, 0, 0, "not a regular file; skipped");
+        free(file);
+        free(display);
+        free(names[i]);
+    }
+    free(names);
+    free(rules_dir);
+}
+
+static void load_score(rules *r, diag_list *d)
+{
+    r->score_ref = LUA_NOREF;
+    for (size_t i = 0; i < r->ndirs; i++) {
+        char *file = path_join(r->dirs[i], "score.lua");
+        char *display = xasprintf("%s/score.lua", r->dir_names[i]);
+        if (regular_file(file)) {
+            if (load_script(r->L, file, display) != LUA_OK || call_protected(r, 0, 1) != LUA_OK)
+                report_lua_error(r, d, "");
+            else if (!lua_isfunction(r->L, -1)) {
+                diag_add(d, DIAG_ERROR, display, 0, 0, "score.lua must return a function(s, findings)");
+                lua_pop(r->L, 1);
+            } else r->score_ref = luaL_ref(r->L, LUA_REGISTRYINDEX);
+            disarm_limits(r);
+            i = r->ndirs;   /* the first one found wins */
+        }
+        free(file);
+        free(display);
+    }
+}
+
+static int by_id(const void *a, const void *b)
+{
+    return strcmp(((const rule *)a)->info.id, ((const rule *)b)->info.id);
+}
+
+static void apply_disabled(rules *r, const vt *config)
+{
+    const vt *off = vt_get(config, "disable");
+    for (size_t i = 0; off && off->kind == VT_LIST && i < off->n; i++) {
+        const char *id = vt_text(off->items[i]);
+        rule *ru = id ? find_rule(r, id) : NULL;
+        if (!ru) continue;
+        luaL_unref(r->L, LUA_REGISTRYINDEX, ru->check_ref);
+        *ru = r->list[--r->n];
+    }
+}
+
+rules *rules_load(const rules_setup *setup, diag_list *d)
+{
+    rules *r = xcalloc(1, sizeof *r);
+    r->mem_limit = MEMORY_TOTAL;
+    r->L = lua_newstate(limited_alloc, r);
+    if (!r->L) {
+        free(r);
+        diag_add(d, DIAG_ERROR, NULL, 0, 0, "cannot create a Lua state");
+        return NULL;
+    }
+    *(rules **)lua_getextraspace(r->L) = r;
+    lua_sethook(r->L, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
+    for (const char *const *p = setup->dirs; *p; p++) r->ndirs++;
+    r->dirs = xcalloc(r->ndirs + 1, sizeof *r->dirs);
+    r->dir_names = xcalloc(r->ndirs + 1, sizeof *r->dir_names);
+    for (size_t i = 0; i < r->ndirs; i++) {
+        r->dirs[i] = arena_strdup(&r->a, setup->dirs[i]);
+        r->dir_names[i] = arena_strdup(&r->a, setup->dir_names[i]);
+    }
+    r->file_exists = setup->file_exists;
+    r->ud = setup->ud;
+    size_t errors = d->errors;
+    build_env(r, setup->config);
+    /* Lowest priority first, so that a later directory's rule replaces. */
+    for (size_t i = r->ndirs; i-- > 0;) load_rule_dir(r, r->dirs[i], r->dir_names[i], d);
+    load_score(r, d);
+    apply_disabled(r, setup->config);
+    if (r->n) qsort(r->list, r->n, sizeof *r->list, by_id);
+    if (d->errors > errors) {
+        rules_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+/* ---- evaluation ------------------------------------------------------------ */
+
+static void push_supplier(rules *r, const assessment *as, const char *as_of)
+{
+    lua_State *L = r->L;
+    push_value(L, as->data);
+    lua_pushstring(L, as->slug);
+    lua_setfield(L, -2, "slug");
+    lua_pushstring(L, as->category);
+    lua_setfield(L, -2, "category");
+    lua_pushstring(L, as->path);
+    lua_setfield(L, -2, "path");
+    lua_pushstring(L, as_of);
+    lua_setfield(L, -2, "as_of");
+}
+
+static void locate(const assessment *as, const char *field, int *line, int *col)
+{
+    const vt *node = field ? vt_path(as->data, field, NULL) : NULL;
+    *line = node && node->line ? node->line : 1;
+    *col = node && node->line ? node->col : 1;
+}
+
+static void add_error_finding(assessment *as, const rule_info *ri, const char *msg)
+{
+    finding f = {0};
+    f.rule = ri->id;
+    f.title = ri->title;
+    f.rationale = ri->rationale;
+    f.message = msg;
+    f.concerns = ri->concerns;
+    f.sev = SEV_ERROR;
+    f.line = f.col = 1;
+    assessment_add_finding(as, &f);
+}
+
+/* One failure (a table with message, path, severity, or a string) at top. */
+static void add_failure(assessment *as, const rule_info *ri, lua_State *L)
+{
+    finding f = {0};
+    f.rule = ri->id;
+    f.title = ri->title;
+    f.rationale = ri->rationale;
+    f.concerns = ri->concerns;
+    f.sev = ri->sev;
+    if (lua_type(L, -1) == LUA_TSTRING) {
+        f.message = lua_tostring(L, -1);
+    } else if (lua_istable(L, -1)) {
+        f.message = field_string(L, -1, "message");
+        f.field = field_string(L, -1, "path");
+        int sev = severity_parse(field_string(L, -1, "severity"));
+        if (sev >= 0) f.sev = (severity)sev;
+    }
+    if (!f.message) {
+        add_error_finding(as, ri, "rule returned a failure without a message string");
+        return;
+    }
+    locate(as, f.field, &f.line, &f.col);
+    assessment_add_finding(as, &f);
+}
+
+static void collect_failures(assessment *as, const rule_info *ri, lua_State *L)
+{
+    int t = lua_type(L, -1);
+    if (t == LUA_TNIL || t == LUA_TNONE || (t == LUA_TBOOLEAN && !lua_toboolean(L, -1))) return;
+    if (t == LUA_TSTRING) { add_failure(as, ri, L); return; }
+    if (t != LUA_TTABLE) { add_error_finding(as, ri, "rule returned neither failures nor nothing"); return; }
+    lua_getfield(L, -1, "message");
+    int single = !lua_isnil(L, -1);
+    lua_pop(L, 1);
+    if (single) { add_failure(as, ri, L); return; }
+    lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
+    if (n > MAX_FAILURES) n = MAX_FAILURES;
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_rawgeti(L, -1, i);
+        add_failure(as, ri, L);
+        lua_pop(L, 1);
+    }
+}
+
+static void rule_failed(rules *r, assessment *as, const rule_info *ri, diag_list *d)
+{
+    const char *msg = lua_tostring(r->L, -1);
+    char *first;
+    const char *rest;
+    split_error(msg ? msg : "unknown error", &first, &rest);
+    if (r->killed == KILL_MEMORY) {
+        free(first);
+        first = xasprintf("memory ceiling exceeded (%u MiB)", RULES_MEMORY_CEILING >> 20);
+    }
+    char *text = xasprintf("rule %s failed: %s", ri->id, first);
+    add_error_finding(as, ri, text);
+    diag_add(d, DIAG_WARNING, as->path, 0, 0, "%s\n%s", text, rest);
+    free(text);
+    free(first);
+}
+
+static void push_findings(rules *r, const assessment *as)
+{
+    lua_State *L = r->L;
+    lua_createtable(L, (int)as->nfindings, 0);
+    for (size_t i = 0; i < as->nfindings; i++) {
+        const finding *f = &as->findings[i];
+        lua_createtable(L, 0, 6);
+        lua_pushstring(L, f->rule);
+        lua_setfield(L, -2, "id");
+        lua_pushstring(L, f->title);
+        lua_setfield(L, -2, "title");
+        lua_pushstring(L, severity_name(f->sev));
+        lua_setfield(L, -2, "severity");
+        lua_pushstring(L, f->message);
+        lua_setfield(L, -2, "message");
+        if (f->field) {
+            lua_pushstring(L, f->field);
+            lua_setfield(L, -2, "path");
+        }
+        if (f->concerns) push_value(L, f->concerns);
+        else lua_newtable(L);
+        lua_setfield(L, -2, "concerns");
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+}
+
+static int int_field(lua_State *L, int idx, const char *key, int *ok)
+{
+    lua_getfield(L, idx, key);
+    int isnum;
+    lua_Number n = lua_tonumberx(L, -1, &isnum);
+    lua_pop(L, 1);
+    if (!isnum || n < 0 || n > 100) *ok = 0;
+    return isnum ? (int)(n + 0.5) : 0;
+}
+
+static vt *read_breakdown(lua_State *L, int idx, arena *a)
+{
+    vt *list = vt_list(a);
+    if (lua_getfield(L, idx, "breakdown") == LUA_TTABLE) {
+        lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
+        for (lua_Integer i = 1; i <= n && i <= 10000; i++) {
+            if (lua_rawgeti(L, -1, i) == LUA_TTABLE) {
+                vt *item = vt_map(a);
+                const char *what = field_string(L, -1, "what");
+                const char *concern = field_string(L, -1, "concern");
+                lua_getfield(L, -1, "cost");
+                vt_add(a, item, "what", vt_str(a, what ? what : ""));
+                vt_add(a, item, "concern", vt_str(a, concern ? concern : ""));
+                vt_add(a, item, "cost", vt_int(a, (long long)lua_tonumber(L, -1)));
+                lua_pop(L, 1);
+                vt_push(a, list, item);
+            }
+            lua_pop(L, 1);
+        }
+    }
+    lua_pop(L, 1);
+    return list;
+}
+
+static void run_score(rules *r, assessment *as, int supplier_idx, diag_list *d)
+{
+    lua_State *L = r->L;
+    if (r->score_ref == LUA_NOREF) return;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, r->score_ref);
+    lua_pushvalue(L, supplier_idx);
+    push_findings(r, as);
+    int status = call_protected(r, 2, 1);
+    const char *bad = status != LUA_OK ? lua_tostring(L, -1) : !lua_istable(L, -1) ? "score.lua returned no table" : NULL;
+    int ok = 1;
+    score sc = {0};
+    if (!bad) {
+        sc.confidentiality = int_field(L, -1, "confidentiality", &ok);
+        sc.integrity = int_field(L, -1, "integrity", &ok);
+        sc.availability = int_field(L, -1, "availability", &ok);
+        sc.overall = int_field(L, -1, "overall", &ok);
+        const char *g = field_string(L, -1, "grade");
+        if (!g || strlen(g) != 1 || g[0] < 'A' || g[0] > 'E') ok = 0;
+        else sc.grade[0] = g[0];
+        if (!ok) bad = "score.lua must return integers 0..100 for confidentiality, integrity, "
+                       "availability and overall, and a grade A..E";
+        else sc.breakdown = read_breakdown(L, lua_gettop(L), &as->a);
+    }
+    if (bad) {
+        char *first;
+        const char *rest;
+        split_error(bad, &first, &rest);
+        diag_add(d, DIAG_WARNING, as->path, 0, 0, "score failed: %s\n%s", first, rest);
+        free(first);
+    } else {
+        sc.valid = 1;
+        as->score = sc;
+    }
+    disarm_limits(r);
+    lua_pop(L, 1);
+}
+
+void rules_evaluate(rules *r, assessment *as, const char *as_of, diag_list *d)
+{
+    lua_State *L = r->L;
+    int top = lua_gettop(L);
+    push_supplier(r, as, as_of);
+    int s = lua_gettop(L);
+    for (size_t i = 0; i < r->n; i++) {
+        const rule *ru = &r->list[i];
+        lua_rawgeti(L, LUA_REGISTRYINDEX, ru->check_ref);
+        lua_pushvalue(L, s);
+        if (call_protected(r, 1, 1) != LUA_OK) rule_failed(r, as, &ru->info, d);
+        else collect_failures(as, &ru->info, L);
+        disarm_limits(r);
+        lua_settop(L, s);
+    }
+    assessment_sort_findings(as);
+    run_score(r, as, s, d);
+    lua_settop(L, top);
+}
+
+size_t rules_count(const rules *r) { return r->n; }
+const rule_info *rules_at(const rules *r, size_t i) { return &r->list[i].info; }
+
+const rule_info *rules_find(const rules *r, const char *id)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (!strcmp(r->list[i].info.id, id)) return &r->list[i].info;
+    return NULL;
+}
+
+void rules_free(rules *r)
+{
+    if (!r) return;
+    lua_close(r->L);
+    free(r->list);
+    free(r->dirs);
+    free(r->dir_names);
+    arena_free(&r->a);
+    free(r);
+}

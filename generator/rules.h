@@ -1,0 +1,56 @@
+/* rules.h: the evaluate stage. Lua rule scripts judge each assessment
+ * into findings, and a Lua score script turns findings and answers into
+ * scores and a grade.
+ *
+ * Rules run in a sandbox on one Lua 5.4 state: no io, no os but a
+ * clock-free os.date/os.time, no dofile/loadfile, text chunks only,
+ * require only of modules under the rule directories. Every rule call has
+ * an instruction budget and a memory ceiling; a rule that exceeds them or
+ * raises an error becomes an error finding and the run goes on.
+ *
+ * Ownership: a rules engine owns its Lua state and rule table; rules_free.
+ * Findings and scores are added to the assessment passed in. */
+#ifndef VETTED_RULES_H
+#define VETTED_RULES_H
+
+#include <stddef.h>
+#include "assessment.h"
+#include "diag.h"
+#include "value.h"
+
+#define RULES_INSTRUCTION_BUDGET 50000000L   /* per rule call */
+#define RULES_MEMORY_CEILING (64u << 20)     /* per rule call, bytes */
+
+typedef struct rules rules;
+
+typedef struct rule_info {
+    const char *id, *title, *rationale, *file;
+    severity sev;
+    vt *concerns;          /* list of names */
+} rule_info;
+
+typedef struct rules_setup {
+    /* Rule directories, highest priority first (the repository's own
+     * scripts/ before the default pack). A directory holds rules/NAME.lua,
+     * score.lua and modules for require. NULL-terminated. */
+    const char *const *dirs;
+    /* How each directory is named in messages ("scripts", "default pack"). */
+    const char *const *dir_names;
+    const vt *config;      /* the rules: section of vetted.yml, or NULL */
+    /* Answers vetted.file_exists(path) for the evidence rule. */
+    int (*file_exists)(void *ud, const char *path);
+    void *ud;
+} rules_setup;
+
+/* Loads every rule. Returns NULL after reporting errors (with
+ * file:line: message and a traceback) to d. */
+rules *rules_load(const rules_setup *setup, diag_list *d);
+/* Evaluates as at reference date as_of (YYYY-MM-DD): fills its findings,
+ * sorted, and its score. Rule failures are reported to d as warnings. */
+void rules_evaluate(rules *r, assessment *as, const char *as_of, diag_list *d);
+size_t rules_count(const rules *r);
+const rule_info *rules_at(const rules *r, size_t i);   /* sorted by id */
+const rule_info *rules_find(const rules *r, const char *id);
+void rules_free(rules *r);
+
+#endif

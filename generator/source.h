@@ -1,0 +1,41 @@
+/* source.h: the first stage. Gathers the assessment files under content/
+ * (every *.md, at any depth) with their bytes, in a stable order.
+ *
+ * Symlinks are never followed: a link under content/ is reported and
+ * skipped, so a repository cannot make vetted read outside itself.
+ *
+ * Ownership: a src_set owns its paths and bytes; source_free. */
+#ifndef VETTED_SOURCE_H
+#define VETTED_SOURCE_H
+
+#include <stddef.h>
+#include "diag.h"
+
+#define SOURCE_MAX_FILE (8u << 20)   /* 8 MiB: larger is not an assessment */
+
+typedef struct src_file {
+    char *path;     /* repository-relative, e.g. "content/pcb/acme.md" */
+    char *data;     /* NUL-terminated; len excludes the NUL */
+    size_t len;
+} src_file;
+
+typedef struct src_set {
+    src_file *files;
+    size_t n, cap;
+} src_set;
+
+/* Reads content/ of the working tree at root. Returns 0, or -1 when
+ * content/ cannot be read at all; per-file problems go to d. */
+int source_read_worktree(const char *root, src_set *out, diag_list *d);
+
+/* Adds one file (takes ownership of data). */
+void source_add(src_set *set, const char *path, char *data, size_t len);
+/* Sorts by path (byte order), for output that does not depend on readdir. */
+void source_sort(src_set *set);
+void source_free(src_set *set);
+
+/* Does the repository-relative path name a regular file inside root,
+ * reached without symlinks and without "..")? */
+int source_worktree_has(const char *root, const char *relpath);
+
+#endif

@@ -1,0 +1,26 @@
+/* theme.h: a theme is a folder: layouts/<page>.mustache (one per kind of
+ * page), partials/<name>.mustache (for {{>name}} and parents {{<name}}),
+ * and assets/ copied into the site as they are. Every template is compiled
+ * when the theme loads, so a broken theme fails before anything is built.
+ *
+ * Ownership: a theme owns its compiled templates; theme_free. */
+#ifndef VETTED_THEME_H
+#define VETTED_THEME_H
+
+#include "diag.h"
+#include "output.h"
+#include "value.h"
+
+typedef struct theme theme;
+
+/* Loads the theme at dir; display is how its files are named in messages
+ * (e.g. "themes/default"). NULL after reporting errors to d. */
+theme *theme_load(const char *dir, const char *display, diag_list *d);
+/* Renders layout `name` with ctx, appending to out. Returns 0, or -1 after
+ * reporting to d (a missing layout or a partial that fails). */
+int theme_render(theme *t, const char *name, const vt *ctx, buf *out, diag_list *d);
+/* Copies assets/ to assets/ of the site. */
+int theme_copy_assets(const theme *t, output *o);
+void theme_free(theme *t);
+
+#endif

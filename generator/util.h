@@ -1,0 +1,72 @@
+/* util.h: allocation that never fails, growable byte buffers, an arena,
+ * and small file helpers shared by every stage.
+ *
+ * Ownership: xmalloc/xcalloc/xrealloc/xstrdup/xstrndup return memory the
+ * caller frees with free(). A buf owns its bytes until buf_free or
+ * buf_detach. Arena allocations live until arena_free on their arena. */
+#ifndef VETTED_UTIL_H
+#define VETTED_UTIL_H
+
+#include <stddef.h>
+#include <stdarg.h>
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t count, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* printf into a new string the caller frees. */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A growable byte buffer, always NUL-terminated when ptr is not NULL. */
+typedef struct buf {
+    char *ptr;
+    size_t len, cap;
+} buf;
+
+#define BUF_INIT {NULL, 0, 0}
+void buf_grow(buf *b, size_t extra);
+void buf_put(buf *b, const void *p, size_t n);
+void buf_puts(buf *b, const char *s);
+void buf_putc(buf *b, char c);
+void buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_vprintf(buf *b, const char *fmt, va_list ap);
+/* Appends s with & < > " ' escaped for HTML text and attributes. */
+void buf_put_html(buf *b, const char *s, size_t n);
+/* Appends s as a JSON string literal, quotes included. */
+void buf_put_json(buf *b, const char *s, size_t n);
+void buf_reset(buf *b);
+void buf_free(buf *b);
+/* Hands the bytes to the caller (free() them); the buf is left empty.
+ * Never returns NULL: an empty buf yields "". */
+char *buf_detach(buf *b);
+
+/* A bump allocator: many small allocations, freed all at once. */
+typedef struct arena_block arena_block;
+typedef struct arena {
+    arena_block *head;
+} arena;
+
+#define ARENA_INIT {NULL}
+void *arena_alloc(arena *a, size_t n);          /* zeroed, 16-byte aligned */
+char *arena_strndup(arena *a, const char *s, size_t n);
+char *arena_strdup(arena *a, const char *s);
+char *arena_printf(arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void arena_free(arena *a);
+
+/* Reads a whole file. Returns 0 and fills *out (caller frees with buf_free)
+ * or -1 with errno set. */
+int file_read(const char *path, buf *out);
+/* Writes a whole file, creating parent directories. Returns 0 or -1 (errno). */
+int file_write(const char *path, const void *data, size_t len);
+/* mkdir -p. Returns 0 or -1 (errno). */
+int mkdir_p(const char *path);
+/* rm -rf of a tree that we created (does not follow symlinks). */
+int remove_tree(const char *path);
+/* Joins two path parts with one '/'. Caller frees. */
+char *path_join(const char *a, const char *b);
+
+int str_ends_with(const char *s, const char *suffix);
+int str_starts_with(const char *s, const char *prefix);
+
+#endif

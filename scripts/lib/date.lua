@@ -1,0 +1,121 @@
+-- lib/date.lua: calendar dates written "YYYY-MM-DD".
+--
+-- Pure integer arithmetic on the proleptic Gregorian calendar: no clock,
+-- no time zone, no os.time, so the same dates give the same answer on any
+-- machine. A date is valid when it has exactly that form and names a real
+-- day (2026-02-29 is not valid, 2028-02-29 is).
+--
+-- Loaded with `require "lib.date"`.
+
+local M = {}
+
+local function leap(y)
+  return (y % 4 == 0 and y % 100 ~= 0) or y % 400 == 0
+end
+
+local MDAYS = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 }
+
+function M.days_in_month(y, m)
+  if m == 2 and leap(y) then return 29 end
+  return MDAYS[m]
+end
+
+-- y, m, d (integers) of a valid date string; nil otherwise.
+function M.parse(v)
+  if type(v) ~= "string" then return nil end
+  local ys, ms, ds = v:match("^%s*(%d%d%d%d)%-(%d%d)%-(%d%d)%s*$")
+  if not ys then return nil end
+  local y, m, d = tonumber(ys), tonumber(ms), tonumber(ds)
+  if m < 1 or m > 12 or d < 1 or d > M.days_in_month(y, m) then
+    return nil
+  end
+  return y, m, d
+end
+
+function M.valid(v)
+  return M.parse(v) ~= nil
+end
+
+function M.format(y, m, d)
+  return string.format("%04d-%02d-%02d", y, m, d)
+end
+
+-- Day number (days since 1970-01-01) of y, m, d. After H. Hinnant's
+-- days_from_civil.
+local function day_number(y, m, d)
+  if m <= 2 then y = y - 1 end
+  local era = y // 400
+  local yoe = y - era * 400
+  local mp = (m + 9) % 12
+  local doy = (153 * mp + 2) // 5 + d - 1
+  local doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+  return era * 146097 + doe - 719468
+end
+
+-- Day number of a date string, or nil.
+function M.day(v)
+  local y, m, d = M.parse(v)
+  if not y then return nil end
+  return day_number(y, m, d)
+end
+
+-- Days from a to b (positive when b is later); nil when either is invalid.
+function M.days_between(a, b)
+  local x, y = M.day(a), M.day(b)
+  if not x or not y then return nil end
+  return y - x
+end
+
+-- The date n months after v (n may be negative); the day is clamped to
+-- the end of a shorter month: 2026-01-31 + 1 month = 2026-02-28.
+function M.add_months(v, n)
+  local y, m, d = M.parse(v)
+  if not y or math.type(n) ~= "integer" then return nil end
+  local total = y * 12 + (m - 1) + n
+  local ny, nm = total // 12, total % 12 + 1
+  if ny < 0 or ny > 9999 then return nil end
+  local dim = M.days_in_month(ny, nm)
+  if d > dim then d = dim end
+  return M.format(ny, nm, d)
+end
+
+-- The date n days after v.
+function M.add_days(v, n)
+  local x = M.day(v)
+  if not x or math.type(n) ~= "integer" then return nil end
+  -- civil_from_days
+  local z = x + n + 719468
+  local era = z // 146097
+  local doe = z - era * 146097
+  local yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+  local y = yoe + era * 400
+  local doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+  local mp = (5 * doy + 2) // 153
+  local d = doy - (153 * mp + 2) // 5 + 1
+  local m = mp < 10 and mp + 3 or mp - 9
+  if m <= 2 then y = y + 1 end
+  if y < 0 or y > 9999 then return nil end
+  return M.format(y, m, d)
+end
+
+-- -1, 0, 1 as a is before, on, after b; nil when either is invalid.
+function M.compare(a, b)
+  local n = M.days_between(b, a)
+  if n == nil then return nil end
+  if n < 0 then return -1 elseif n > 0 then return 1 end
+  return 0
+end
+
+-- The reference date of an evaluation (s.as_of), or nil.
+function M.as_of(s)
+  if type(s) ~= "table" or not M.valid(s.as_of) then return nil end
+  return (s.as_of:match("^%s*(.-)%s*$"))
+end
+
+-- A date field as a clean string, or nil when missing or invalid.
+function M.get(v)
+  if not M.valid(v) then return nil end
+  return (v:match("^%s*(.-)%s*$"))
+end
+
+return M

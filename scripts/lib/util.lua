@@ -1,0 +1,388 @@
+-- lib/util.lua: small helpers shared by the default rules and the score
+-- script. Everything here is total: any argument of any type gives an
+-- answer, never an error, because the front matter may be hostile.
+--
+-- Loaded with `require "lib.util"`. Pure functions, no state.
+
+local M = {}
+
+M.CONCERNS = { "confidentiality", "integrity", "availability" }
+
+-- Lists longer than this are only read up to this many items, so that a
+-- hostile file cannot exhaust the instruction budget of a rule.
+M.MAX_ITEMS = 200
+
+---------------------------------------------------------------------------
+-- Types and strings
+
+-- The trimmed text of a string (or of a number), or nil when v is missing,
+-- empty or of another type.
+function M.text(v)
+  local t = type(v)
+  if t == "number" then
+    return tostring(v)
+  elseif t ~= "string" then
+    return nil
+  end
+  local s = v:match("^%s*(.-)%s*$")
+  if s == "" then return nil end
+  return s
+end
+
+-- The table v, or nil when v is not a table.
+function M.tbl(v)
+  if type(v) == "table" then return v end
+  return nil
+end
+
+-- An integer from an integer, an integral float or a decimal string;
+-- nil otherwise.
+function M.int(v)
+  if type(v) == "string" then
+    v = v:match("^%s*([+-]?%d+)%s*$")
+    if not v then return nil end
+    v = tonumber(v)
+  end
+  if type(v) ~= "number" then return nil end
+  return math.tointeger(v)
+end
+
+-- A finite number from a number or a numeric string; nil otherwise.
+function M.num(v)
+  if type(v) == "string" then v = tonumber(v) end
+  if type(v) ~= "number" or v ~= v or v == math.huge or v == -math.huge then
+    return nil
+  end
+  return v
+end
+
+-- Lower case, trimmed, runs of spaces and underscores as one hyphen:
+-- "Design Files" and "design_files" both give "design-files".
+function M.slug(v)
+  local s = M.text(v)
+  if not s then return nil end
+  s = s:lower():gsub("[%s_]+", "-")
+  return s
+end
+
+-- Shortens a string for a message.
+function M.clip(s, n)
+  n = n or 60
+  if type(s) ~= "string" then return tostring(s) end
+  if #s <= n then return s end
+  return s:sub(1, n - 3) .. "..."
+end
+
+---------------------------------------------------------------------------
+-- Lists
+
+-- The items of a YAML list as a dense Lua array (at most MAX_ITEMS), with
+-- their original 1-based indices: items(v) -> { {i = 1, v = ...}, ... }.
+-- A null item leaves a hole in the host's array; holes are skipped, the
+-- indices of the other items stay right. A scalar is a one-item list
+-- (index 1); a map or anything else is an empty list.
+function M.items(v)
+  local out = {}
+  if v == nil then return out end
+  if type(v) ~= "table" then
+    out[1] = { i = 1, v = v }
+    return out
+  end
+  if not M.is_list(v) then return out end
+  local n = 0
+  for k in pairs(v) do
+    if math.type(k) == "integer" and k > n then n = k end
+  end
+  if n > M.MAX_ITEMS then n = M.MAX_ITEMS end
+  for i = 1, n do
+    if v[i] ~= nil then out[#out + 1] = { i = i, v = v[i] } end
+  end
+  return out
+end
+
+-- True when t is a table whose keys are all positive integers (an empty
+-- table is a list).
+function M.is_list(t)
+  if type(t) ~= "table" then return false end
+  local seen = 0
+  for k in pairs(t) do
+    if math.type(k) ~= "integer" or k < 1 then return false end
+    seen = seen + 1
+    if seen > M.MAX_ITEMS * 4 then break end
+  end
+  return true
+end
+
+-- The list as slugs (see M.slug), skipping items that are not text.
+function M.slugs(v)
+  local out = {}
+  for _, it in ipairs(M.items(v)) do
+    local s = M.slug(it.v)
+    if s then out[#out + 1] = s end
+  end
+  return out
+end
+
+-- Does the list (or scalar) v contain the slug of x?
+function M.contains(v, x)
+  local want = M.slug(x)
+  for _, s in ipairs(M.slugs(v)) do
+    if s == want then return true end
+  end
+  return false
+end
+
+-- Joins strings with ", ".
+function M.join(list, sep)
+  return table.concat(list, sep or ", ")
+end
+
+---------------------------------------------------------------------------
+-- Field paths, as the host reads them: dotted keys, 1-based list indices
+-- in brackets. path("soa", "excluded", 2, "justification") gives
+-- "soa.excluded[2].justification".
+function M.path(...)
+  local parts = table.pack(...)
+  local out = ""
+  for k = 1, parts.n do
+    local p = parts[k]
+    if math.type(p) == "integer" then
+      out = out .. "[" .. p .. "]"
+    elseif p ~= nil then
+      out = (out == "") and tostring(p) or (out .. "." .. tostring(p))
+    end
+  end
+  return out
+end
+
+-- A failure as check() returns it; severity is optional (nil = the rule's).
+function M.fail(message, path, severity)
+  return { message = message, path = path, severity = severity }
+end
+
+-- One step less severe: critical -> major -> minor -> info.
+local DOWN = { critical = "major", major = "minor", minor = "info", info = "info" }
+function M.milder(sev)
+  return DOWN[sev] or sev
+end
+
+---------------------------------------------------------------------------
+-- Answers: "yes" | "partial" | "no" | "unknown".
+--
+-- answer(v) normalizes YAML's true/false and the usual spellings. It
+-- returns nil when the answer is missing (nil), "unknown" and a second
+-- value true when v is present but not a recognised answer.
+local ANSWERS = {
+  yes = "yes", y = "yes", ["true"] = "yes",
+  no = "no", n = "no", ["false"] = "no",
+  partial = "partial", partially = "partial", partly = "partial",
+  unknown = "unknown", ["?"] = "unknown",
+}
+
+function M.answer(v)
+  if v == nil then return nil end
+  if v == true then return "yes" end
+  if v == false then return "no" end
+  local s = M.slug(v)
+  local a = s and ANSWERS[s]
+  if a then return a end
+  return "unknown", true
+end
+
+-- answer() with a missing answer read as "unknown".
+function M.answer_or_unknown(v)
+  return M.answer(v) or "unknown"
+end
+
+-- yes = 1, partial = 0.5, no/unknown/missing = 0.
+function M.answer_value(v)
+  local a = M.answer(v)
+  if a == "yes" then return 1 end
+  if a == "partial" then return 0.5 end
+  return 0
+end
+
+---------------------------------------------------------------------------
+-- Concerns: OUR risk profile for the supplier.
+
+local CONCERN_ALIAS = {
+  confidentiality = "confidentiality", c = "confidentiality",
+  integrity = "integrity", i = "integrity",
+  availability = "availability", a = "availability",
+}
+
+-- "Confidentiality", "C" ... -> "confidentiality"; nil for anything else.
+function M.concern_name(v)
+  local s = M.slug(v)
+  return s and CONCERN_ALIAS[s] or nil
+end
+
+-- The set of concern names in a list or scalar: { confidentiality = true }.
+function M.concern_set(v)
+  local set = {}
+  for _, it in ipairs(M.items(v)) do
+    local c = M.concern_name(it.v)
+    if c then set[c] = true end
+  end
+  return set
+end
+
+-- Our weights from s.concern: 0..3 each (clamped), 1 when a weight is
+-- absent or not a number; all three 1 when all are zero.
+function M.weights(s)
+  local c = type(s) == "table" and M.tbl(s.concern) or {}
+  local w, total = {}, 0
+  for _, k in ipairs(M.CONCERNS) do
+    local v = M.num(c[k])
+    if v == nil then v = 1 end
+    if v < 0 then v = 0 elseif v > 3 then v = 3 end
+    w[k] = v
+    total = total + v
+  end
+  if total == 0 then
+    for _, k in ipairs(M.CONCERNS) do w[k] = 1 end
+  end
+  return w
+end
+
+-- Our highest-weighted concern(s), in the order C, I, A, and whether all
+-- three weigh the same (then there is no highest concern to compare with).
+function M.top_concerns(s)
+  local w = M.weights(s)
+  local max = math.max(w.confidentiality, w.integrity, w.availability)
+  local top, n = {}, 0
+  for _, k in ipairs(M.CONCERNS) do
+    if w[k] == max then
+      top[#top + 1] = k
+      n = n + 1
+    end
+  end
+  return top, n == 3, w
+end
+
+-- Is concern c one of our highest (and not all three equal)?
+function M.is_top_concern(s, c)
+  local top, all_equal = M.top_concerns(s)
+  if all_equal then return false end
+  for _, k in ipairs(top) do
+    if k == c then return true end
+  end
+  return false
+end
+
+---------------------------------------------------------------------------
+-- What the supplier handles of ours (s.sees). Items are slugs like
+-- "design-files", "gerbers", "prototypes", "product-roadmap".
+--
+-- design files: any word of the item names a design artefact;
+-- physical:     the last word (the noun) names a thing of ours they hold;
+-- concept:      any word names the product concept or its launch.
+local DESIGN_WORDS = {
+  design = true, designs = true, schematic = true, schematics = true,
+  drawing = true, drawings = true, cad = true, gerber = true, gerbers = true,
+  layout = true, layouts = true, bom = true, boms = true, firmware = true,
+  source = true, sources = true, code = true, spec = true, specs = true,
+  specification = true, specifications = true, model = true, models = true,
+  ["stack-up"] = true, stackup = true, cam = true, step = true,
+}
+local PHYSICAL_NOUNS = {
+  prototype = true, prototypes = true, sample = true, samples = true,
+  product = true, products = true, unit = true, units = true, stock = true,
+  tooling = true, tool = true, tools = true, mould = true, moulds = true,
+  mold = true, molds = true, hardware = true, goods = true, parts = true,
+  components = true, assemblies = true, boards = true, pcbs = true,
+  pcbas = true, devices = true,
+}
+local CONCEPT_WORDS = {
+  concept = true, concepts = true, roadmap = true, roadmaps = true,
+  launch = true, unreleased = true,
+}
+
+local function words(slug)
+  local w = {}
+  for part in slug:gmatch("[^%-]+") do w[#w + 1] = part end
+  return w
+end
+
+-- The classes of one item of s.sees: table with .design, .physical, .concept.
+function M.classify_seen(item)
+  local s = M.slug(item)
+  local r = { design = false, physical = false, concept = false }
+  if not s then return r end
+  local w = words(s)
+  for _, x in ipairs(w) do
+    if DESIGN_WORDS[x] then r.design = true end
+    if CONCEPT_WORDS[x] then r.concept = true end
+  end
+  if s:find("stack%-up") then r.design = true end
+  if PHYSICAL_NOUNS[w[#w]] then r.physical = true end
+  return r
+end
+
+-- What s.sees says. Returns a table { known = bool, design = bool,
+-- physical = bool, concept = bool, any_design = bool, info = bool,
+-- items = {slugs} }.
+-- When s.sees is missing the answer is unknown and every class is true
+-- (the rules then assume the worst and say so).
+function M.seen(s)
+  local sees = type(s) == "table" and s.sees or nil
+  local r = { known = sees ~= nil, design = false, physical = false,
+              concept = false, items = M.slugs(sees) }
+  if sees == nil then
+    r.design, r.physical, r.concept = true, true, true
+  else
+    for _, it in ipairs(r.items) do
+      local c = M.classify_seen(it)
+      r.design = r.design or c.design
+      r.physical = r.physical or c.physical
+      r.concept = r.concept or c.concept
+    end
+  end
+  -- "Our design" in the wide sense: files, the physical product or the
+  -- concept of it.
+  r.any_design = r.design or r.physical or r.concept
+  -- Do they hold information of ours (anything but physical things only)?
+  r.info = sees == nil
+  for _, it in ipairs(r.items) do
+    local c = M.classify_seen(it)
+    if not c.physical or c.design or c.concept then r.info = true end
+  end
+  return r
+end
+
+-- Does the supplier pass work on? true, false, or nil (not recorded).
+-- A non-empty list or text is yes; an empty list, false, "no", "none" no.
+function M.subcontracts(s)
+  local v = type(s) == "table" and s.subcontracted or nil
+  if v == nil then return nil end
+  if v == true then return true end
+  if v == false then return false end
+  if type(v) == "table" then
+    local n = 0
+    for _, it in ipairs(M.items(v)) do
+      local t = M.slug(it.v)
+      if t and t ~= "none" and t ~= "no" and t ~= "n/a" then n = n + 1 end
+    end
+    return n > 0
+  end
+  local t = M.slug(v)
+  if t == nil or t == "none" or t == "no" or t == "n/a" then return false end
+  local a = M.answer(v)
+  if a == "no" then return false end
+  if a == "unknown" and (t == "unknown" or t == "?") then return nil end
+  return true
+end
+
+---------------------------------------------------------------------------
+-- Configuration: vetted.config is the rules: section of vetted.yml.
+
+-- A non-negative integer setting, or the default.
+function M.config_int(key, default)
+  local v = vetted   -- host global; nil in a bare interpreter
+  local cfg = type(v) == "table" and type(v.config) == "table" and v.config or nil
+  local n = cfg and M.int(cfg[key])
+  if n == nil or n < 0 then return default end
+  return n
+end
+
+return M

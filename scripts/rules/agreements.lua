@@ -1,0 +1,87 @@
+-- rules/agreements.lua: who at the supplier sees our design, and under
+-- which agreements.
+--
+-- What counts as "our design" comes from `sees` (see lib/util.lua,
+-- classify_seen): design files are items naming a design artefact
+-- (design-files, gerbers, schematics, bom, firmware-source, enclosure-cad
+-- ...); our design in the wide sense adds the physical product
+-- (prototypes, samples, unreleased-products) and its concept (product-
+-- roadmap, launch-dates). When `sees` is missing the rules assume the
+-- worst.
+
+local util = require "lib.util"
+
+local C = { "confidentiality" }
+local fail = util.fail
+
+local function agreements(s)
+  return util.tbl(s.agreements) or {}
+end
+
+local function agreement_rule(id, title, key, scope, rationale, what)
+  return {
+    id = id,
+    title = title,
+    severity = "major",
+    concerns = C,
+    rationale = rationale,
+    check = function(s)
+      local seen = util.seen(s)
+      if not seen[scope] then return end
+      local a, invalid = util.answer(agreements(s)[key])
+      if a == "yes" then return end
+      local p = "agreements." .. key
+      if a == nil then
+        return fail("Not recorded whether " .. what, p)
+      elseif invalid then
+        return fail(key .. " is not yes, partial, no or unknown; read as unknown: " .. what .. "?", p)
+      elseif a == "unknown" then
+        return fail("Unknown whether " .. what, p)
+      elseif a == "partial" then
+        return fail("Only partly: " .. what, p)
+      end
+      return fail("No: " .. what, p)
+    end,
+  }
+end
+
+return {
+  agreement_rule("agreements.nda", "Not everyone who sees our design signed before access",
+    "nda_all_viewers", "any_design",
+    "A non-disclosure agreement signed after someone has seen the design protects nothing that was seen "
+      .. "before. Everyone with access must sign first.",
+    "everyone who sees our design signed a non-disclosure agreement before access"),
+
+  agreement_rule("agreements.nnn", "No NNN agreement while they see design files",
+    "nnn", "design",
+    "An NDA alone does not stop a manufacturer from using our design or selling to our customers. A "
+      .. "non-disclosure, non-use, non-circumvention (NNN) agreement, enforceable where they are, does.",
+    "a non-disclosure, non-use, non-circumvention (NNN) agreement is signed"),
+
+  {
+    id = "agreements.full_concept",
+    title = "Too many parties see the whole product concept",
+    severity = "major",
+    concerns = C,
+    rationale = "Splitting the work so that few parties see the whole product limits what any one leak "
+      .. "reveals. The limit is rules.max_full_concept_parties in vetted.yml (default 2).",
+    check = function(s)
+      local max = util.config_int("max_full_concept_parties", 2)
+      local ag = agreements(s)
+      local v = ag.full_concept_parties
+      local n = util.int(v)
+      local p = "agreements.full_concept_parties"
+      if n == nil then
+        if not util.seen(s).any_design then return end
+        if v == nil then
+          return fail("Not recorded how many parties see the whole product concept", p, "minor")
+        end
+        return fail(string.format("full_concept_parties %q is not a whole number", util.clip(tostring(v), 20)),
+          p, "minor")
+      end
+      if n > max then
+        return fail(string.format("%d parties see the whole product concept; at most %d allowed", n, max), p)
+      end
+    end,
+  },
+}
