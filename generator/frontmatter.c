@@ -318,9 +318,15 @@ vt *fm_yaml(arena *a, const char *path, const char *src, size_t len, int first_l
         yaml_event_t ev;
         if (!yaml_parser_parse(&parser, &ev)) {
             yaml_mark_t m = parser.problem_mark;
-            diag_add(d, DIAG_ERROR, path, (int)m.line + first_line, (int)m.column + 1,
-                     "YAML: %s%s%s", parser.problem ? parser.problem : "syntax error",
-                     parser.context ? " " : "", parser.context ? parser.context : "");
+            yaml_mark_t c = parser.context_mark;
+            if (parser.context)
+                diag_add(d, DIAG_ERROR, path, (int)m.line + first_line, (int)m.column + 1,
+                         "YAML: %s %s that began at line %d, column %d",
+                         parser.problem ? parser.problem : "syntax error", parser.context,
+                         (int)c.line + first_line, (int)c.column + 1);
+            else
+                diag_add(d, DIAG_ERROR, path, (int)m.line + first_line, (int)m.column + 1,
+                         "YAML: %s", parser.problem ? parser.problem : "syntax error");
             b.failed = 1;
             break;
         }

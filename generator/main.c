@@ -134,11 +134,12 @@ static int cmd_build(int argc, char **argv, common_opts *c)
     }
     if (!status && !quiet)
         fprintf(stderr, "vetted: built %zu supplier%s into %s (as of %s)\n", p.n, p.n == 1 ? "" : "s", out, p.as_of);
-    if (status) fprintf(stderr, "vetted: build failed; %s was left as it was\n", out);
     theme_free(t);
     free(theme_dir);
     project_free(&p);
-    return finish(&d, status);
+    finish(&d, status);
+    if (status) fprintf(stderr, "vetted: build failed; %s was left as it was\n", out);
+    return status;
 }
 
 /* Keeps only the assessments named on the command line. */

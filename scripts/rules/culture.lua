@@ -1,0 +1,97 @@
+-- rules/culture.lua: the culture of security (awareness, motivation,
+-- support environment).
+--
+-- Each area is scored from its questions: yes = 1, partial = 0.5,
+-- no / unknown / not answered = 0; the area score is the mean. The
+-- questions are those of the content model plus any other question the
+-- assessor added to the area. Below 75 % the area is a minor finding,
+-- below 50 % a major one; an area not assessed at all is a minor finding.
+-- The finding names the weak answers.
+
+local util = require "lib.util"
+
+local fail = util.fail
+local MINOR_BELOW, MAJOR_BELOW = 0.75, 0.5
+
+local AREAS = {
+  {
+    key = "awareness",
+    title = "Weak security awareness",
+    concerns = { "confidentiality", "integrity", "availability" },
+    rationale = "People who do not know why security matters to their customers, or never hear back about it, "
+      .. "are the usual way a design leaves a company.",
+    questions = { "security_top_priority", "knows_why_critical", "knows_customer_definition",
+      "feedback_reaches_all_levels", "read_code_of_conduct", "managers_reinforce_code",
+      "recognised_for_service" },
+  },
+  {
+    key = "motivation",
+    title = "Weak motivation for security",
+    concerns = { "confidentiality", "integrity" },
+    rationale = "Rules are kept when actions are traceable and breaking them has consequences that are "
+      .. "defined and actually enforced.",
+    questions = { "actions_traceable", "consequences_defined", "consequences_enforced" },
+  },
+  {
+    key = "support",
+    title = "Weak support environment",
+    concerns = { "confidentiality", "integrity", "availability" },
+    rationale = "Staff can only act on risks they have had explained, with teams accountable for them and a "
+      .. "confidential channel to report a suspected breach.",
+    questions = { "risks_explained", "accountable_teams", "suspicion_channel" },
+  },
+}
+
+local function pct(x)
+  return math.floor(x * 100 + 0.5)
+end
+
+local rules = {}
+
+for _, area in ipairs(AREAS) do
+  rules[#rules + 1] = {
+    id = "culture." .. area.key,
+    title = area.title,
+    severity = "major",
+    concerns = area.concerns,
+    rationale = area.rationale .. " Scored yes = 1, partial = 0.5, no or unknown = 0; below 75 % is a "
+      .. "finding, below 50 % a major one.",
+    check = function(s)
+      local culture = util.tbl(s.culture)
+      local answers = culture and util.tbl(culture[area.key])
+      local p = util.path("culture", area.key)
+      if not answers then
+        return fail(string.format("Culture of security not assessed: no answers for %s", area.key), p, "minor")
+      end
+      -- The standard questions, then the assessor's own in name order.
+      local keys, known = {}, {}
+      for _, q in ipairs(area.questions) do
+        keys[#keys + 1] = q
+        known[q] = true
+      end
+      local extra = {}
+      for k in pairs(answers) do
+        if type(k) == "string" and not known[k] and #extra < 50 then extra[#extra + 1] = k end
+      end
+      table.sort(extra)
+      for _, k in ipairs(extra) do keys[#keys + 1] = k end
+
+      local total, weak = 0, {}
+      for _, q in ipairs(keys) do
+        local v = answers[q]
+        local a = util.answer(v)
+        total = total + util.answer_value(v)
+        if a ~= "yes" then
+          weak[#weak + 1] = q .. " = " .. (a or "not answered")
+        end
+      end
+      local score = total / #keys
+      if score >= MINOR_BELOW then return end
+      local total_s = total % 1 == 0 and string.format("%d", math.floor(total)) or string.format("%.1f", total)
+      return fail(string.format("%s %s/%d (%d %%): %s", area.key, total_s, #keys, pct(score),
+        util.join(weak)), p, score < MAJOR_BELOW and "major" or "minor")
+    end,
+  }
+end
+
+return rules

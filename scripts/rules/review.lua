@@ -1,0 +1,73 @@
+-- rules/review.lua: is the assessment itself up to date?
+
+local util = require "lib.util"
+local date = require "lib.date"
+
+local fail = util.fail
+local CIA = { "confidentiality", "integrity", "availability" }
+
+-- More than this many days overdue is a major finding.
+local MAJOR_AFTER = 182
+
+return {
+  {
+    id = "review.overdue",
+    title = "Review overdue",
+    severity = "minor",
+    concerns = CIA,
+    rationale = "An assessment describes the supplier on the day it was made; after its review date "
+      .. "(next_review, by default 12 months after the assessment) it no longer tells us where we stand. "
+      .. "More than six months overdue is a major finding.",
+    check = function(s)
+      local as_of = date.as_of(s)
+      if not as_of then return end
+      local due, p = date.get(s.next_review), "next_review"
+      local how = ""
+      if not due then
+        local assessed = date.get(s.assessed)
+        if not assessed then return end   -- review.dates
+        due, p = date.add_months(assessed, 12), "assessed"
+        how = " (assessed + 12 months)"
+      end
+      local late = date.days_between(due, as_of)
+      if late and late > 0 then
+        return fail(string.format("Review was due on %s%s, %d days before %s", due, how, late, as_of), p,
+          late > MAJOR_AFTER and "major" or nil)
+      end
+    end,
+  },
+
+  {
+    id = "review.dates",
+    title = "Assessment dates inconsistent",
+    severity = "minor",
+    concerns = CIA,
+    rationale = "The dates of an assessment drive every rule that asks whether something is current; a "
+      .. "missing or impossible date silently switches those rules off.",
+    check = function(s)
+      local out = {}
+      local as_of = date.as_of(s)
+      local assessed = date.get(s.assessed)
+      if s.assessed == nil then
+        out[#out + 1] = fail("No assessment date (assessed: YYYY-MM-DD)", "assessed")
+      elseif not assessed then
+        out[#out + 1] = fail(string.format("assessed %q is not a date (YYYY-MM-DD)",
+          util.clip(tostring(s.assessed))), "assessed")
+      elseif as_of and assessed > as_of then
+        out[#out + 1] = fail(string.format("assessed %s is after the reference date %s", assessed, as_of),
+          "assessed")
+      end
+      if s.next_review ~= nil then
+        local nr = date.get(s.next_review)
+        if not nr then
+          out[#out + 1] = fail(string.format("next_review %q is not a date (YYYY-MM-DD)",
+            util.clip(tostring(s.next_review))), "next_review")
+        elseif assessed and nr <= assessed then
+          out[#out + 1] = fail(string.format("next_review %s is not after assessed %s", nr, assessed),
+            "next_review")
+        end
+      end
+      if #out > 0 then return out end
+    end,
+  },
+}

@@ -1,0 +1,266 @@
+/* test_json.c: the strict JSON parser: values, positions, number
+ * literals, string escapes, and errors with their line and column. */
+#include "check.h"
+#include "json.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static arena a = ARENA_INIT;
+
+/* Parses s from an exact-size heap copy with no NUL after it, so that
+ * AddressSanitizer catches any read past len. */
+static vt *parse_n(const char *s, size_t n, json_error *err)
+{
+    char *copy = xmalloc(n ? n : 1);
+    memcpy(copy, s, n);
+    vt *v = json_parse(&a, copy, n, err);
+    free(copy);
+    return v;
+}
+
+static vt *parse(const char *s, json_error *err) { return parse_n(s, strlen(s), err); }
+
+/* Expects s to fail at line:col with a message containing `words`. */
+static void check_error(const char *s, int line, int col, const char *words)
+{
+    json_error err;
+    vt *v = parse(s, &err);
+    CHECK(v == NULL);
+    CHECK_INT(err.line, line);
+    CHECK_INT(err.col, col);
+    if (!strstr(err.msg, words)) {
+        check_failed++;
+        fprintf(stderr, "error for %s: \"%s\" lacks \"%s\"\n", s, err.msg, words);
+    } else {
+        check_passed++;
+    }
+}
+
+static void test_values_and_positions(void)
+{
+    json_error err;
+    vt *v = parse("{\"name\": \"acme\",\n  \"tags\": [true, null, 3],\n  \"x\": {}}", &err);
+    CHECK(v != NULL);
+    CHECK_INT(v->kind, VT_MAP);
+    CHECK_INT(v->line, 1);
+    CHECK_INT(v->col, 1);
+    CHECK_INT(v->n, 3);
+    CHECK_STR(v->pairs[0].key, "name");
+    CHECK_INT(v->pairs[0].line, 1);
+    CHECK_INT(v->pairs[0].col, 2);
+    CHECK_STR(vt_get_text(v, "name"), "acme");
+    CHECK_INT(vt_get(v, "name")->col, 10);
+    vt *tags = vt_get(v, "tags");
+    CHECK_INT(v->pairs[1].line, 2);
+    CHECK_INT(v->pairs[1].col, 3);
+    CHECK_INT(tags->kind, VT_LIST);
+    CHECK_INT(tags->line, 2);
+    CHECK_INT(tags->col, 11);
+    CHECK_INT(tags->n, 3);
+    CHECK_INT(tags->items[0]->kind, VT_BOOL);
+    CHECK_INT(tags->items[0]->b, 1);
+    CHECK_STR(tags->items[0]->str, "true");
+    CHECK_INT(tags->items[1]->kind, VT_NULL);
+    CHECK_STR(tags->items[1]->str, "null");
+    CHECK_INT(tags->items[1]->col, 18);
+    CHECK_INT(tags->items[2]->kind, VT_INT);
+    CHECK_INT(tags->items[2]->i, 3);
+    CHECK_INT(vt_get(v, "x")->kind, VT_MAP);
+    CHECK_INT(vt_get(v, "x")->n, 0);
+    CHECK_INT(vt_get(v, "x")->line, 3);
+
+    /* any value at the top level, whitespace around it, a BOM */
+    v = parse(" \t\r\n \"only\" \n", &err);
+    CHECK(v && v->kind == VT_STRING && !strcmp(v->str, "only"));
+    CHECK_INT(v->line, 2);
+    CHECK_INT(v->col, 2);
+    v = parse("\xef\xbb\xbf[1]", &err);
+    CHECK(v && v->kind == VT_LIST && v->n == 1);
+    v = parse("false", &err);
+    CHECK(v && v->kind == VT_BOOL && v->b == 0 && !strcmp(v->str, "false"));
+    v = parse("[[],{},[[]]]", &err);
+    CHECK(v && v->n == 3 && v->items[2]->items[0]->kind == VT_LIST);
+}
+
+static void check_number(const char *lit, vt_kind kind)
+{
+    json_error err;
+    vt *v = parse(lit, &err);
+    CHECK(v != NULL);
+    if (!v) return;
+    CHECK_INT(v->kind, kind);
+    CHECK_STR(v->str, lit);
+    CHECK_INT(v->len, strlen(lit));
+}
+
+static void test_numbers(void)
+{
+    json_error err;
+    check_number("0", VT_INT);
+    check_number("-0", VT_INT);
+    check_number("85", VT_INT);
+    check_number("1.21", VT_FLOAT);
+    check_number("1.50", VT_FLOAT);
+    check_number("1e3", VT_FLOAT);
+    check_number("-2.5E-3", VT_FLOAT);
+    check_number("9223372036854775807", VT_INT);
+    check_number("-9223372036854775808", VT_INT);
+    check_number("12345678901234567890", VT_FLOAT);   /* too big for VT_INT */
+    CHECK_INT(parse("9223372036854775807", &err)->i, 9223372036854775807LL);
+    CHECK(parse("1.21", &err)->f == 1.21);
+    CHECK(parse("1e3", &err)->f == 1000.0);
+    CHECK(parse("[1.21]", &err)->items[0]->f == 1.21);
+
+    check_error("01", 1, 1, "leading zero");
+    check_error("-01", 1, 1, "leading zero");
+    check_error("1.", 1, 3, "digit after '.'");
+    check_error("1.e5", 1, 3, "digit after '.'");
+    check_error("1e", 1, 3, "exponent");
+    check_error("1e+", 1, 4, "exponent");
+    check_error("-", 1, 2, "expected a digit");
+    check_error("-a", 1, 2, "expected a digit");
+    check_error(".5", 1, 1, "unexpected '.'");
+    check_error("+1", 1, 1, "unexpected '+'");
+    check_error("1e400", 1, 1, "out of range");
+    check_error("NaN", 1, 1, "unexpected 'N'");
+    check_error("[Infinity]", 1, 2, "unexpected 'I'");
+    check_error("0x10", 1, 2, "after the JSON value");
+}
+
+static void check_string(const char *json, const char *want, size_t want_len)
+{
+    json_error err;
+    vt *v = parse(json, &err);
+    CHECK(v && v->kind == VT_STRING);
+    if (!v) {
+        fprintf(stderr, "  %s: %d:%d: %s\n", json, err.line, err.col, err.msg);
+        return;
+    }
+    CHECK_INT(v->len, want_len);
+    CHECK(v->len == want_len && !memcmp(v->str, want, want_len));
+}
+
+static void test_strings(void)
+{
+    check_string("\"plain\"", "plain", 5);
+    check_string("\"\"", "", 0);
+    check_string("\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"", "\"\\/\b\f\n\r\t", 8);
+    check_string("\"\\u00e9t\\u00E9\"", "\xc3\xa9t\xc3\xa9", 5);
+    check_string("\"\\u20ac\"", "\xe2\x82\xac", 3);
+    check_string("\"\\ud83d\\ude00\"", "\xf0\x9f\x98\x80", 4);   /* surrogate pair */
+    check_string("\"\\uD834\\uDD1E\"", "\xf0\x9d\x84\x9e", 4);
+    check_string("\"a\\u0000b\"", "a\0b", 3);
+    check_string("\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"",
+                 "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", 14);
+    check_string("\"\xf4\x8f\xbf\xbf\"", "\xf4\x8f\xbf\xbf", 4);  /* U+10FFFF */
+
+    check_error("\"\\ud83d\"", 1, 2, "unpaired high surrogate");
+    check_error("\"\\ud83dx\"", 1, 2, "unpaired high surrogate");
+    check_error("\"\\ud83d\\u0041\"", 1, 2, "unpaired high surrogate");
+    check_error("\"\\ude00\"", 1, 2, "unpaired low surrogate");
+    check_error("\"\\u12\"", 1, 2, "four hex digits");
+    check_error("\"\\u12g4\"", 1, 2, "four hex digits");
+    check_error("\"\\x41\"", 1, 2, "invalid escape");
+    check_error("\"\\", 1, 2, "invalid escape");
+    check_error("\"abc", 1, 1, "unterminated string");
+    check_error("[\"a\nb\"]", 1, 4, "control character");
+    check_error("\"\t\"", 1, 2, "control character");
+    check_error("\"\xff\"", 1, 2, "invalid UTF-8");
+    check_error("\"\xc0\xaf\"", 1, 2, "invalid UTF-8");        /* overlong */
+    check_error("\"\xed\xa0\x80\"", 1, 2, "invalid UTF-8");    /* encoded surrogate */
+    check_error("\"\xf4\x90\x80\x80\"", 1, 2, "invalid UTF-8");/* above U+10FFFF */
+    check_error("\"x\xe2\x82\"", 1, 3, "invalid UTF-8");       /* truncated */
+    check_error("'single'", 1, 1, "unexpected '''");
+    check_error("{\"a\\u0000\": 1}", 1, 2, "\\u0000");
+}
+
+static void test_errors(void)
+{
+    check_error("", 1, 1, "unexpected end of input");
+    check_error("  \n ", 2, 2, "unexpected end of input");
+    check_error("{\n  \"a\": 1,\n  \"b\" 2\n}", 3, 7, "expected ':'");
+    check_error("{\"a\": 1,}", 1, 9, "expected a string key");
+    check_error("{\"a\": 1 \"b\": 2}", 1, 9, "',' or '}'");
+    check_error("{a: 1}", 1, 2, "expected a string key");
+    check_error("[1, 2,]", 1, 7, "expected a JSON value");
+    check_error("[1 2]", 1, 4, "',' or ']'");
+    check_error("[1,\n  2", 2, 4, "unexpected end of input");
+    check_error("{\"a\": 1", 1, 8, "unexpected end of input");
+    check_error("tru", 1, 1, "unexpected 't'");
+    check_error("nul", 1, 1, "unexpected 'n'");
+    check_error("True", 1, 1, "unexpected 'T'");
+    check_error("1 2", 1, 3, "after the JSON value");
+    check_error("{} x", 1, 4, "after the JSON value");
+    check_error("[1] // comment", 1, 5, "after the JSON value");
+    check_error("/* c */ 1", 1, 1, "unexpected '/'");
+    check_error("{\"a\": 1, \"b\": 2, \"a\": 3}", 1, 18, "duplicate key \"a\"");
+    check_error("\x01", 1, 1, "byte 0x01");
+
+    /* many keys: the duplicate check switches to a hash set */
+    buf b = BUF_INIT;
+    buf_putc(&b, '{');
+    for (int i = 0; i < 2000; i++) buf_printf(&b, "%s\"k%d\": %d", i ? "," : "", i, i);
+    json_error err;
+    vt *v = parse_n(b.ptr, b.len, &err);
+    buf_putc(&b, '}');
+    CHECK(v == NULL);   /* unclosed */
+    v = parse_n(b.ptr, b.len, &err);
+    CHECK(v && v->n == 2000);
+    CHECK_INT(vt_get(v, "k1999")->i, 1999);
+    b.len--;
+    buf_puts(&b, ", \"k1234\": 0}");
+    v = parse_n(b.ptr, b.len, &err);
+    CHECK(v == NULL);
+    CHECK(strstr(err.msg, "duplicate key \"k1234\"") != NULL);
+    buf_free(&b);
+}
+
+static void test_depth(void)
+{
+    json_error err;
+    buf b = BUF_INIT;
+    for (int i = 0; i < JSON_MAX_DEPTH; i++) buf_putc(&b, '[');
+    for (int i = 0; i < JSON_MAX_DEPTH; i++) buf_putc(&b, ']');
+    CHECK(parse_n(b.ptr, b.len, &err) != NULL);     /* exactly the limit */
+    buf_reset(&b);
+    for (int i = 0; i < JSON_MAX_DEPTH + 1; i++) buf_puts(&b, "{\"a\":");
+    vt *v = parse_n(b.ptr, b.len, &err);
+    CHECK(v == NULL);
+    CHECK(strstr(err.msg, "nesting deeper than 512") != NULL);
+    CHECK_INT(err.line, 1);
+    CHECK_INT(err.col, JSON_MAX_DEPTH * 5 + 1);
+    buf_reset(&b);
+    for (int i = 0; i < 1000000; i++) buf_putc(&b, '[');   /* a hostile file */
+    CHECK(parse_n(b.ptr, b.len, &err) == NULL);
+    CHECK(strstr(err.msg, "nesting") != NULL);
+    buf_free(&b);
+}
+
+/* Every proper prefix of a valid document fails cleanly, without reading
+ * past its end. */
+static void test_truncation(void)
+{
+    const char *doc = "{\"a\": [1, -2.5e+3, \"x\\u00e9\\ud83d\\ude00\\n\", true, false, null],"
+                      " \"\xc3\xa9\": {\"b\": {}}}";
+    size_t n = strlen(doc);
+    json_error err;
+    int clean = 1;
+    for (size_t i = 0; i < n; i++)
+        if (parse_n(doc, i, &err) != NULL || !err.msg[0] || err.line != 1) clean = 0;
+    CHECK(clean);
+    CHECK(parse_n(doc, n, &err) != NULL);
+    CHECK(json_parse(&a, doc, 0, NULL) == NULL);  /* err may be NULL */
+}
+
+int main(void)
+{
+    test_values_and_positions();
+    test_numbers();
+    test_strings();
+    test_errors();
+    test_depth();
+    test_truncation();
+    arena_free(&a);
+    return check_done("json");
+}
