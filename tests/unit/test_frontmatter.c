@@ -146,7 +146,12 @@ static void test_dates(void)
     date_add_months(&y, &m, &d, 12);
     CHECK(y == 2025 && m == 2 && d == 28);
     CHECK(model_answer(NULL) == NULL);
-    CHECK_STR(model_answer(NULL) ? "" : "none", "none");
+    arena a = ARENA_INIT;
+    CHECK_STR(model_answer(vt_bool(&a, 1)), "yes");
+    CHECK_STR(model_answer(vt_bool(&a, 0)), "no");
+    CHECK_STR(model_answer(vt_str(&a, "partial")), "partial");
+    CHECK(model_answer(vt_str(&a, "maybe")) == NULL);
+    arena_free(&a);
 }
 
 static void test_slugs(void)
