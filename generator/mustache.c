@@ -125,6 +125,9 @@ static void line_col(parser *p, size_t off, int *line, int *col)
 }
 
 static void set_error(mu_error *err, const char *name, int line, int col,
+                      const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+
+static void set_error(mu_error *err, const char *name, int line, int col,
                       const char *fmt, va_list ap)
 {
     if (!err) return;

@@ -5,6 +5,7 @@
 #include "source.h"
 
 #include <ctype.h>
+#include <strings.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -299,7 +300,8 @@ static vt *extra_vm(arena *a, const vt *data)
     return extra;
 }
 
-static vt *scores_vm(arena *a, const score *sc)
+/* with_class: add the CSS class of the grade (pages, not JSON). */
+static vt *scores_vm(arena *a, const score *sc, int with_class)
 {
     if (!sc->valid) return NULL;
     vt *m = vt_map(a);
@@ -308,7 +310,7 @@ static vt *scores_vm(arena *a, const score *sc)
     vt_add(a, m, "availability", vt_int(a, sc->availability));
     vt_add(a, m, "overall", vt_int(a, sc->overall));
     vt_add(a, m, "grade", vt_str(a, sc->grade));
-    vt_add(a, m, "grade_class", vt_strf(a, "grade-%c", tolower((unsigned char)sc->grade[0])));
+    if (with_class) vt_add(a, m, "grade_class", vt_strf(a, "grade-%c", tolower((unsigned char)sc->grade[0])));
     vt_add(a, m, "breakdown", sc->breakdown ? vt_copy(a, sc->breakdown) : vt_list(a));
     return m;
 }
@@ -403,7 +405,7 @@ static vt *supplier_vm(arena *a, const project *p, const assessment *as, const c
     return m;
 }
 
-static vt *summary_vm(arena *a, const assessment *as)
+static vt *summary_vm(arena *a, const assessment *as, int with_class)
 {
     const vt *d = as->data;
     const vt *cert = vt_get(d, "certification");
@@ -420,7 +422,7 @@ static vt *summary_vm(arena *a, const assessment *as)
     if (as->score.valid) {
         vt_add(a, m, "score", vt_int(a, as->score.overall));
         vt_add(a, m, "grade", vt_str(a, as->score.grade));
-        vt_add(a, m, "grade_class", vt_strf(a, "grade-%c", tolower((unsigned char)as->score.grade[0])));
+        if (with_class) vt_add(a, m, "grade_class", vt_strf(a, "grade-%c", tolower((unsigned char)as->score.grade[0])));
     }
     vt_add(a, m, "critical", vt_int(a, (long long)count_sev(as, SEV_CRITICAL)));
     vt_add(a, m, "major", vt_int(a, (long long)count_sev(as, SEV_MAJOR)));
@@ -457,8 +459,7 @@ static vt *supplier_json(arena *a, const project *p, const assessment *as)
     set_text(a, m, "category", as->category);
     set_text(a, m, "path", as->path);
     vt_add(a, m, "as_of", vt_str(a, p->as_of));
-    vt *sc = scores_vm(a, &as->score);
-    if (sc) vt_set(a, sc, "grade_class", vt_null(a));
+    vt *sc = scores_vm(a, &as->score, 0);
     vt_add(a, m, "score", sc ? sc : vt_null(a));
     vt *fs = vt_list(a);
     for (size_t i = 0; i < as->nfindings; i++) {
@@ -504,7 +505,7 @@ static int render_suppliers(const project *p, theme *t, output *out, diag_list *
         arena a = ARENA_INIT;
         vt *ctx = common_vm(&a, p, root, as->name);
         vt_add(&a, ctx, "supplier", supplier_vm(&a, p, as, root));
-        vt *sc = scores_vm(&a, &as->score);
+        vt *sc = scores_vm(&a, &as->score, 1);
         if (sc) vt_add(&a, ctx, "scores", sc);
         vt *fs = vt_list(&a);
         for (size_t j = 0; j < as->nfindings; j++) vt_push(&a, fs, finding_vm(&a, &as->findings[j]));
@@ -556,7 +557,7 @@ static vt *categories_vm(arena *a, assessment **sorted, size_t n)
             vt_add(a, cat, "suppliers", cur);
             vt_push(a, cats, cat);
         }
-        vt_push(a, cur, summary_vm(a, sorted[i]));
+        vt_push(a, cur, summary_vm(a, sorted[i], 1));
     }
     return cats;
 }
@@ -574,10 +575,8 @@ static int render_index(const project *p, theme *t, output *out, diag_list *d)
     vt *worst = vt_list(&a);
     vt *json_list = vt_list(&a);
     for (size_t i = 0; i < p->n; i++) {
-        vt *s = summary_vm(&a, sorted[i]);
-        vt_push(&a, worst, s);
-        vt *j = vt_copy(&a, s);
-        vt_set(&a, j, "grade_class", vt_null(&a));
+        vt_push(&a, worst, summary_vm(&a, sorted[i], 1));
+        vt *j = summary_vm(&a, sorted[i], 0);
         vt_add(&a, j, "json", vt_strf(&a, "suppliers/%s.json", sorted[i]->slug));
         vt_push(&a, json_list, j);
     }
