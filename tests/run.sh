@@ -37,8 +37,10 @@ for kind in release asan; do
         [ -x "$t" ] || continue
         "$t" >"$log" 2>&1; tally "$kind/$(basename "$t")" $?
     done
+    bin=$PWD/build/$kind/vetted
+    [ "$kind" = release ] && bin=$PWD/vetted
     for t in tests/cli/test_*.sh; do
-        VETTED="$PWD/build/$kind/vetted" KIND=$kind bash "$t" >"$log" 2>&1
+        VETTED="$bin" KIND=$kind bash "$t" >"$log" 2>&1
         tally "$kind/$(basename "$t" .sh)" $?
     done
     [ "$kind" = release ] && [ "${QUICK:-0}" = 1 ] && break
