@@ -52,7 +52,8 @@ static const char CHECK_USAGE[] =
     "\n"
     "    -C <path>              run in <path> instead of the current directory\n"
     "    -f, --format <fmt>     text (default), json, github, sarif or junit\n"
-    "    --fail-on <severity>   critical (default), major, minor, info or never\n"
+    "    --fail-on <severity>   critical (default), major, minor, info, or never\n"
+    "                           (then only rules that failed to run fail the gate)\n"
     "    --as-of <date>         reference date of the rules\n"
     "    -h, --help             show this help\n";
 
@@ -181,7 +182,7 @@ static int cmd_check(int argc, char **argv, common_opts *c)
             if ((fmt = report_format_parse(optarg)) < 0) return usage_error(CHECK_USAGE, "unknown format '%s'", optarg);
             break;
         case OPT_FAIL_ON:
-            if (!strcmp(optarg, "never")) fail_on = SEV_ERROR + 1;
+            if (!strcmp(optarg, "never")) fail_on = SEV_ERROR;   /* rules that failed still count */
             else if ((fail_on = severity_parse(optarg)) < 0)
                 return usage_error(CHECK_USAGE, "unknown severity '%s'", optarg);
             break;
@@ -204,7 +205,7 @@ static int cmd_check(int argc, char **argv, common_opts *c)
         report_write(&out, (report_format)fmt, &p, items, n);
         fwrite(out.ptr, 1, out.len, stdout);
         buf_free(&out);
-        if (fail_on <= SEV_ERROR && report_gate_fails(items, n, (severity)fail_on)) status = EXIT_GATE;
+        if (report_gate_fails(items, n, (severity)fail_on)) status = EXIT_GATE;
     }
     free(items);
     project_free(&p);

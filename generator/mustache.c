@@ -254,7 +254,7 @@ static int read_tag(parser *p, size_t off, tag *t)
     memset(t, 0, sizeof *t);
     t->start = off;
     while (i < p->len && is_ws(p->src[i])) i++;
-    if (i < p->len && strchr("#^/><$!=&{", p->src[i]) && p->src[i]) t->sigil = p->src[i++];
+    if (i < p->len && p->src[i] && strchr("#^/><$!=&{", p->src[i])) t->sigil = p->src[i++];
     char pre = t->sigil == '{' ? '}' : t->sigil == '=' ? '=' : 0;
     size_t close = find_close(p, i, pre);
     if (close == (size_t)-1)
@@ -276,10 +276,10 @@ static int check_name(parser *p, const tag *t)
 {
     if (!t->nlen) return perr(p, t->start, "empty tag name");
     for (size_t i = 0; i < t->nlen; i++)
-        if (is_ws(t->name[i]))
+        if ((unsigned char)t->name[i] <= ' ')
             return perr(p, t->start, "tag name '%.*s' contains whitespace (unclosed tag?)",
                         (int)t->nlen, t->name);
-    if (strchr(">$<", t->sigil) && t->sigil) return 0;
+    if (t->sigil == '>' || t->sigil == '<' || t->sigil == '$') return 0;
     if (t->nlen == 1 && t->name[0] == '.') return 0;
     for (size_t i = 0; i < t->nlen; i++)
         if (t->name[i] == '.' && (i == 0 || i + 1 == t->nlen || t->name[i + 1] == '.'))
@@ -295,9 +295,10 @@ static void set_name(parser *p, mu_node *n, const tag *t)
     size_t parts = 1;
     for (size_t i = 0; i < t->nlen; i++) parts += t->name[i] == '.';
     n->path = arena_alloc(p->a, parts * sizeof *n->path);
-    const char *s = n->text;
+    const char *s = t->name, *end = t->name + t->nlen;
     for (size_t k = 0; k < parts; k++) {
-        size_t m = strcspn(s, ".");
+        const char *dot = memchr(s, '.', (size_t)(end - s));
+        size_t m = dot ? (size_t)(dot - s) : (size_t)(end - s);
         n->path[k] = arena_strndup(p->a, s, m);
         s += m + 1;
     }

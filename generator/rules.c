@@ -68,14 +68,15 @@ static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 
 static void count_hook(lua_State *L, lua_Debug *ar)
 {
-    (void)ar;
     rules *r = owner(L);
     r->budget_left -= HOOK_EVERY;
     if (r->budget_left >= 0) return;
     if (!r->killed) r->killed = KILL_BUDGET;
     r->budget_left = 1000000;   /* grace to unwind and build the traceback */
-    luaL_error(L, "instruction budget exhausted (%d million instructions)",
-               (int)(RULES_INSTRUCTION_BUDGET / 1000000));
+    lua_getinfo(L, "Sl", ar);
+    lua_pushfstring(L, "%s:%d: instruction budget exhausted (%d million instructions)",
+                    ar->short_src, ar->currentline, (int)(RULES_INSTRUCTION_BUDGET / 1000000));
+    lua_error(L);
 }
 
 static void arm_limits(rules *r)
