@@ -277,7 +277,7 @@ static int check_name(parser *p, const tag *t)
     if (!t->nlen) return perr(p, t->start, "empty tag name");
     for (size_t i = 0; i < t->nlen; i++)
         if ((unsigned char)t->name[i] <= ' ')
-            return perr(p, t->start, "tag name '%.*s' contains whitespace (unclosed tag?)",
+            return perr(p, t->start, "tag name '%.*s' contains whitespace or a control character",
                         (int)t->nlen, t->name);
     if (t->sigil == '>' || t->sigil == '<' || t->sigil == '$') return 0;
     if (t->nlen == 1 && t->name[0] == '.') return 0;

@@ -88,7 +88,9 @@ static int load_rules(project *p, diag_list *d)
         dirs[n] = own;
         names[n++] = "scripts";
     }
-    if (!n || !same_dir(own, pack)) {
+    const vt *defaults = vt_get(p->cfg.rules, "defaults");
+    int use_pack = !(defaults && defaults->kind == VT_BOOL && !defaults->b);
+    if (use_pack && (!n || !same_dir(own, pack))) {
         dirs[n] = pack;
         names[n++] = "[vetted]/scripts";
     }

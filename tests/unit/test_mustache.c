@@ -119,6 +119,10 @@ static void test_compile_errors(void)
     CHECK_INT(err.col, MU_MAX_NESTING * 6 + 1);
     buf_free(&b);
 
+    t = mu_compile("{{x\0y}}", 7, "nul", &err);
+    CHECK(t == NULL);
+    CHECK(strstr(err.msg, "control character") != NULL);
+
     /* err may be NULL; NULL/empty source is an empty template */
     CHECK(mu_compile("{{#a}}", 6, "x", NULL) == NULL);
     t = mu_compile(NULL, 0, NULL, NULL);
@@ -181,6 +185,12 @@ static void test_whitespace(void)
     check_render(" {{>outer}}\n", NULL, kv, " [\n   a\n\n   b\n ]\n");
     /* an inline partial is not indented */
     check_render("  {{>inline}} {{>inline}}\n", NULL, kv, "  x\ny x\ny\n");
+    /* an argument's own indentation gives way to that of the block it fills */
+    static const char *const layout[] = {"p", "<div>\n  {{$a}}\n  {{/a}}\n</div>\n", NULL};
+    check_render("a\n{{<p}}\n{{$a}}\n  <b>\n    x\n  </b>\n{{/a}}\n{{/p}}\nz\n", NULL, layout,
+                 "a\n<div>\n  <b>\n    x\n  </b>\n</div>\nz\n");
+    check_render("{{<p}}{{$a}}\n        <i>\n          y\n        </i>\n{{/a}}{{/p}}", NULL, layout,
+                 "<div>\n  <i>\n    y\n  </i>\n</div>\n");
     /* comments and set-delimiters leave nothing */
     check_render("a{{! c\nd }}b\n{{=<% %>=}}\n<%x%>{{x}}", "{\"x\": 1}", NULL, "ab\n1{{x}}");
 }
