@@ -92,6 +92,37 @@ test: deps
 golden-update: vetted
 	@bash tests/golden/update.sh
 
+# ---- fuzzing (libFuzzer via clang) -----------------------------------------
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 30
+FUZZ_TARGETS := frontmatter mustache json evaluate
+FUZZ_FLAGS   := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined
+OBJ_fuzz     := $(patsubst generator/%.c,build/fuzz/%.o,$(SRC))
+
+build/fuzz/%.o: generator/%.c $(HDR) | build/fuzz/.dir
+	$(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(OBJ_fuzz)
+	$(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -Igenerator -o $@ $< $(OBJ_fuzz) $(PKG_LIBS) $(LDFLAGS)
+
+# Runs every fuzz target for FUZZ_SECONDS; new inputs stay in build/fuzz,
+# seeds (and regression inputs) are in tests/fuzz/corpus/<target>/.
+fuzz:
+	@$(MAKE) --no-print-directory EXTRA_DEB="$(TEST_DEB)" deps
+	@$(MAKE) --no-print-directory $(addprefix build/fuzz/fuzz_,$(FUZZ_TARGETS))
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  mkdir -p build/fuzz/work-$$t build/fuzz/crashes-$$t; \
+	  echo "== fuzz $$t for $(FUZZ_SECONDS)s"; \
+	  ./build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	    -artifact_prefix=build/fuzz/crashes-$$t/ -print_final_stats=1 \
+	    build/fuzz/work-$$t tests/fuzz/corpus/$$t 2>&1 | grep -E '^(#[0-9]+ +DONE|stat::number_of_executed_units|==[0-9]+==ERROR|SUMMARY)' ; \
+	  if ls build/fuzz/crashes-$$t/* >/dev/null 2>&1; then echo "fuzz $$t: crash, see build/fuzz/crashes-$$t"; exit 1; fi; \
+	done
+
+# valgrind over the example site and the error corpus: no leaks, no invalid accesses.
+valgrind: vetted
+	@$(MAKE) --no-print-directory EXTRA_DEB="$(TEST_DEB)" deps
+	@bash tests/valgrind.sh
+
 install: vetted
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/vetted
 	install -m 755 vetted $(DESTDIR)$(PREFIX)/bin/vetted

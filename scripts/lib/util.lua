@@ -10,7 +10,7 @@ M.CONCERNS = { "confidentiality", "integrity", "availability" }
 
 -- Lists longer than this are only read up to this many items, so that a
 -- hostile file cannot exhaust the instruction budget of a rule.
-M.MAX_ITEMS = 200
+M.MAX_ITEMS = 100
 
 ---------------------------------------------------------------------------
 -- Types and strings
@@ -27,6 +27,12 @@ function M.text(v)
   local s = v:match("^%s*(.-)%s*$")
   if s == "" then return nil end
   return s
+end
+
+-- t[k] when t is a table, else nil. Keeps false (unlike `t and t[k] or nil`).
+function M.get(t, k)
+  if type(t) ~= "table" then return nil end
+  return t[k]
 end
 
 -- The table v, or nil when v is not a table.
@@ -78,9 +84,11 @@ end
 
 -- The items of a YAML list as a dense Lua array (at most MAX_ITEMS), with
 -- their original 1-based indices: items(v) -> { {i = 1, v = ...}, ... }.
--- A null item leaves a hole in the host's array; holes are skipped, the
--- indices of the other items stay right. A scalar is a one-item list
--- (index 1); a map or anything else is an empty list.
+-- A null item leaves a hole in the host's array; holes are skipped and the
+-- indices of the other items stay right (a run of more than three nulls
+-- may hide the items after it). A scalar is a one-item list (index 1); a
+-- map is an empty list. Cost: O(number of items), never more than
+-- MAX_ITEMS.
 function M.items(v)
   local out = {}
   if v == nil then return out end
@@ -89,28 +97,25 @@ function M.items(v)
     return out
   end
   if not M.is_list(v) then return out end
-  local n = 0
-  for k in pairs(v) do
-    if math.type(k) == "integer" and k > n then n = k end
-  end
+  local n = #v
   if n > M.MAX_ITEMS then n = M.MAX_ITEMS end
+  local j, gap = n + 1, 0
+  while j <= M.MAX_ITEMS and gap < 4 do
+    if v[j] ~= nil then n, gap = j, 0 else gap = gap + 1 end
+    j = j + 1
+  end
   for i = 1, n do
     if v[i] ~= nil then out[#out + 1] = { i = i, v = v[i] } end
   end
   return out
 end
 
--- True when t is a table whose keys are all positive integers (an empty
--- table is a list).
+-- True when t is a table that is a list: YAML gives lists integer keys and
+-- maps string keys, never both, so one key tells (an empty table is a list).
 function M.is_list(t)
   if type(t) ~= "table" then return false end
-  local seen = 0
-  for k in pairs(t) do
-    if math.type(k) ~= "integer" or k < 1 then return false end
-    seen = seen + 1
-    if seen > M.MAX_ITEMS * 4 then break end
-  end
-  return true
+  local k = next(t)
+  return k == nil or math.type(k) == "integer"
 end
 
 -- The list as slugs (see M.slug), skipping items that are not text.
@@ -325,10 +330,12 @@ end
 -- When s.sees is missing the answer is unknown and every class is true
 -- (the rules then assume the worst and say so).
 function M.seen(s)
-  local sees = type(s) == "table" and s.sees or nil
+  local sees = M.get(s, "sees")
   local r = { known = sees ~= nil, design = false, physical = false,
               concept = false, items = M.slugs(sees) }
-  if sees == nil then
+  if sees == false then
+    r.known = true
+  elseif sees == nil then
     r.design, r.physical, r.concept = true, true, true
   else
     for _, it in ipairs(r.items) do
@@ -353,7 +360,7 @@ end
 -- Does the supplier pass work on? true, false, or nil (not recorded).
 -- A non-empty list or text is yes; an empty list, false, "no", "none" no.
 function M.subcontracts(s)
-  local v = type(s) == "table" and s.subcontracted or nil
+  local v = M.get(s, "subcontracted")
   if v == nil then return nil end
   if v == true then return true end
   if v == false then return false end

@@ -18,7 +18,9 @@ local function agreements(s)
   return util.tbl(s.agreements) or {}
 end
 
-local function agreement_rule(id, title, key, scope, rationale, what)
+-- msg: the message for each answer other than yes ("missing" = not
+-- recorded, "invalid" = not a valid answer).
+local function agreement_rule(id, title, key, scope, rationale, msg)
   return {
     id = id,
     title = title,
@@ -30,17 +32,8 @@ local function agreement_rule(id, title, key, scope, rationale, what)
       if not seen[scope] then return end
       local a, invalid = util.answer(agreements(s)[key])
       if a == "yes" then return end
-      local p = "agreements." .. key
-      if a == nil then
-        return fail("Not recorded whether " .. what, p)
-      elseif invalid then
-        return fail(key .. " is not yes, partial, no or unknown; read as unknown: " .. what .. "?", p)
-      elseif a == "unknown" then
-        return fail("Unknown whether " .. what, p)
-      elseif a == "partial" then
-        return fail("Only partly: " .. what, p)
-      end
-      return fail("No: " .. what, p)
+      local state = (a == nil and "missing") or (invalid and "invalid") or a
+      return fail(msg[state], "agreements." .. key)
     end,
   }
 end
@@ -50,13 +43,25 @@ return {
     "nda_all_viewers", "any_design",
     "A non-disclosure agreement signed after someone has seen the design protects nothing that was seen "
       .. "before. Everyone with access must sign first.",
-    "everyone who sees our design signed a non-disclosure agreement before access"),
+    {
+      no = "Not everyone who sees our design signed a non-disclosure agreement before access",
+      partial = "Only some of those who see our design signed a non-disclosure agreement before access",
+      unknown = "Unknown whether everyone who sees our design signed a non-disclosure agreement before access",
+      missing = "Not recorded whether everyone who sees our design signed a non-disclosure agreement before access",
+      invalid = "nda_all_viewers is not yes, partial, no or unknown; read as unknown",
+    }),
 
   agreement_rule("agreements.nnn", "No NNN agreement while they see design files",
     "nnn", "design",
     "An NDA alone does not stop a manufacturer from using our design or selling to our customers. A "
       .. "non-disclosure, non-use, non-circumvention (NNN) agreement, enforceable where they are, does.",
-    "a non-disclosure, non-use, non-circumvention (NNN) agreement is signed"),
+    {
+      no = "No non-disclosure, non-use, non-circumvention (NNN) agreement, while they see our design files",
+      partial = "The NNN agreement does not cover all of our design files they see",
+      unknown = "Unknown whether a non-disclosure, non-use, non-circumvention (NNN) agreement is signed",
+      missing = "Not recorded whether a non-disclosure, non-use, non-circumvention (NNN) agreement is signed",
+      invalid = "nnn is not yes, partial, no or unknown; read as unknown",
+    }),
 
   {
     id = "agreements.full_concept",

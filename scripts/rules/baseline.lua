@@ -123,7 +123,7 @@ for _, g in ipairs(GROUPS) do
       local seen = util.seen(s)
       local out = {}
       for _, c in ipairs(g.controls) do
-        local v = type(controls) == "table" and controls[c.key] or nil
+        local v = util.get(controls, c.key)
         local a, invalid = util.answer(v)
         if a ~= "yes" then
           local sev = c.sev(seen)

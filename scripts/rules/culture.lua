@@ -60,6 +60,9 @@ for _, area in ipairs(AREAS) do
       local culture = util.tbl(s.culture)
       local answers = culture and util.tbl(culture[area.key])
       local p = util.path("culture", area.key)
+      if answers and next(answers) ~= nil and util.is_list(answers) then
+        return fail(string.format("culture.%s is a list, not a map of questions to answers", area.key), p, "minor")
+      end
       if not answers then
         return fail(string.format("Culture of security not assessed: no answers for %s", area.key), p, "minor")
       end
@@ -69,9 +72,12 @@ for _, area in ipairs(AREAS) do
         keys[#keys + 1] = q
         known[q] = true
       end
-      local extra = {}
+      -- (at most 20 extra questions, looked for among the first 100 keys)
+      local extra, seen_keys = {}, 0
       for k in pairs(answers) do
-        if type(k) == "string" and not known[k] and #extra < 50 then extra[#extra + 1] = k end
+        seen_keys = seen_keys + 1
+        if seen_keys > 100 or #extra >= 20 then break end
+        if type(k) == "string" and not known[k] then extra[#extra + 1] = k end
       end
       table.sort(extra)
       for _, k in ipairs(extra) do keys[#keys + 1] = k end

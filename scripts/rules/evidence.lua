@@ -37,7 +37,8 @@ return {
     check = function(s)
       local out = {}
       for _, it in ipairs(util.items(s.evidence)) do
-        local raw = type(it.v) == "table" and it.v.path or it.v
+        local raw = it.v
+        if type(raw) == "table" then raw = raw.path end
         local p = type(it.v) == "table" and util.path("evidence", it.i, "path") or util.path("evidence", it.i)
         local path = util.text(raw)
         if type(raw) ~= "string" or not path then

@@ -35,8 +35,8 @@ for _, c in ipairs(util.CONCERNS) do
       for _, k in ipairs(util.CONCERNS) do
         if set[k] then theirs[#theirs + 1] = k end
       end
-      local what = #theirs > 0 and ("their ISMS focuses on " .. util.join(theirs))
-        or "their ISMS names no focus"
+      local what = #theirs > 0 and ("Their ISMS focuses on " .. util.join(theirs))
+        or "Their ISMS names no focus"
       return util.fail(string.format("%s; %s, our highest concern (weight %s), is not among it", what, c, w),
         "isms_focus")
     end,

@@ -149,12 +149,18 @@ for _, c in ipairs(util.CONCERNS) do
       if useful > 0 then return end
       local w = util.weights(s)[c]
       if tagged == 0 then
-        local about = #kinds > 0 and ("they are about " .. util.join(kinds)) or "none names a concern"
-        return fail(string.format("None of their %d objectives protects %s, our highest concern (weight %s); %s",
-          #list, c, w, about), "objectives")
+        local about = #kinds > 0 and ("about " .. util.join(kinds)) or "about no concern they name"
+        if #list == 1 then
+          return fail(string.format("Their one objective is %s; it does not protect %s, our highest concern "
+            .. "(weight %s)", about, c, w), "objectives")
+        end
+        return fail(string.format("None of their %d objectives protects %s, our highest concern (weight %s); "
+          .. "they are %s", #list, c, w, about), "objectives")
       end
-      return fail(string.format("Their only objectives for %s (our highest concern, weight %s) are about %s, "
-        .. "not the work we buy", c, w, util.join(lows)), "objectives")
+      local quoted = {}
+      for i, l in ipairs(lows) do quoted[i] = string.format("%q", l) end
+      return fail(string.format("Their objectives for %s (our highest concern, weight %s) are about %s, "
+        .. "not the work we buy", c, w, util.join(quoted, " and ")), "objectives")
     end,
   }
 end

@@ -121,11 +121,15 @@ return {
           if entry then
             local what = string.format("%s (%s, ISO/IEC 27001:%d)", id, entry.title, y)
             if ambiguous then
-              what = what .. string.format(" if the number %s stands for %s", tostring(e.control), id)
+              what = what .. string.format(", if that is what the number %s means,", tostring(e.control))
             end
             local msg, sev
             if sub == true then
-              local work = util.slugs(s.subcontracted)
+              local work = {}
+              for _, it in ipairs(util.items(s.subcontracted)) do
+                local t = util.text(it.v)
+                if t and #work < 5 then work[#work + 1] = util.clip(t, 40) end
+              end
               msg = string.format("%s is excluded while work is subcontracted%s: what subcontractors do is "
                 .. "outside their ISMS", what, #work > 0 and (" (" .. util.join(work) .. ")") or "")
             elseif sub == nil then

@@ -4,8 +4,10 @@
 -- `base` passes every default rule. Each case changes the base with `set`:
 -- a list of { field path, value } pairs, paths written as in failures
 -- ("objectives[2].status"); the value NULL deletes the field. A case
--- expects the rule `rule` to fail with the given path (and severity, when
--- given), or, with pass = true, not to fail.
+-- expects the rule `rule` to fail, its first failure with the given path
+-- (and severity, number of failures, text in the message, when given), or,
+-- with pass = true, not to fail. "@as_of" and "@config" set the reference
+-- date and vetted.config instead of a field.
 --
 -- Used by lua_selftest.lua; export_fixtures.lua writes them as Markdown
 -- files for the engine's own tests.
@@ -134,18 +136,19 @@ M.example_files = { ["evidence/rapid-proto/certificate.pdf"] = true }
 -- score: asserted by the self-test and quoted in docs/scoring.md.
 M.example_expect = {
   findings = {
-    { "focus.confidentiality", "isms_focus", "major" },
-    { "objectives.integrity", nil, nil },   -- not a top concern: must NOT fire
+    "baseline.retention info controls.retention",
+    "baseline.continuity major controls.business_continuity",
+    "baseline.continuity info controls.redundancy",
+    "culture.awareness minor culture.awareness",
+    "culture.motivation minor culture.motivation",
+    "focus.confidentiality major isms_focus",
+    "pentest.stale minor pentest.date",
+    "soa.justification minor soa.excluded[1].justification",
+    "soa.supplier_controls critical soa.excluded[1].control",
   },
+  -- confidentiality, integrity, availability, overall, grade
+  score = { 25, 40, 35, 32, "E" },
 }
-
-local C3 = { { "concern", { confidentiality = 3, integrity = 1, availability = 1 } } }
-local function with(base, more)
-  local out = {}
-  for _, x in ipairs(base) do out[#out + 1] = x end
-  for _, x in ipairs(more) do out[#out + 1] = x end
-  return out
-end
 
 M.cases = {
   -- certification --------------------------------------------------------
@@ -193,6 +196,8 @@ M.cases = {
     expect = { path = "certification.standard", severity = "minor" } },
   { rule = "cert.version_2013", name = "2022 with amendment", pass = true,
     set = { { "certification.standard", "ISO/IEC 27001:2022/Amd 1:2024" } } },
+  { rule = "cert.version_2013", name = "2013 certificate that has also expired: cert.expired only", pass = true,
+    set = { { "certification.standard", "ISO/IEC 27001:2013" }, { "certification.expires", "2026-03-10" } } },
 
   { rule = "cert.standard", name = "no standard", set = { { "certification.standard", NULL } },
     expect = { path = "certification.standard" } },
@@ -319,6 +324,9 @@ M.cases = {
   { rule = "soa.supplier_controls", name = "nothing subcontracted",
     set = { { "subcontracted", {} }, { "soa.excluded[1].control", "A.5.22" } },
     expect = { path = "soa.excluded[1].control", severity = "minor" } },
+  { rule = "soa.supplier_controls", name = "subcontracted: false",
+    set = { { "subcontracted", false }, { "soa.excluded[1].control", "A.5.22" } },
+    expect = { path = "soa.excluded[1].control", severity = "minor" } },
   { rule = "soa.supplier_controls", name = "subcontracting not recorded",
     set = { { "subcontracted", NULL }, { "soa.excluded[1].control", "A.5.21" } },
     expect = { path = "soa.excluded[1].control", severity = "major" } },
@@ -416,7 +424,7 @@ M.cases = {
   { rule = "baseline.access", name = "network partly controlled", set = { { "controls.network_access", "partial" } },
     expect = { path = "controls.network_access", severity = "minor" } },
   { rule = "baseline.access", name = "boolean false is no", set = { { "controls.access_control_policy", false } },
-    expect = { path = "controls.access_control_policy", severity = "major" } },
+    expect = { path = "controls.access_control_policy", severity = "major", message = "Access control policy: no" } },
   { rule = "baseline.access", name = "boolean true is yes", pass = true,
     set = { { "controls.access_control_policy", true } } },
   { rule = "baseline.encryption", name = "encryption unknown", set = { { "controls.encryption", "unknown" } },
