@@ -41,6 +41,7 @@ typedef struct assessment {
     vt *data;                /* front matter */
     const char *body_html;
     int body_line;
+    int dirty;               /* the file has uncommitted changes */
     finding *findings;       /* sorted: severity, then line */
     size_t nfindings;
     score score;

@@ -3,7 +3,6 @@
 #include "frontmatter.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -73,19 +72,19 @@ int config_parse(config *c, const char *path, const char *src, size_t len, diag_
     return errors;
 }
 
-int config_load_worktree(config *c, const char *root, diag_list *d)
+int config_load(config *c, const store *s, diag_list *d)
 {
     config_init(c);
-    char *path = path_join(root, "vetted.yml");
     buf b = BUF_INIT;
     int errors = 0;
-    if (file_read(path, &b) == 0) errors = config_parse(c, "vetted.yml", b.ptr, b.len, d);
-    else if (errno != ENOENT) {
-        diag_add(d, DIAG_ERROR, "vetted.yml", 0, 0, "cannot read: %s", strerror(errno));
+    store_kind kind = store_stat(s, "vetted.yml", NULL);
+    if (kind == STORE_FILE && store_read(s, "vetted.yml", &b) == 0) {
+        errors = config_parse(c, "vetted.yml", b.ptr ? b.ptr : "", b.len, d);
+    } else if (kind != STORE_NONE) {
+        diag_add(d, DIAG_ERROR, "vetted.yml", 0, 0, "cannot read (not a regular file?)");
         errors = 1;
     }
     buf_free(&b);
-    free(path);
     return errors;
 }
 

@@ -6,6 +6,7 @@
 #define VETTED_CONFIG_H
 
 #include "diag.h"
+#include "store.h"
 #include "value.h"
 
 typedef struct config {
@@ -22,8 +23,8 @@ void config_init(config *c);
 /* Reads settings from the text of vetted.yml. Returns the number of errors
  * reported to d (unknown keys are warnings). */
 int config_parse(config *c, const char *path, const char *src, size_t len, diag_list *d);
-/* config_init, then reads root/vetted.yml when it exists. */
-int config_load_worktree(config *c, const char *root, diag_list *d);
+/* config_init, then reads vetted.yml of the repository when it exists. */
+int config_load(config *c, const store *s, diag_list *d);
 void config_free(config *c);
 
 #endif

@@ -29,7 +29,7 @@ static const char USAGE[] =
     "'vetted <command> --help' tells more about a command.\n";
 
 static const char BUILD_USAGE[] =
-    "usage: vetted build [-C <path>] [-o <dir>] [--as-of <YYYY-MM-DD>]\n"
+    "usage: vetted build [-C <path>] [-o <dir>] [--rev <rev>] [--as-of <YYYY-MM-DD>]\n"
     "\n"
     "Builds the site of every content/**/*.md into <dir> (default: public).\n"
     "The site is written to a temporary directory and swapped into place\n"
@@ -37,6 +37,8 @@ static const char BUILD_USAGE[] =
     "\n"
     "    -C <path>            run in <path> instead of the current directory\n"
     "    -o, --output <dir>   where the site goes (default: public)\n"
+    "    --rev <rev>          build a git revision (read from git, no checkout)\n"
+    "                         instead of the working tree\n"
     "    --as-of <date>       reference date of the rules (default: the commit\n"
     "                         date of HEAD; outside git, today in UTC)\n"
     "    -q, --quiet          print errors only\n"
@@ -44,7 +46,7 @@ static const char BUILD_USAGE[] =
 
 static const char CHECK_USAGE[] =
     "usage: vetted check [-C <path>] [--format <fmt>] [--fail-on <severity>]\n"
-    "                    [--as-of <YYYY-MM-DD>] [<path>...]\n"
+    "                    [--rev <rev>] [--as-of <YYYY-MM-DD>] [<path>...]\n"
     "\n"
     "Evaluates the rules on every assessment (or only the given files) and\n"
     "prints the findings. Exit status: 0 when no finding reaches the gate,\n"
@@ -54,11 +56,13 @@ static const char CHECK_USAGE[] =
     "    -f, --format <fmt>     text (default), json, github, sarif or junit\n"
     "    --fail-on <severity>   critical (default), major, minor, info, or never\n"
     "                           (then only rules that failed to run fail the gate)\n"
+    "    --rev <rev>            check a git revision instead of the working tree\n"
     "    --as-of <date>         reference date of the rules\n"
     "    -h, --help             show this help\n";
 
 typedef struct common_opts {
     const char *root;
+    const char *rev;
     const char *as_of;
 } common_opts;
 
@@ -76,7 +80,7 @@ static int valid_as_of(const char *s)
     return date_parse(s, &y, &m, &d) == 0;
 }
 
-enum { OPT_AS_OF = 256, OPT_FAIL_ON };
+enum { OPT_AS_OF = 256, OPT_FAIL_ON, OPT_REV };
 
 static int finish(diag_list *d, int status)
 {
@@ -89,6 +93,7 @@ static int cmd_build(int argc, char **argv, common_opts *c)
 {
     static const struct option opts[] = {
         {"output", required_argument, NULL, 'o'}, {"as-of", required_argument, NULL, OPT_AS_OF},
+        {"rev", required_argument, NULL, OPT_REV},
         {"quiet", no_argument, NULL, 'q'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     const char *out = "public";
     int quiet = 0, ch;
@@ -98,6 +103,7 @@ static int cmd_build(int argc, char **argv, common_opts *c)
         case 'o': out = optarg; break;
         case 'q': quiet = 1; break;
         case OPT_AS_OF: c->as_of = optarg; break;
+        case OPT_REV: c->rev = optarg; break;
         case 'h': fputs(BUILD_USAGE, stdout); return 0;
         default: return usage_error(BUILD_USAGE, "%s", "bad option");
         }
@@ -108,20 +114,20 @@ static int cmd_build(int argc, char **argv, common_opts *c)
 
     diag_list d = DIAG_LIST_INIT;
     project p;
-    project_opts po = {c->root, c->as_of, 1};
+    project_opts po = {.root = c->root, .rev = c->rev, .as_of = c->as_of, .evaluate = 1};
     int status = 0;
     theme *t = NULL;
-    char *theme_dir = NULL;
+    const store *theme_files = NULL;
     if (project_load(&p, &po, &d) < 0) status = EXIT_USAGE;
-    if (!status && !(theme_dir = project_theme_dir(&p, p.cfg.theme))) {
+    if (!status && !(theme_files = project_theme(&p, p.cfg.theme))) {
         diag_add(&d, DIAG_ERROR, "vetted.yml", 0, 0, "theme '%s' not found in themes/ nor in %s/themes",
                  p.cfg.theme, p.datadir);
         status = EXIT_USAGE;
     }
     if (!status) {
-        char *display = xasprintf("themes/%s", p.cfg.theme);
-        t = theme_load(theme_dir, display, &d);
-        free(display);
+        char *dir = xasprintf("themes/%s", p.cfg.theme);
+        t = theme_load(theme_files, dir, dir, &d);
+        free(dir);
         if (!t) status = EXIT_USAGE;
     }
     /* The output path is relative to where vetted was started, not to -C. */
@@ -136,7 +142,6 @@ static int cmd_build(int argc, char **argv, common_opts *c)
     if (!status && !quiet)
         fprintf(stderr, "vetted: built %zu supplier%s into %s (as of %s)\n", p.n, p.n == 1 ? "" : "s", out, p.as_of);
     theme_free(t);
-    free(theme_dir);
     project_free(&p);
     finish(&d, status);
     if (status) fprintf(stderr, "vetted: build failed; %s was left as it was\n", out);
@@ -172,7 +177,8 @@ static int cmd_check(int argc, char **argv, common_opts *c)
 {
     static const struct option opts[] = {
         {"format", required_argument, NULL, 'f'}, {"fail-on", required_argument, NULL, OPT_FAIL_ON},
-        {"as-of", required_argument, NULL, OPT_AS_OF}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+        {"as-of", required_argument, NULL, OPT_AS_OF}, {"rev", required_argument, NULL, OPT_REV},
+        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     int fmt = REPORT_TEXT, ch;
     int fail_on = SEV_CRITICAL;
     while ((ch = getopt_long(argc, argv, "+C:f:h", opts, NULL)) != -1) {
@@ -187,6 +193,7 @@ static int cmd_check(int argc, char **argv, common_opts *c)
                 return usage_error(CHECK_USAGE, "unknown severity '%s'", optarg);
             break;
         case OPT_AS_OF: c->as_of = optarg; break;
+        case OPT_REV: c->rev = optarg; break;
         case 'h': fputs(CHECK_USAGE, stdout); return 0;
         default: return usage_error(CHECK_USAGE, "%s", "bad option");
         }
@@ -194,7 +201,7 @@ static int cmd_check(int argc, char **argv, common_opts *c)
     if (c->as_of && !valid_as_of(c->as_of)) return usage_error(CHECK_USAGE, "--as-of '%s' is not a date YYYY-MM-DD", c->as_of);
     diag_list d = DIAG_LIST_INIT;
     project p;
-    project_opts po = {c->root, c->as_of, 1};
+    project_opts po = {.root = c->root, .rev = c->rev, .as_of = c->as_of, .evaluate = 1};
     assessment **items = NULL;
     size_t n = 0;
     int status = 0;
@@ -214,7 +221,7 @@ static int cmd_check(int argc, char **argv, common_opts *c)
 
 int main(int argc, char **argv)
 {
-    common_opts c = {".", NULL};
+    common_opts c = {".", NULL, NULL};
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
         if (!strcmp(argv[i], "--version")) {

@@ -105,31 +105,6 @@ int output_put(output *o, const char *relpath, const void *data, size_t len)
     return rc;
 }
 
-int output_copy_tree(output *o, const char *src_dir, const char *relpath)
-{
-    DIR *dh = opendir(src_dir);
-    if (!dh) return 0;   /* nothing to copy */
-    struct dirent *e;
-    int rc = 0;
-    while ((e = readdir(dh))) {
-        if (e->d_name[0] == '.') continue;
-        char *src = path_join(src_dir, e->d_name);
-        char *rel = path_join(relpath, e->d_name);
-        struct stat st;
-        if (lstat(src, &st) == 0 && S_ISDIR(st.st_mode)) {
-            if (output_copy_tree(o, src, rel) < 0) rc = -1;
-        } else if (lstat(src, &st) == 0 && S_ISREG(st.st_mode)) {
-            buf b = BUF_INIT;
-            if (file_read(src, &b) < 0 || output_put(o, rel, b.ptr ? b.ptr : "", b.len) < 0) rc = -1;
-            buf_free(&b);
-        }
-        free(src);
-        free(rel);
-    }
-    closedir(dh);
-    return rc;
-}
-
 static void release(output *o)
 {
     free(o->tmp);

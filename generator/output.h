@@ -20,9 +20,6 @@ output *output_begin(const char *dest, diag_list *d);
 const char *output_dir(const output *o);
 /* Writes relpath (e.g. "suppliers/acme.html"). Returns 0 or -1 (reported). */
 int output_put(output *o, const char *relpath, const void *data, size_t len);
-/* Copies the regular files of src_dir (recursively, symlinks skipped) to
- * relpath. Returns 0 or -1 (reported). */
-int output_copy_tree(output *o, const char *src_dir, const char *relpath);
 /* Is relpath safe to write under the site? */
 int output_path_is_safe(const char *relpath);
 /* Swaps the new site into place and frees o. Returns 0 or -1 (reported). */

@@ -54,22 +54,18 @@ char *project_datadir(void)
     return xstrdup(VETTED_DATADIR);
 }
 
-char *project_theme_dir(const project *p, const char *name)
+const store *project_theme(const project *p, const char *name)
 {
-    char *rel = xasprintf("themes/%s", name);
-    char *dirs[2] = {path_join(p->root, rel), path_join(p->datadir, rel)};
-    free(rel);
-    char *found = NULL;
-    for (int i = 0; i < 2; i++) {
-        if (!found && is_dir(dirs[i])) found = dirs[i];
-        else free(dirs[i]);
-    }
+    char *dir = xasprintf("themes/%s", name);
+    const store *found = store_stat(p->files, dir, NULL) == STORE_DIR ? p->files
+                       : store_stat(p->pack, dir, NULL) == STORE_DIR ? p->pack : NULL;
+    free(dir);
     return found;
 }
 
-static int worktree_has(void *ud, const char *path)
+static int repo_has_file(void *ud, const char *path)
 {
-    return source_worktree_has(((project *)ud)->root, path);
+    return store_stat(((project *)ud)->files, path, NULL) == STORE_FILE;
 }
 
 static int same_dir(const char *a, const char *b)
@@ -80,24 +76,17 @@ static int same_dir(const char *a, const char *b)
 
 static int load_rules(project *p, diag_list *d)
 {
-    char *own = path_join(p->root, "scripts");
-    char *pack = path_join(p->datadir, "scripts");
-    const char *dirs[3] = {NULL, NULL, NULL}, *names[3] = {NULL, NULL, NULL};
+    rules_dir dirs[2];
     size_t n = 0;
-    if (is_dir(own)) {
-        dirs[n] = own;
-        names[n++] = "scripts";
-    }
+    if (store_stat(p->files, "scripts", NULL) == STORE_DIR)
+        dirs[n++] = (rules_dir){p->files, "scripts", "scripts"};
     const vt *defaults = vt_get(p->cfg.rules, "defaults");
     int use_pack = !(defaults && defaults->kind == VT_BOOL && !defaults->b);
-    if (use_pack && (!n || !same_dir(own, pack))) {
-        dirs[n] = pack;
-        names[n++] = "[vetted]/scripts";
-    }
-    rules_setup setup = {dirs, names, p->cfg.rules, worktree_has, p};
+    /* Building this project itself: its scripts/ is the default pack. */
+    int pack_is_own = n && !p->rev_built && same_dir(p->root, p->datadir);
+    if (use_pack && !pack_is_own) dirs[n++] = (rules_dir){p->pack, "scripts", "[vetted]/scripts"};
+    rules_setup setup = {dirs, n, p->cfg.rules, repo_has_file, p};
     p->rules = rules_load(&setup, d);
-    free(own);
-    free(pack);
     return p->rules ? 0 : -1;
 }
 
@@ -133,21 +122,57 @@ static void parse_all(project *p, const src_set *files, diag_list *d)
     if (p->n) qsort(p->items, p->n, sizeof *p->items, by_slug);
 }
 
+static int open_files(project *p, const project_opts *o, diag_list *d)
+{
+    p->repo = repo_open(p->root, &p->rev);
+    if (!o->rev) {
+        p->files = store_worktree(p->root);
+        return 0;
+    }
+    char err[256];
+    if (!p->repo) {
+        diag_add(d, DIAG_ERROR, NULL, 0, 0, "--rev %s: %s is not in a git repository", o->rev, p->root);
+        return -1;
+    }
+    if (!(p->files = store_git(p->repo, o->rev, err, sizeof err)) || repo_rev_info(p->repo, o->rev, &p->rev) < 0) {
+        diag_add(d, DIAG_ERROR, NULL, 0, 0, "--rev %s", err);
+        return -1;
+    }
+    p->rev_built = 1;
+    return 0;
+}
+
+/* Marks the assessments whose files have uncommitted changes. */
+static void mark_dirty(project *p)
+{
+    if (p->rev_built || !p->repo) return;
+    size_t n;
+    char **paths = repo_changed_paths(p->repo, &n);
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < p->n; j++)
+            if (!strcmp(paths[i], p->items[j]->path)) p->items[j]->dirty = 1;
+        free(paths[i]);
+    }
+    free(paths);
+}
+
 int project_load(project *p, const project_opts *o, diag_list *d)
 {
     memset(p, 0, sizeof *p);
     p->root = xstrdup(o->root);
     p->datadir = project_datadir();
+    p->pack = store_worktree(p->datadir);
     size_t errors = d->errors;
-    config_load_worktree(&p->cfg, p->root, d);
-    p->repo = repo_open(p->root, &p->rev);
+    if (open_files(p, o, d) < 0) return -1;
+    config_load(&p->cfg, p->files, d);
     if (o->as_of) snprintf(p->as_of, sizeof p->as_of, "%s", o->as_of);
     else if (p->rev.head_exists) memcpy(p->as_of, p->rev.date, sizeof p->as_of);
     else today_utc(p->as_of);
     src_set files = {0};
-    if (source_read_worktree(p->root, &files, d) == 0) parse_all(p, &files, d);
+    if (source_read(p->files, &files, d) == 0) parse_all(p, &files, d);
     source_free(&files);
     check_collisions(p, d);
+    mark_dirty(p);
     if (d->errors > errors) return -1;
     if (o->evaluate && load_rules(p, d) < 0) return -1;
     for (size_t i = 0; o->evaluate && i < p->n; i++) rules_evaluate(p->rules, p->items[i], p->as_of, d);
@@ -160,6 +185,8 @@ void project_free(project *p)
     free(p->items);
     rules_free(p->rules);
     config_free(&p->cfg);
+    store_free(p->files);
+    store_free(p->pack);
     repo_close(p->repo);
     free(p->root);
     free(p->datadir);

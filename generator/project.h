@@ -13,9 +13,11 @@
 #include "diag.h"
 #include "repo.h"
 #include "rules.h"
+#include "store.h"
 
 typedef struct project_opts {
     const char *root;       /* the assessment repository */
+    const char *rev;        /* a revision to build from git, or NULL: the working tree */
     const char *as_of;      /* reference date, or NULL: HEAD's date, else today */
     int evaluate;           /* run the rules */
 } project_opts;
@@ -23,9 +25,12 @@ typedef struct project_opts {
 typedef struct project {
     char *root;
     char *datadir;          /* the default rule pack and themes */
+    store *files;           /* the repository's files at the revision built */
+    store *pack;            /* datadir's files */
     config cfg;
     repo_info rev;
     git_repository *repo;
+    int rev_built;          /* built from --rev, not the working tree */
     char as_of[11];
     assessment **items;     /* sorted by slug */
     size_t n;
@@ -42,8 +47,8 @@ void project_free(project *p);
  * the installed share/vetted. Caller frees. */
 char *project_datadir(void);
 
-/* The folder of theme `name`: the repository's themes/<name>, else the
- * default data dir's. NULL when neither exists. Caller frees. */
-char *project_theme_dir(const project *p, const char *name);
+/* Finds theme `name`: the repository's themes/<name>, else the default
+ * data dir's. Returns the store that holds it (owned by p), or NULL. */
+const store *project_theme(const project *p, const char *name);
 
 #endif

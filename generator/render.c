@@ -277,7 +277,7 @@ static vt *evidence_vm(arena *a, const project *p, const vt *list, const char *r
         vt *m = vt_map(a);
         copy_text(a, m, list->items[i], "path");
         copy_text(a, m, list->items[i], "what");
-        int exists = path && output_path_is_safe(path) && source_worktree_has(p->root, path);
+        int exists = path && output_path_is_safe(path) && store_stat(p->files, path, NULL) == STORE_FILE;
         vt_add(a, m, "exists", vt_bool(a, exists));
         if (exists) vt_add(a, m, "url", vt_strf(a, "%s%s", root, path));
         vt_push(a, out, m);
@@ -379,6 +379,7 @@ static vt *supplier_vm(arena *a, const project *p, const assessment *as, const c
     set_text(a, m, "slug", as->slug);
     set_text(a, m, "category", as->category);
     set_text(a, m, "path", as->path);
+    vt_add(a, m, "dirty", vt_bool(a, as->dirty));
     copy_text(a, m, d, "assessed");
     copy_text(a, m, d, "assessor");
     set_text(a, m, "next_review", model_next_review(a, d));
@@ -486,13 +487,13 @@ static int copy_evidence(const project *p, const assessment *as, output *out)
     int rc = 0;
     for (size_t i = 0; list && list->kind == VT_LIST && i < list->n; i++) {
         const char *path = vt_get_text(list->items[i], "path");
-        if (!path || !output_path_is_safe(path) || !source_worktree_has(p->root, path)) continue;
-        char *full = path_join(p->root, path);
+        size_t size = 0;
+        if (!path || !output_path_is_safe(path) || store_stat(p->files, path, &size) != STORE_FILE ||
+            size > SOURCE_MAX_FILE)
+            continue;
         buf b = BUF_INIT;
-        if (file_read(full, &b) == 0 && b.len <= SOURCE_MAX_FILE)
-            rc |= output_put(out, path, b.ptr ? b.ptr : "", b.len);
+        if (store_read(p->files, path, &b) == 0) rc |= output_put(out, path, b.ptr ? b.ptr : "", b.len);
         buf_free(&b);
-        free(full);
     }
     return rc;
 }

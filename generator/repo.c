@@ -3,6 +3,7 @@
 
 #include <git2.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -65,11 +66,55 @@ git_repository *repo_open(const char *root, repo_info *info)
     return repo;
 }
 
-int repo_path_dirty(git_repository *repo, const char *path)
+int repo_rev_info(git_repository *repo, const char *rev, repo_info *info)
 {
-    unsigned int flags = 0;
-    if (!repo || git_status_file(&flags, repo, path) < 0) return 0;
-    return (flags & ~(unsigned)GIT_STATUS_IGNORED) != 0;
+    git_object *obj = NULL;
+    git_commit *commit = NULL;
+    int rc = -1;
+    if (git_revparse_single(&obj, repo, rev) == 0 &&
+        git_object_peel((git_object **)&commit, obj, GIT_OBJECT_COMMIT) == 0) {
+        info->head_exists = 1;
+        info->dirty = 0;
+        git_oid_tostr(info->id, sizeof info->id, git_commit_id(commit));
+        memcpy(info->short_id, info->id, 7);
+        info->short_id[7] = '\0';
+        date_of(git_commit_time(commit), info->date);
+        rc = 0;
+    }
+    git_commit_free(commit);
+    git_object_free(obj);
+    return rc;
+}
+
+static int by_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **repo_changed_paths(git_repository *repo, size_t *n)
+{
+    *n = 0;
+    git_status_options opts;
+    git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION);
+    opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+    opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
+                 GIT_STATUS_OPT_RENAMES_HEAD_TO_INDEX;
+    opts.pathspec.strings = tracked_paths;
+    opts.pathspec.count = sizeof tracked_paths / sizeof *tracked_paths;
+    git_status_list *list = NULL;
+    if (!repo || git_repository_is_bare(repo) || git_status_list_new(&list, repo, &opts) < 0)
+        return calloc(1, sizeof(char *));
+    size_t count = git_status_list_entrycount(list);
+    char **paths = calloc(count + 1, sizeof *paths);
+    for (size_t i = 0; paths && i < count; i++) {
+        const git_status_entry *e = git_status_byindex(list, i);
+        const git_diff_delta *d = e->index_to_workdir ? e->index_to_workdir : e->head_to_index;
+        const char *path = d ? (d->new_file.path ? d->new_file.path : d->old_file.path) : NULL;
+        if (path) paths[(*n)++] = strdup(path);
+    }
+    git_status_list_free(list);
+    if (*n) qsort(paths, *n, sizeof *paths, by_str);
+    return paths;
 }
 
 void repo_close(git_repository *repo)

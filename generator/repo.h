@@ -6,6 +6,8 @@
 #ifndef VETTED_REPO_H
 #define VETTED_REPO_H
 
+#include <stddef.h>
+
 typedef struct git_repository git_repository;
 
 typedef struct repo_info {
@@ -21,8 +23,13 @@ typedef struct repo_info {
  * none) and fills info. Caller closes with repo_close. */
 git_repository *repo_open(const char *root, repo_info *info);
 void repo_close(git_repository *repo);
-/* Is the repository-relative path changed in the working tree? */
-int repo_path_dirty(git_repository *repo, const char *path);
+/* Fills info with the commit that rev names (dirty stays 0). Returns 0,
+ * or -1 when rev is not a commit. */
+int repo_rev_info(git_repository *repo, const char *rev, repo_info *info);
+/* The repository-relative paths with uncommitted changes under content/,
+ * scripts/, themes/, evidence/ and vetted.yml, sorted. Caller frees each
+ * and the array. */
+char **repo_changed_paths(git_repository *repo, size_t *n);
 
 /* Releases libgit2's global state at exit. */
 void repo_shutdown(void);

@@ -5,10 +5,8 @@
 #include "rules.h"
 
 #include <ctype.h>
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #include <lauxlib.h>
@@ -31,7 +29,7 @@ struct rules {
     rule *list;
     size_t n, cap;
     arena a;
-    const char **dirs, **dir_names;
+    rules_dir *dirs;
     size_t ndirs;
     int (*file_exists)(void *ud, const char *path);
     void *ud;
@@ -232,27 +230,32 @@ static int valid_module_name(const char *s)
     return 1;
 }
 
-static int regular_file(const char *path)
+static int regular_file(const rules_dir *dir, const char *rel)
 {
-    struct stat st;
-    return lstat(path, &st) == 0 && S_ISREG(st.st_mode);
+    char *path = path_join(dir->path, rel);
+    int ok = store_stat(dir->files, path, NULL) == STORE_FILE;
+    free(path);
+    return ok;
 }
 
-/* Loads file (a text chunk) with the sandbox as its environment and
- * display name "<dir_name>/<rel>". Leaves the function or an error message. */
-static int load_script(lua_State *L, const char *file, const char *display)
+/* Loads dir/rel (a text chunk) with the sandbox as its environment and
+ * display name "<dir name>/<rel>". Leaves the function or an error message. */
+static int load_script(lua_State *L, const rules_dir *dir, const char *rel)
 {
     buf b = BUF_INIT;
-    if (file_read(file, &b) < 0) {
-        buf_free(&b);
-        lua_pushfstring(L, "%s: cannot read", display);
-        return LUA_ERRFILE;
+    char *path = path_join(dir->path, rel);
+    char *chunkname = xasprintf("@%s/%s", dir->name, rel);
+    int status = LUA_OK;
+    if (store_read(dir->files, path, &b) < 0) {
+        lua_pushfstring(L, "%s: cannot read", chunkname + 1);
+        status = LUA_ERRFILE;
+    } else {
+        status = luaL_loadbufferx(L, b.ptr ? b.ptr : "", b.len, chunkname, "t");
+        if (status == LUA_OK) set_env(L);
     }
-    char *chunkname = xasprintf("@%s", display);
-    int status = luaL_loadbufferx(L, b.ptr ? b.ptr : "", b.len, chunkname, "t");
     free(chunkname);
+    free(path);
     buf_free(&b);
-    if (status == LUA_OK) set_env(L);
     return status;
 }
 
@@ -269,13 +272,8 @@ static int sandbox_require(lua_State *L)
     for (char *p = rel; p < rel + strlen(name); p++)
         if (*p == '.') *p = '/';
     for (size_t i = 0; i < r->ndirs; i++) {
-        char *file = path_join(r->dirs[i], rel);
-        char *display = xasprintf("%s/%s", r->dir_names[i], rel);
-        int found = regular_file(file);
-        int status = found ? load_script(L, file, display) : LUA_OK;
-        free(file);
-        free(display);
-        if (!found) continue;
+        if (!regular_file(&r->dirs[i], rel)) continue;
+        int status = load_script(L, &r->dirs[i], rel);
         free(rel);
         if (status != LUA_OK) return lua_error(L);
         lua_pushstring(L, name);
@@ -542,11 +540,12 @@ static void add_rule(rules *r, const char *file, diag_list *d)
 }
 
 /* Runs one rule file; it returns a rule or a list of rules. */
-static void load_rule_file(rules *r, const char *file, const char *display, diag_list *d)
+static void load_rule_file(rules *r, const rules_dir *dir, const char *rel, diag_list *d)
 {
     lua_State *L = r->L;
     int top = lua_gettop(L);
-    if (load_script(L, file, display) != LUA_OK) {
+    char *display = xasprintf("%s/%s", dir->name, rel);
+    if (load_script(L, dir, rel) != LUA_OK) {
         report_lua_error(r, d, "");
     } else if (call_protected(r, 0, 1) != LUA_OK) {
         report_lua_error(r, d, "");
@@ -564,60 +563,45 @@ static void load_rule_file(rules *r, const char *file, const char *display, diag
             lua_pop(L, 1);
         }
     }
+    free(display);
     disarm_limits(r);
     lua_settop(L, top);
 }
 
-static int by_name(const void *a, const void *b)
+static void load_rule_dir(rules *r, const rules_dir *dir, diag_list *d)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void load_rule_dir(rules *r, const char *dir, const char *dir_name, diag_list *d)
-{
-    char *rules_dir = path_join(dir, "rules");
-    DIR *dh = opendir(rules_dir);
-    char **names = NULL;
-    size_t n = 0;
-    struct dirent *e;
-    while (dh && (e = readdir(dh))) {
-        if (e->d_name[0] == '.' || !str_ends_with(e->d_name, ".lua")) continue;
-        names = xrealloc(names, (n + 1) * sizeof *names);
-        names[n++] = xstrdup(e->d_name);
+    char *rules_path = path_join(dir->path, "rules");
+    store_entry *list;
+    size_t n;
+    if (store_list(dir->files, rules_path, &list, &n) == 0) {
+        for (size_t i = 0; i < n; i++) {
+            if (list[i].name[0] == '.' || !str_ends_with(list[i].name, ".lua")) continue;
+            char *rel = xasprintf("rules/%s", list[i].name);
+            if (list[i].kind == STORE_FILE) load_rule_file(r, dir, rel, d);
+            else diag_add(d, DIAG_WARNING, rel, 0, 0, "not a regular file; skipped");
+            free(rel);
+        }
+        store_list_free(list, n);
     }
-    if (dh) closedir(dh);
-    if (n) qsort(names, n, sizeof *names, by_name);
-    for (size_t i = 0; i < n; i++) {
-        char *file = path_join(rules_dir, names[i]);
-        char *display = xasprintf("%s/rules/%s", dir_name, names[i]);
-        if (regular_file(file)) load_rule_file(r, file, display, d);
-        else diag_add(d, DIAG_WARNING, display, 0, 0, "not a regular file; skipped");
-        free(file);
-        free(display);
-        free(names[i]);
-    }
-    free(names);
-    free(rules_dir);
+    free(rules_path);
 }
 
 static void load_score(rules *r, diag_list *d)
 {
     r->score_ref = LUA_NOREF;
     for (size_t i = 0; i < r->ndirs; i++) {
-        char *file = path_join(r->dirs[i], "score.lua");
-        char *display = xasprintf("%s/score.lua", r->dir_names[i]);
-        if (regular_file(file)) {
-            if (load_script(r->L, file, display) != LUA_OK || call_protected(r, 0, 1) != LUA_OK)
-                report_lua_error(r, d, "");
-            else if (!lua_isfunction(r->L, -1)) {
-                diag_add(d, DIAG_ERROR, display, 0, 0, "score.lua must return a function(s, findings)");
-                lua_pop(r->L, 1);
-            } else r->score_ref = luaL_ref(r->L, LUA_REGISTRYINDEX);
-            disarm_limits(r);
-            i = r->ndirs;   /* the first one found wins */
+        const rules_dir *dir = &r->dirs[i];
+        if (!regular_file(dir, "score.lua")) continue;
+        if (load_script(r->L, dir, "score.lua") != LUA_OK || call_protected(r, 0, 1) != LUA_OK) {
+            report_lua_error(r, d, "");
+        } else if (!lua_isfunction(r->L, -1)) {
+            diag_add(d, DIAG_ERROR, NULL, 0, 0, "%s/score.lua must return a function(s, findings)", dir->name);
+            lua_pop(r->L, 1);
+        } else {
+            r->score_ref = luaL_ref(r->L, LUA_REGISTRYINDEX);
         }
-        free(file);
-        free(display);
+        disarm_limits(r);
+        return;   /* the first one found wins */
     }
 }
 
@@ -650,19 +634,19 @@ rules *rules_load(const rules_setup *setup, diag_list *d)
     }
     *(rules **)lua_getextraspace(r->L) = r;
     lua_sethook(r->L, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
-    for (const char *const *p = setup->dirs; *p; p++) r->ndirs++;
+    r->ndirs = setup->ndirs;
     r->dirs = xcalloc(r->ndirs + 1, sizeof *r->dirs);
-    r->dir_names = xcalloc(r->ndirs + 1, sizeof *r->dir_names);
     for (size_t i = 0; i < r->ndirs; i++) {
-        r->dirs[i] = arena_strdup(&r->a, setup->dirs[i]);
-        r->dir_names[i] = arena_strdup(&r->a, setup->dir_names[i]);
+        r->dirs[i].files = setup->dirs[i].files;
+        r->dirs[i].path = arena_strdup(&r->a, setup->dirs[i].path);
+        r->dirs[i].name = arena_strdup(&r->a, setup->dirs[i].name);
     }
     r->file_exists = setup->file_exists;
     r->ud = setup->ud;
     size_t errors = d->errors;
     build_env(r, setup->config);
     /* Lowest priority first, so that a later directory's rule replaces. */
-    for (size_t i = r->ndirs; i-- > 0;) load_rule_dir(r, r->dirs[i], r->dir_names[i], d);
+    for (size_t i = r->ndirs; i-- > 0;) load_rule_dir(r, &r->dirs[i], d);
     load_score(r, d);
     apply_disabled(r, setup->config);
     if (r->n) qsort(r->list, r->n, sizeof *r->list, by_id);
@@ -903,7 +887,6 @@ void rules_free(rules *r)
     lua_close(r->L);
     free(r->list);
     free(r->dirs);
-    free(r->dir_names);
     arena_free(&r->a);
     free(r);
 }

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include "assessment.h"
 #include "diag.h"
+#include "store.h"
 #include "value.h"
 
 #define RULES_INSTRUCTION_BUDGET 50000000L   /* per rule call */
@@ -29,13 +30,18 @@ typedef struct rule_info {
     vt *concerns;          /* list of names */
 } rule_info;
 
+/* A rule directory: rules/NAME.lua, score.lua and modules for require,
+ * under `path` of a store (a repository's scripts/ at some revision, or
+ * the installed default pack). */
+typedef struct rules_dir {
+    const store *files;
+    const char *path;      /* e.g. "scripts" */
+    const char *name;      /* how it is named in messages, e.g. "scripts" */
+} rules_dir;
+
 typedef struct rules_setup {
-    /* Rule directories, highest priority first (the repository's own
-     * scripts/ before the default pack). A directory holds rules/NAME.lua,
-     * score.lua and modules for require. NULL-terminated. */
-    const char *const *dirs;
-    /* How each directory is named in messages ("scripts", "default pack"). */
-    const char *const *dir_names;
+    const rules_dir *dirs; /* highest priority first */
+    size_t ndirs;
     const vt *config;      /* the rules: section of vetted.yml, or NULL */
     /* Answers vetted.file_exists(path) for the evidence rule. */
     int (*file_exists)(void *ud, const char *path);

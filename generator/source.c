@@ -2,11 +2,9 @@
 #include "source.h"
 #include "util.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 void source_add(src_set *set, const char *path, char *data, size_t len)
 {
@@ -40,89 +38,55 @@ void source_free(src_set *set)
     memset(set, 0, sizeof *set);
 }
 
-static void read_one(const char *full, const char *rel, const struct stat *st, src_set *out, diag_list *d)
+static void read_one(const store *s, const char *path, size_t size, src_set *out, diag_list *d)
 {
-    if ((size_t)st->st_size > SOURCE_MAX_FILE) {
-        diag_add(d, DIAG_ERROR, rel, 0, 0, "file is %lld bytes; the limit for an assessment is %u MiB",
-                 (long long)st->st_size, SOURCE_MAX_FILE >> 20);
+    if (size > SOURCE_MAX_FILE) {
+        diag_add(d, DIAG_ERROR, path, 0, 0, "file is %zu bytes; the limit for an assessment is %u MiB",
+                 size, SOURCE_MAX_FILE >> 20);
         return;
     }
     buf b = BUF_INIT;
-    if (file_read(full, &b) < 0) {
-        diag_add(d, DIAG_ERROR, rel, 0, 0, "cannot read: %s", strerror(errno));
+    if (store_read(s, path, &b) < 0) {
+        diag_add(d, DIAG_ERROR, path, 0, 0, "cannot read: %s", strerror(errno));
         buf_free(&b);
         return;
     }
     size_t len = b.len;
-    source_add(out, rel, buf_detach(&b), len);
+    source_add(out, path, buf_detach(&b), len);
 }
 
-static void walk_dir(const char *root, const char *rel, src_set *out, diag_list *d, int depth)
+static void walk_dir(const store *s, const char *dir, src_set *out, diag_list *d, int depth)
 {
-    char *dir = path_join(root, rel);
-    DIR *dh = opendir(dir);
-    if (!dh) {
-        diag_add(d, DIAG_ERROR, rel, 0, 0, "cannot open directory: %s", strerror(errno));
-        free(dir);
+    store_entry *list;
+    size_t n;
+    if (store_list(s, dir, &list, &n) < 0) {
+        diag_add(d, DIAG_ERROR, dir, 0, 0, "cannot read this folder");
         return;
     }
-    struct dirent *e;
-    while ((e = readdir(dh))) {
-        if (e->d_name[0] == '.') continue;     /* ., .., and hidden files */
-        char *child_rel = path_join(rel, e->d_name);
-        char *child = path_join(root, child_rel);
-        struct stat st;
-        if (lstat(child, &st) < 0) {
-            diag_add(d, DIAG_ERROR, child_rel, 0, 0, "cannot stat: %s", strerror(errno));
-        } else if (S_ISLNK(st.st_mode)) {
-            diag_add(d, DIAG_WARNING, child_rel, 0, 0, "symbolic link not followed");
-        } else if (S_ISDIR(st.st_mode)) {
-            if (depth < 16) walk_dir(root, child_rel, out, d, depth + 1);
-            else diag_add(d, DIAG_ERROR, child_rel, 0, 0, "folders nested too deep (limit 16)");
-        } else if (S_ISREG(st.st_mode) && str_ends_with(e->d_name, ".md")) {
-            read_one(child, child_rel, &st, out, d);
+    for (size_t i = 0; i < n; i++) {
+        if (list[i].name[0] == '.') continue;     /* hidden files */
+        char *child = path_join(dir, list[i].name);
+        size_t size = list[i].size;
+        if (list[i].kind == STORE_LINK) {
+            diag_add(d, DIAG_WARNING, child, 0, 0, "symbolic link not followed");
+        } else if (list[i].kind == STORE_DIR) {
+            if (depth < 16) walk_dir(s, child, out, d, depth + 1);
+            else diag_add(d, DIAG_ERROR, child, 0, 0, "folders nested too deep (limit 16)");
+        } else if (list[i].kind == STORE_FILE && str_ends_with(list[i].name, ".md")) {
+            if (store_stat(s, child, &size) == STORE_FILE) read_one(s, child, size, out, d);
         }
         free(child);
-        free(child_rel);
     }
-    closedir(dh);
-    free(dir);
+    store_list_free(list, n);
 }
 
-int source_read_worktree(const char *root, src_set *out, diag_list *d)
+int source_read(const store *s, src_set *out, diag_list *d)
 {
-    char *content = path_join(root, "content");
-    struct stat st;
-    int rc = lstat(content, &st);
-    free(content);
-    if (rc < 0 || !S_ISDIR(st.st_mode)) {
-        diag_add(d, DIAG_ERROR, NULL, 0, 0, "no content/ folder in %s: nothing to build", root);
+    if (store_stat(s, "content", NULL) != STORE_DIR) {
+        diag_add(d, DIAG_ERROR, NULL, 0, 0, "no content/ folder: nothing to build");
         return -1;
     }
-    walk_dir(root, "content", out, d, 0);
+    walk_dir(s, "content", out, d, 0);
     source_sort(out);
     return 0;
-}
-
-int source_worktree_has(const char *root, const char *relpath)
-{
-    if (!relpath || !*relpath || relpath[0] == '/') return 0;
-    /* Walk component by component with lstat: no "..", no symlinks. */
-    char *copy = xstrdup(relpath);
-    char *full = xstrdup(root);
-    int ok = 1;
-    for (char *part = strtok(copy, "/"); part && ok; part = strtok(NULL, "/")) {
-        if (!strcmp(part, "..") || !strcmp(part, ".")) { ok = 0; break; }
-        char *next = path_join(full, part);
-        free(full);
-        full = next;
-        struct stat st;
-        if (lstat(full, &st) < 0 || S_ISLNK(st.st_mode)) ok = 0;
-        else if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)) ok = 0;
-    }
-    struct stat st;
-    if (ok && (lstat(full, &st) < 0 || !S_ISREG(st.st_mode))) ok = 0;
-    free(copy);
-    free(full);
-    return ok;
 }

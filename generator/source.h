@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include "diag.h"
+#include "store.h"
 
 #define SOURCE_MAX_FILE (8u << 20)   /* 8 MiB: larger is not an assessment */
 
@@ -24,18 +25,15 @@ typedef struct src_set {
     size_t n, cap;
 } src_set;
 
-/* Reads content/ of the working tree at root. Returns 0, or -1 when
- * content/ cannot be read at all; per-file problems go to d. */
-int source_read_worktree(const char *root, src_set *out, diag_list *d);
+/* Reads content/ of the repository files in s (a working tree or a
+ * commit's tree). Returns 0, or -1 when content/ cannot be read at all;
+ * per-file problems go to d. */
+int source_read(const store *s, src_set *out, diag_list *d);
 
 /* Adds one file (takes ownership of data). */
 void source_add(src_set *set, const char *path, char *data, size_t len);
 /* Sorts by path (byte order), for output that does not depend on readdir. */
 void source_sort(src_set *set);
 void source_free(src_set *set);
-
-/* Does the repository-relative path name a regular file inside root,
- * reached without symlinks and without "..")? */
-int source_worktree_has(const char *root, const char *relpath);
 
 #endif

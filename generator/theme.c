@@ -2,10 +2,8 @@
 #include "theme.h"
 #include "mustache.h"
 
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 typedef struct layout {
     char *name;
@@ -13,6 +11,7 @@ typedef struct layout {
 } layout;
 
 struct theme {
+    const store *files;
     char *dir, *display;
     layout *layouts;
     size_t n;
@@ -35,11 +34,8 @@ static const char *load_partial(void *ud, const char *name, size_t *len)
 {
     theme *t = ud;
     if (!valid_partial_name(name)) return NULL;
-    char *rel = xasprintf("partials/%s.mustache", name);
-    char *path = path_join(t->dir, rel);
-    struct stat st;
-    int ok = lstat(path, &st) == 0 && S_ISREG(st.st_mode) && file_read(path, &t->partial) == 0;
-    free(rel);
+    char *path = xasprintf("%s/partials/%s.mustache", t->dir, name);
+    int ok = store_read(t->files, path, &t->partial) == 0;
     free(path);
     if (!ok) return NULL;
     *len = t->partial.len;
@@ -48,7 +44,9 @@ static const char *load_partial(void *ud, const char *name, size_t *len)
 
 static void report(diag_list *d, const char *display, const mu_error *e)
 {
-    char *path = xasprintf("%s/%s", display, e->name);
+    /* Layouts are named "layouts/x.mustache"; partials by their bare name. */
+    char *path = strchr(e->name, '/') ? xasprintf("%s/%s", display, e->name)
+                                      : xasprintf("%s/partials/%s.mustache", display, e->name);
     diag_add(d, DIAG_ERROR, path, e->line, e->col, "%s", e->msg);
     free(path);
 }
@@ -58,30 +56,31 @@ static void report(diag_list *d, const char *display, const mu_error *e)
 static int compile_dir(theme *t, const char *sub, int keep, diag_list *d)
 {
     char *dir = path_join(t->dir, sub);
-    DIR *dh = opendir(dir);
+    store_entry *list = NULL;
+    size_t n = 0;
     int errors = 0;
-    struct dirent *e;
-    while (dh && (e = readdir(dh))) {
-        if (e->d_name[0] == '.' || !str_ends_with(e->d_name, ".mustache")) continue;
-        char *path = path_join(dir, e->d_name);
-        char *name = xasprintf("%s/%s", sub, e->d_name);
+    if (store_list(t->files, dir, &list, &n) < 0) n = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *file = list[i].name;
+        if (file[0] == '.' || !str_ends_with(file, ".mustache")) continue;
+        char *path = path_join(dir, file);
+        char *name = xasprintf("%s/%s", sub, file);
         buf src = BUF_INIT;
-        struct stat st;
         mu_error err;
         mu_template *tmpl = NULL;
-        if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) && file_read(path, &src) == 0)
+        if (store_read(t->files, path, &src) == 0) {
             tmpl = mu_compile(src.ptr ? src.ptr : "", src.len, name, &err);
-        else {
+        } else {
             memset(&err, 0, sizeof err);
             snprintf(err.name, sizeof err.name, "%s", name);
-            snprintf(err.msg, sizeof err.msg, "cannot read this template");
+            snprintf(err.msg, sizeof err.msg, "cannot read this template (not a regular file?)");
         }
         if (!tmpl) {
             report(d, t->display, &err);
             errors++;
         } else if (keep) {
             t->layouts = xrealloc(t->layouts, (t->n + 1) * sizeof *t->layouts);
-            t->layouts[t->n].name = xstrndup(e->d_name, strlen(e->d_name) - strlen(".mustache"));
+            t->layouts[t->n].name = xstrndup(file, strlen(file) - strlen(".mustache"));
             t->layouts[t->n++].tmpl = tmpl;
         } else {
             mu_free(tmpl);
@@ -90,14 +89,15 @@ static int compile_dir(theme *t, const char *sub, int keep, diag_list *d)
         free(name);
         free(path);
     }
-    if (dh) closedir(dh);
+    store_list_free(list, n);
     free(dir);
     return errors;
 }
 
-theme *theme_load(const char *dir, const char *display, diag_list *d)
+theme *theme_load(const store *files, const char *dir, const char *display, diag_list *d)
 {
     theme *t = xcalloc(1, sizeof *t);
+    t->files = files;
     t->dir = xstrdup(dir);
     t->display = xstrdup(display);
     t->cache = mu_cache_new();
@@ -128,10 +128,33 @@ int theme_render(theme *t, const char *name, const vt *ctx, buf *out, diag_list 
     return -1;
 }
 
+/* Copies the regular files under dir (recursively; links skipped) to rel. */
+static int copy_tree(const theme *t, const char *dir, const char *rel, output *o, int depth)
+{
+    store_entry *list;
+    size_t n;
+    if (depth > 16 || store_list(t->files, dir, &list, &n) < 0) return 0;
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        if (list[i].name[0] == '.') continue;
+        char *src = path_join(dir, list[i].name);
+        char *dst = path_join(rel, list[i].name);
+        buf b = BUF_INIT;
+        if (list[i].kind == STORE_DIR) rc = copy_tree(t, src, dst, o, depth + 1);
+        else if (list[i].kind == STORE_FILE && store_read(t->files, src, &b) == 0)
+            rc = output_put(o, dst, b.ptr ? b.ptr : "", b.len);
+        buf_free(&b);
+        free(src);
+        free(dst);
+    }
+    store_list_free(list, n);
+    return rc;
+}
+
 int theme_copy_assets(const theme *t, output *o)
 {
     char *assets = path_join(t->dir, "assets");
-    int rc = output_copy_tree(o, assets, "assets");
+    int rc = copy_tree(t, assets, "assets", o, 0);
     free(assets);
     return rc;
 }

@@ -8,14 +8,16 @@
 #define VETTED_THEME_H
 
 #include "diag.h"
+#include "store.h"
 #include "output.h"
 #include "value.h"
 
 typedef struct theme theme;
 
-/* Loads the theme at dir; display is how its files are named in messages
- * (e.g. "themes/default"). NULL after reporting errors to d. */
-theme *theme_load(const char *dir, const char *display, diag_list *d);
+/* Loads the theme in folder dir of files (which must outlive the theme);
+ * display is how its files are named in messages (e.g. "themes/default").
+ * NULL after reporting errors to d. */
+theme *theme_load(const store *files, const char *dir, const char *display, diag_list *d);
 /* Renders layout `name` with ctx, appending to out. Returns 0, or -1 after
  * reporting to d (a missing layout or a partial that fails). */
 int theme_render(theme *t, const char *name, const vt *ctx, buf *out, diag_list *d);

@@ -65,7 +65,7 @@ return function(s, findings)
   local groups, order = {}, {}
   for _, f in ipairs(findings) do
     if type(f) == "table" then
-      local id = tostring(f.id or "?")
+      local id = type(f.id) == "string" and f.id or "?"
       local g = groups[id]
       if not g then
         g = { id = id, findings = {}, worst = "info" }
@@ -90,7 +90,8 @@ return function(s, findings)
           local take = math.min(cost, cap - used)
           used = used + take
           spent = spent + take
-          local what = string.format("[%s] %s", g.id, tostring(e.f.title or g.id))
+          local title = type(e.f.title) == "string" and e.f.title or g.id
+          local what = string.format("[%s] %s", g.id, title)
           if take < cost then
             what = what .. string.format(" (capped: the findings of this rule cost at most %d)", cap)
           end

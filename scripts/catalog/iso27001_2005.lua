@@ -10,6 +10,8 @@
 -- "Identification of applicable legislation" here, a supplier control in
 -- 2013): always look an id up in the catalogue of the certified edition.
 
+local iso = require "lib.iso"
+
 local M = {
   standard = "ISO/IEC 27001:2005",
   year = 2005,
@@ -179,7 +181,7 @@ for _, c in ipairs(M.controls) do M.by_id[c.id] = c end
 
 -- The entry of a control id in any usual spelling ("A.6.2.3", "6.2.3"), or nil.
 function M.get(id)
-  local n = require("lib.iso").control_id(id)
+  local n = iso.control_id(id)
   return n and M.by_id[n] or nil
 end
 

@@ -8,6 +8,8 @@
 -- Certification to this version ended with the transition to the 2022
 -- edition on 31 October 2025.
 
+local iso = require "lib.iso"
+
 local M = {
   standard = "ISO/IEC 27001:2013",
   year = 2013,
@@ -164,7 +166,7 @@ for _, c in ipairs(M.controls) do M.by_id[c.id] = c end
 
 -- The entry of a control id in any usual spelling ("A.9.1.1", "9.1.1"), or nil.
 function M.get(id)
-  local n = require("lib.iso").control_id(id)
+  local n = iso.control_id(id)
   return n and M.by_id[n] or nil
 end
 

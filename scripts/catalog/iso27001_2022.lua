@@ -7,6 +7,8 @@
 --   cat.by_id["A.5.19"].title   --> "Information security in supplier relationships"
 --   cat.get("5.19")             --> the same entry (ids are normalized)
 
+local iso = require "lib.iso"
+
 local M = {
   standard = "ISO/IEC 27001:2022",
   year = 2022,
@@ -123,7 +125,7 @@ for _, c in ipairs(M.controls) do M.by_id[c.id] = c end
 -- The entry of a control id in any usual spelling ("A.5.19", "5.19",
 -- "A 5.19"), or nil.
 function M.get(id)
-  local n = require("lib.iso").control_id(id)
+  local n = iso.control_id(id)
   return n and M.by_id[n] or nil
 end
 

@@ -22,6 +22,8 @@
 --   not in this list: it is applicable only where development is
 --   outsourced, and its exclusion is judged with the other exclusions.
 
+local iso = require "lib.iso"
+
 local M = {}
 
 M.controls = {
@@ -80,7 +82,7 @@ end
 -- edition? Returns the entry or nil.
 function M.is_supplier_control(year, id)
   local idx = M.by_year[year]
-  local n = require("lib.iso").control_id(id)
+  local n = iso.control_id(id)
   return idx and n and idx[n] or nil
 end
 

@@ -71,12 +71,31 @@ function M.slug(v)
   return s
 end
 
--- Shortens a string for a message.
+-- A string made fit for a one-line message: control characters (newlines)
+-- become spaces, and it is shortened to n bytes (default 60) with "...".
+-- Anything else is shown with M.show.
 function M.clip(s, n)
   n = n or 60
-  if type(s) ~= "string" then return tostring(s) end
+  if type(s) ~= "string" then return M.show(s) end
+  s = s:gsub("%c+", " ")
   if #s <= n then return s end
-  return s:sub(1, n - 3) .. "..."
+  -- do not cut a UTF-8 sequence in two
+  local cut = n - 3
+  while cut > 0 and (s:byte(cut + 1) or 0) >= 0x80 and (s:byte(cut + 1) or 0) < 0xC0 do cut = cut - 1 end
+  return s:sub(1, cut) .. "..."
+end
+
+-- A value as a message shows it, always the same for the same value (never
+-- a table address): a string quoted and clipped, a number, true/false,
+-- "a list", "a map" or "nothing".
+function M.show(v, n)
+  local t = type(v)
+  if t == "string" then return '"' .. M.clip(v, n or 40) .. '"' end
+  if t == "number" then return string.format(math.type(v) == "integer" and "%d" or "%.14g", v) end
+  if t == "boolean" then return tostring(v) end
+  if t == "table" then return M.is_list(v) and "a list" or "a map" end
+  if v == nil then return "nothing" end
+  return "a " .. t
 end
 
 ---------------------------------------------------------------------------

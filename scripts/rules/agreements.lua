@@ -81,7 +81,7 @@ return {
         if v == nil then
           return fail("Not recorded how many parties see the whole product concept", p, "minor")
         end
-        return fail(string.format("full_concept_parties %q is not a whole number", util.clip(tostring(v), 20)),
+        return fail(string.format("full_concept_parties is not a whole number: %s", util.show(v, 20)),
           p, "minor")
       end
       if n > max then

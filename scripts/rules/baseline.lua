@@ -24,6 +24,7 @@ end
 local GROUPS = {
   {
     id = "baseline.access",
+    severity = "major",   -- the most severe failure it can give
     title = "Access control baseline incomplete",
     concerns = { "confidentiality", "integrity" },
     rationale = "Access to premises, networks and systems is the first line that keeps our design from people "
@@ -39,6 +40,7 @@ local GROUPS = {
   },
   {
     id = "baseline.encryption",
+    severity = "major",   -- the most severe failure it can give
     title = "Encryption not in place",
     concerns = { "confidentiality" },
     rationale = "Encryption at rest and in transit keeps our files confidential when a laptop, a disk or a "
@@ -50,6 +52,7 @@ local GROUPS = {
   },
   {
     id = "baseline.retention",
+    severity = "minor",   -- the most severe failure it can give
     title = "No retention rules",
     concerns = { "confidentiality" },
     rationale = "Files kept after the job is done are files that can still leak; retention rules make the "
@@ -61,6 +64,7 @@ local GROUPS = {
   },
   {
     id = "baseline.defence",
+    severity = "major",   -- the most severe failure it can give
     title = "Network defences incomplete",
     concerns = { "confidentiality", "integrity", "availability" },
     rationale = "Firewalls that someone monitors and malware protection stop most attacks before they reach "
@@ -74,7 +78,8 @@ local GROUPS = {
   },
   {
     id = "baseline.incident",
-    title = "No incident response",
+    severity = "major",   -- the most severe failure it can give
+    title = "Incident response incomplete",
     concerns = { "confidentiality", "integrity", "availability" },
     rationale = "Without a practised incident response a breach is found late, handled badly, and we may "
       .. "never be told that our design was involved.",
@@ -85,6 +90,7 @@ local GROUPS = {
   },
   {
     id = "baseline.continuity",
+    severity = "major",   -- the most severe failure it can give
     title = "Business continuity incomplete",
     concerns = { "availability" },
     rationale = "Business continuity plans and redundant facilities decide whether an outage at the supplier "
@@ -98,6 +104,7 @@ local GROUPS = {
   },
   {
     id = "baseline.fire",
+    severity = "major",   -- the most severe failure it can give
     title = "No fire protection",
     concerns = { "availability" },
     rationale = "Prototypes, tooling and pre-launch stock are often one of a kind; a fire where they are "
@@ -115,7 +122,7 @@ for _, g in ipairs(GROUPS) do
   rules[#rules + 1] = {
     id = g.id,
     title = g.title,
-    severity = "major",
+    severity = g.severity,
     concerns = g.concerns,
     rationale = g.rationale,
     check = function(s)
@@ -133,8 +140,8 @@ for _, g in ipairs(GROUPS) do
           elseif a == nil then
             state = "not answered (" .. c.key .. ")"
           elseif invalid then
-            state = string.format("%q is not yes, partial, no or unknown; read as unknown",
-              util.clip(tostring(v), 20))
+            state = string.format("%s is not yes, partial, no or unknown; read as unknown",
+              util.show(v, 20))
           elseif a == "partial" then
             state = "partial"
             sev = util.milder(sev)

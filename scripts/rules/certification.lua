@@ -47,7 +47,7 @@ return {
           "certification.expires", "minor")
       end
       if not c.expires then
-        return fail(string.format("expires %q is not a date (YYYY-MM-DD)", util.clip(tostring(c.cert.expires))),
+        return fail(string.format("expires is not a date (YYYY-MM-DD): %s", util.show(c.cert.expires)),
           "certification.expires", "minor")
       end
       if c.expired then
@@ -132,11 +132,11 @@ return {
       if c.year_why == "missing" then
         return fail("No standard recorded (e.g. ISO/IEC 27001:2022)", "certification.standard")
       elseif c.year_why == "not-27001" then
-        return fail(string.format("%q is not ISO/IEC 27001; the default rules cannot judge it",
-          util.clip(tostring(std))), "certification.standard")
+        return fail(string.format("%s is not ISO/IEC 27001; the default rules cannot judge it",
+          util.show(std)), "certification.standard")
       end
-      return fail(string.format("%q names no edition of ISO/IEC 27001 (2005, 2013 or 2022)",
-        util.clip(tostring(std))), "certification.standard")
+      return fail(string.format("%s names no edition of ISO/IEC 27001 (2005, 2013 or 2022)",
+        util.show(std)), "certification.standard")
     end,
   },
 

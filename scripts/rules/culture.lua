@@ -88,7 +88,7 @@ for _, area in ipairs(AREAS) do
         local a = util.answer(v)
         total = total + util.answer_value(v)
         if a ~= "yes" then
-          weak[#weak + 1] = q .. " = " .. (a or "not answered")
+          weak[#weak + 1] = util.clip(q, 40) .. " = " .. (a or "not answered")
         end
       end
       local score = total / #keys

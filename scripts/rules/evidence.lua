@@ -44,8 +44,8 @@ return {
         if type(raw) ~= "string" or not path then
           out[#out + 1] = fail("Evidence without a path", p)
         elseif outside(path) then
-          out[#out + 1] = fail(string.format("Evidence path %q leaves the repository; use a path relative to "
-            .. "its root", util.clip(path)), p)
+          out[#out + 1] = fail(string.format("Evidence path %s leaves the repository; use a path relative to "
+            .. "its root", util.show(path, 60)), p)
         elseif exists(path) == false then
           out[#out + 1] = fail(string.format("Evidence file %s is not in the repository", util.clip(path, 100)), p)
         end

@@ -69,20 +69,20 @@ local rules = {
           local lm = o.last_measured
           local d = date.get(lm)
           local status = util.slug(o.status)
-          local name = util.clip(util.text(o.text) or ("objective " .. it.i), 50)
+          local name = util.text(o.text) and util.show(util.text(o.text), 50) or ("objective " .. it.i)
           if lm == nil then
-            out[#out + 1] = fail(string.format("%q: never measured against its target", name), p)
+            out[#out + 1] = fail(string.format("%s: never measured against its target", name), p)
           elseif not d then
-            out[#out + 1] = fail(string.format("%q: last_measured %q is not a date (YYYY-MM-DD)", name,
-              util.clip(tostring(lm))), p)
+            out[#out + 1] = fail(string.format("%s: last_measured is not a date (YYYY-MM-DD): %s", name,
+              util.show(lm)), p)
           elseif d < limit then
-            out[#out + 1] = fail(string.format("%q: last measured on %s, more than 12 months before %s",
+            out[#out + 1] = fail(string.format("%s: last measured on %s, more than 12 months before %s",
               name, d, as_of), p)
           elseif d > as_of then
-            out[#out + 1] = fail(string.format("%q: last_measured %s is after the reference date %s",
+            out[#out + 1] = fail(string.format("%s: last_measured %s is after the reference date %s",
               name, d, as_of), p)
           elseif status == "not-measured" then
-            out[#out + 1] = fail(string.format("%q: status is not-measured", name), p)
+            out[#out + 1] = fail(string.format("%s: status is not-measured", name), p)
           end
         end
       end
@@ -101,9 +101,9 @@ local rules = {
       for _, it in ipairs(objectives(s)) do
         local o = it.v
         if type(o) == "table" and util.slug(o.status) == "missed" then
-          local name = util.clip(util.text(o.text) or ("objective " .. it.i), 50)
+          local name = util.text(o.text) and util.show(util.text(o.text), 50) or ("objective " .. it.i)
           local target = util.text(o.target)
-          out[#out + 1] = fail(string.format("%q: target missed%s", name,
+          out[#out + 1] = fail(string.format("%s: target missed%s", name,
             target and (" (" .. util.clip(target, 40) .. ")") or ""), util.path("objectives", it.i, "status"))
         end
       end
@@ -158,7 +158,7 @@ for _, c in ipairs(util.CONCERNS) do
           .. "they are %s", #list, c, w, about), "objectives")
       end
       local quoted = {}
-      for i, l in ipairs(lows) do quoted[i] = string.format("%q", l) end
+      for i, l in ipairs(lows) do quoted[i] = '"' .. l .. '"' end
       return fail(string.format("Their objectives for %s (our highest concern, weight %s) are about %s, "
         .. "not the work we buy", c, w, util.join(quoted, " and ")), "objectives")
     end,

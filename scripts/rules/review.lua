@@ -51,8 +51,8 @@ return {
       if s.assessed == nil then
         out[#out + 1] = fail("No assessment date (assessed: YYYY-MM-DD)", "assessed")
       elseif not assessed then
-        out[#out + 1] = fail(string.format("assessed %q is not a date (YYYY-MM-DD)",
-          util.clip(tostring(s.assessed))), "assessed")
+        out[#out + 1] = fail(string.format("assessed is not a date (YYYY-MM-DD): %s",
+          util.show(s.assessed)), "assessed")
       elseif as_of and assessed > as_of then
         out[#out + 1] = fail(string.format("assessed %s is after the reference date %s", assessed, as_of),
           "assessed")
@@ -60,8 +60,8 @@ return {
       if s.next_review ~= nil then
         local nr = date.get(s.next_review)
         if not nr then
-          out[#out + 1] = fail(string.format("next_review %q is not a date (YYYY-MM-DD)",
-            util.clip(tostring(s.next_review))), "next_review")
+          out[#out + 1] = fail(string.format("next_review is not a date (YYYY-MM-DD): %s",
+            util.show(s.next_review)), "next_review")
         elseif assessed and nr <= assessed then
           out[#out + 1] = fail(string.format("next_review %s is not after assessed %s", nr, assessed),
             "next_review")

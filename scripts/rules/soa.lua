@@ -11,6 +11,9 @@ local iso  = require "lib.iso"
 local cert = require "lib.cert"
 local sc   = require "catalog.supplier_controls"
 
+-- Load the catalogues now, not during the first evaluation.
+for _, y in ipairs({ 2005, 2013, 2022 }) do iso.catalog(y) end
+
 local CIA = { "confidentiality", "integrity", "availability" }
 local fail = util.fail
 
@@ -82,7 +85,7 @@ return {
     check = function(s)
       local out = {}
       for _, e in ipairs(exclusions(s)) do
-        local id = iso.control_id(e.control) or util.clip(tostring(e.control or "?"), 20)
+        local id = iso.control_id(e.control) or util.show(e.control, 20)
         if type(e.v) ~= "table" then
           out[#out + 1] = fail(string.format("%s excluded without justification", id),
             util.path("soa", "excluded", e.i))
@@ -121,7 +124,7 @@ return {
           if entry then
             local what = string.format("%s (%s, ISO/IEC 27001:%d)", id, entry.title, y)
             if ambiguous then
-              what = what .. string.format(", if that is what the number %s means,", tostring(e.control))
+              what = what .. string.format(", if that is what the number %s means,", util.show(e.control))
             end
             local msg, sev
             if sub == true then
@@ -169,11 +172,11 @@ return {
           out[#out + 1] = fail("Exclusion without a control id", p)
         elseif type(raw) == "number" then
           out[#out + 1] = fail(string.format("Control id written as a number (%s): quote it, e.g. \"A.5.10\"; "
-            .. "a YAML number loses trailing zeros", tostring(raw)), p)
+            .. "a YAML number loses trailing zeros", util.show(raw)), p)
         elseif cat then
           local id = iso.control_id(raw)
           if not id then
-            out[#out + 1] = fail(string.format("%q is not an Annex A control id", util.clip(tostring(raw), 40)), p)
+            out[#out + 1] = fail(string.format("%s is not an Annex A control id", util.show(raw)), p)
           elseif not cat.by_id[id] then
             -- Is it an id of another edition? Then the SoA is probably older
             -- than the certificate.

@@ -148,6 +148,8 @@ M.example_expect = {
   },
   -- confidentiality, integrity, availability, overall, grade
   score = { 25, 40, 35, 32, "E" },
+  -- the same with the A.5.19 exclusion removed (soa.excluded: [])
+  fixed = { set = { { "soa.excluded", {} } }, score = { 70, 85, 80, 77, "B" } },
 }
 
 M.cases = {

@@ -208,6 +208,10 @@ local function run(rule, s)
       return nil, "failure " .. i .. " has no message"
     end
     if type(f.path) ~= "string" or f.path == "" then return nil, "failure " .. i .. " has no path" end
+    -- One line, and the same text on every run (no table addresses).
+    if f.message:find("[\r\n]") or f.message:find("%a+: 0x%x+") or #f.message > 600 then
+      return nil, "failure " .. i .. " has an unstable or multi-line message: " .. f.message:sub(1, 80)
+    end
     if f.severity ~= nil and not SEVERITIES[f.severity] then
       return nil, "failure " .. i .. " has a bad severity " .. tostring(f.severity)
     end
@@ -571,6 +575,19 @@ if type(score) == "function" then
   -- The content model's example: findings and score (docs/scoring.md).
   local ex, exconfig = supplier(FX.example)
   local findings = evaluate(ex, exconfig, FX.example_files)
+  -- Cost of one whole evaluation (every rule, then the score), counted
+  -- outside run()'s own hook.
+  local total = 0
+  with_host(exconfig, FX.example_files, function()
+    for _, rule in ipairs(rules) do run(rule, ex) total = total + hook_count * 100 end
+  end)
+  hook_count = 0
+  debug.sethook(counter, "", 100)
+  score(ex, findings)
+  debug.sethook()
+  total = total + hook_count * 100
+  ok(total < 100000, "one whole evaluation of the example stays under 100000 instructions", total)
+  if VERBOSE then print(string.format("  whole evaluation of the example: about %d instructions", total)) end
   local got = {}
   for _, f in ipairs(findings) do got[#got + 1] = f.id .. " " .. f.severity .. " " .. f.path end
   local want = FX.example_expect.findings
@@ -580,6 +597,12 @@ if type(score) == "function" then
   ok(r.confidentiality == e[1] and r.integrity == e[2] and r.availability == e[3] and r.overall == e[4]
     and r.grade == e[5], "example: score",
     string.format("%d %d %d %d %s", r.confidentiality, r.integrity, r.availability, r.overall, r.grade))
+  local fx, fxconfig = supplier(FX.example, FX.example_expect.fixed.set)
+  local r2 = score(fx, evaluate(fx, fxconfig, FX.example_files))
+  e = FX.example_expect.fixed.score
+  ok(r2.confidentiality == e[1] and r2.integrity == e[2] and r2.availability == e[3] and r2.overall == e[4]
+    and r2.grade == e[5], "example without the A.5.19 exclusion: score",
+    string.format("%d %d %d %d %s", r2.confidentiality, r2.integrity, r2.availability, r2.overall, r2.grade))
   if VERBOSE then
     for _, f in ipairs(findings) do print(string.format("  %-26s %-8s %-32s %s", f.id, f.severity, f.path, f.message)) end
     for _, b in ipairs(r.breakdown) do print(string.format("  %-16s %3d  %s", b.concern, b.cost, b.what)) end
