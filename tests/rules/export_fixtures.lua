@@ -5,6 +5,9 @@
 --
 -- OUTDIR/content/base/base.md        the base fixture (passes every rule)
 -- OUTDIR/content/cases/NNN-<rule>.md one file per case
+-- OUTDIR/wrong-type/NNN-<rule>.md    cases with wrong_type = true: outside
+--                                    content/, since the engine's schema
+--                                    check rejects them (expect "reject")
 -- OUTDIR/content/example/example.md  the example of CONTENT-MODEL.md
 -- OUTDIR/evidence/...                the evidence files the fixtures name
 -- OUTDIR/expected.tsv                file, rule, pass|fail, path, severity,
@@ -200,9 +203,10 @@ for i, c in ipairs(FX.cases) do
     elseif kv[1] == "@config" then config = deepcopy(kv[2])
     else set_path(s, kv[1], kv[2]) end
   end
-  local file = string.format("content/cases/%03d-%s.md", i, c.rule:gsub("%.", "-"))
+  local dir = c.wrong_type and "wrong-type" or "content/cases"
+  local file = string.format("%s/%03d-%s.md", dir, i, c.rule:gsub("%.", "-"))
   write(out .. "/" .. file, front_matter(s, c.rule .. ": " .. c.name))
-  row(file, c.rule, c.pass and "pass" or "fail", c.expect, as_of, config)
+  row(file, c.rule, c.wrong_type and "reject" or (c.pass and "pass" or "fail"), c.expect, as_of, config)
 end
 
 for p in pairs(FX.files) do write(out .. "/" .. p, "fixture evidence\n") end

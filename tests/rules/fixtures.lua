@@ -7,7 +7,11 @@
 -- expects the rule `rule` to fail, its first failure with the given path
 -- (and severity, number of failures, text in the message, when given), or,
 -- with pass = true, not to fail. "@as_of" and "@config" set the reference
--- date and vetted.config instead of a field.
+-- date and vetted.config instead of a field. wrong_type = true marks a
+-- case whose front matter breaks the content model's types: the engine's
+-- schema check rejects such a file before any rule runs, but rules must
+-- still survive it (a repository may relax the schema, and rules are also
+-- run on older or hand-made data).
 --
 -- Used by lua_selftest.lua; export_fixtures.lua writes them as Markdown
 -- files for the engine's own tests.
@@ -156,16 +160,16 @@ M.cases = {
   -- certification --------------------------------------------------------
   { rule = "cert.none", name = "no certification", set = { { "certification", NULL } },
     expect = { path = "certification" } },
-  { rule = "cert.none", name = "certification as text", set = { { "certification", "ISO 27001" } },
+  { rule = "cert.none", name = "certification as text", wrong_type = true, set = { { "certification", "ISO 27001" } },
     expect = { path = "certification" } },
-  { rule = "cert.none", name = "certification: false", set = { { "certification", false } },
+  { rule = "cert.none", name = "certification: false", wrong_type = true, set = { { "certification", false } },
     expect = { path = "certification" } },
 
   { rule = "cert.expired", name = "expired the month before", set = { { "certification.expires", "2026-10-01" } },
     expect = { path = "certification.expires", severity = "major" } },
   { rule = "cert.expired", name = "no expiry date", set = { { "certification.expires", NULL } },
     expect = { path = "certification.expires", severity = "minor" } },
-  { rule = "cert.expired", name = "impossible expiry date", set = { { "certification.expires", "2027-02-30" } },
+  { rule = "cert.expired", name = "impossible expiry date", wrong_type = true, set = { { "certification.expires", "2027-02-30" } },
     expect = { path = "certification.expires", severity = "minor" } },
   { rule = "cert.expired", name = "expires on the reference date", pass = true,
     set = { { "certification.expires", "2026-11-01" } } },
@@ -230,7 +234,7 @@ M.cases = {
   -- focus ----------------------------------------------------------------
   { rule = "focus.confidentiality", name = "their ISMS is about availability",
     set = { { "isms_focus", { "availability" } } }, expect = { path = "isms_focus", severity = "major" } },
-  { rule = "focus.confidentiality", name = "focus as a single word", set = { { "isms_focus", "Integrity" } },
+  { rule = "focus.confidentiality", name = "focus as a single word", wrong_type = true, set = { { "isms_focus", "Integrity" } },
     expect = { path = "isms_focus" } },
   { rule = "focus.confidentiality", name = "focus not recorded", set = { { "isms_focus", NULL } },
     expect = { path = "isms_focus", severity = "minor" } },
@@ -252,7 +256,7 @@ M.cases = {
     expect = { path = "objectives" } },
   { rule = "objectives.none", name = "empty list", set = { { "objectives", {} } },
     expect = { path = "objectives" } },
-  { rule = "objectives.none", name = "objectives as text", set = { { "objectives", "we have many" } },
+  { rule = "objectives.none", name = "objectives as text", wrong_type = true, set = { { "objectives", "we have many" } },
     expect = { path = "objectives" } },
 
   { rule = "objectives.confidentiality", name = "all objectives are website uptime",
@@ -305,7 +309,7 @@ M.cases = {
   { rule = "soa.justification", name = "exclusion without the key",
     set = { { "soa.excluded[1].justification", NULL } },
     expect = { path = "soa.excluded[1].justification" } },
-  { rule = "soa.justification", name = "bare control id as exclusion",
+  { rule = "soa.justification", name = "bare control id as exclusion", wrong_type = true,
     set = { { "soa.excluded[2]", "A.8.12" } }, expect = { path = "soa.excluded[2]" } },
 
   { rule = "soa.supplier_controls", name = "A.5.19 excluded while subcontracting",
@@ -326,7 +330,7 @@ M.cases = {
   { rule = "soa.supplier_controls", name = "nothing subcontracted",
     set = { { "subcontracted", {} }, { "soa.excluded[1].control", "A.5.22" } },
     expect = { path = "soa.excluded[1].control", severity = "minor" } },
-  { rule = "soa.supplier_controls", name = "subcontracted: false",
+  { rule = "soa.supplier_controls", name = "subcontracted: false", wrong_type = true,
     set = { { "subcontracted", false }, { "soa.excluded[1].control", "A.5.22" } },
     expect = { path = "soa.excluded[1].control", severity = "minor" } },
   { rule = "soa.supplier_controls", name = "subcontracting not recorded",
@@ -377,7 +381,7 @@ M.cases = {
 
   { rule = "pentest.critical", name = "one critical issue", set = { { "pentest.critical", 1 } },
     expect = { path = "pentest.critical", severity = "critical" } },
-  { rule = "pentest.critical", name = "count as text", set = { { "pentest.critical", "2" } },
+  { rule = "pentest.critical", name = "count as text", wrong_type = true, set = { { "pentest.critical", "2" } },
     expect = { path = "pentest.critical" } },
   { rule = "pentest.major", name = "two major issues", set = { { "pentest.major", 2 } },
     expect = { path = "pentest.major" } },
@@ -501,7 +505,7 @@ M.cases = {
   { rule = "review.overdue", name = "due on the reference date", pass = true,
     set = { { "next_review", "2026-11-01" } } },
 
-  { rule = "review.dates", name = "impossible assessed date", set = { { "assessed", "2026-13-01" } },
+  { rule = "review.dates", name = "impossible assessed date", wrong_type = true, set = { { "assessed", "2026-13-01" } },
     expect = { path = "assessed" } },
   { rule = "review.dates", name = "assessed after the reference date", set = { { "assessed", "2026-12-01" } },
     expect = { path = "assessed" } },
