@@ -74,8 +74,9 @@ static int same_dir(const char *a, const char *b)
     return realpath(a, ra) && realpath(b, rb) && !strcmp(ra, rb);
 }
 
-static int load_rules(project *p, diag_list *d)
+int project_load_rules(project *p, diag_list *d)
 {
+    if (p->rules) return 0;
     rules_dir dirs[2];
     size_t n = 0;
     if (store_stat(p->files, "scripts", NULL) == STORE_DIR)
@@ -174,9 +175,14 @@ int project_load(project *p, const project_opts *o, diag_list *d)
     check_collisions(p, d);
     mark_dirty(p);
     if (d->errors > errors) return -1;
-    if (o->evaluate && load_rules(p, d) < 0) return -1;
-    for (size_t i = 0; o->evaluate && i < p->n; i++) rules_evaluate(p->rules, p->items[i], p->as_of, d);
+    if (o->evaluate && project_load_rules(p, d) < 0) return -1;
+    for (size_t i = 0; o->evaluate && i < p->n; i++) project_evaluate(p, p->items[i], d);
     return d->errors > errors ? -1 : 0;
+}
+
+void project_evaluate(project *p, assessment *as, diag_list *d)
+{
+    rules_evaluate(p->rules, as, p->as_of, d);
 }
 
 void project_free(project *p)

@@ -37,9 +37,15 @@ typedef struct project {
     rules *rules;
 } project;
 
-/* Loads and evaluates. Returns 0, or -1 when any error was reported to d
- * (then the project holds what could be read; still call project_free). */
+/* Loads (and with o->evaluate, evaluates) the repository. Returns 0, or -1
+ * when any error was reported to d (then the project holds what could be
+ * read; still call project_free). */
 int project_load(project *p, const project_opts *o, diag_list *d);
+/* Loads the rules (the repository's scripts/ at the revision, then the
+ * default pack) without evaluating anything. Returns 0 or -1 (reported). */
+int project_load_rules(project *p, diag_list *d);
+/* Evaluates one assessment with the loaded rules at p->as_of. */
+void project_evaluate(project *p, assessment *as, diag_list *d);
 void project_free(project *p);
 
 /* Where the default rule pack and themes are: $VETTED_DATADIR, else the
