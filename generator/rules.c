@@ -33,7 +33,19 @@ struct rules {
     size_t ndirs;
     int (*file_exists)(void *ud, const char *path);
     void *ud;
+    unsigned long long digest;   /* FNV-1a over the scripts and settings */
+    char digest_hex[17];
 };
+
+static void digest_add(rules *r, const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    if (!r->digest) r->digest = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++) {
+        r->digest ^= p[i];
+        r->digest *= 1099511628211ULL;
+    }
+}
 
 #define HOOK_EVERY 1000
 #define MEMORY_TOTAL (512u << 20)
@@ -250,6 +262,8 @@ static int load_script(lua_State *L, const rules_dir *dir, const char *rel)
         lua_pushfstring(L, "%s: cannot read", chunkname + 1);
         status = LUA_ERRFILE;
     } else {
+        digest_add(owner(L), chunkname, strlen(chunkname) + 1);
+        digest_add(owner(L), b.ptr ? b.ptr : "", b.len);
         status = luaL_loadbufferx(L, b.ptr ? b.ptr : "", b.len, chunkname, "t");
         if (status == LUA_OK) set_env(L);
     }
@@ -649,6 +663,13 @@ rules *rules_load(const rules_setup *setup, diag_list *d)
     for (size_t i = r->ndirs; i-- > 0;) load_rule_dir(r, &r->dirs[i], d);
     load_score(r, d);
     apply_disabled(r, setup->config);
+    if (setup->config) {
+        buf cfg = BUF_INIT;
+        vt_write_json(&cfg, setup->config, -1);
+        digest_add(r, cfg.ptr, cfg.len);
+        buf_free(&cfg);
+    }
+    snprintf(r->digest_hex, sizeof r->digest_hex, "%016llx", r->digest);
     if (r->n) qsort(r->list, r->n, sizeof *r->list, by_id);
     if (d->errors > errors) {
         rules_free(r);
@@ -872,6 +893,7 @@ void rules_evaluate(rules *r, assessment *as, const char *as_of, diag_list *d)
 }
 
 size_t rules_count(const rules *r) { return r->n; }
+const char *rules_digest(const rules *r) { return r->digest_hex; }
 const rule_info *rules_at(const rules *r, size_t i) { return &r->list[i].info; }
 
 const rule_info *rules_find(const rules *r, const char *id)

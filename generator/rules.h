@@ -54,6 +54,10 @@ rules *rules_load(const rules_setup *setup, diag_list *d);
 /* Evaluates as at reference date as_of (YYYY-MM-DD): fills its findings,
  * sorted, and its score. Rule failures are reported to d as warnings. */
 void rules_evaluate(rules *r, assessment *as, const char *as_of, diag_list *d);
+/* A digest (16 hex digits) of every rule file, the score script and the
+ * rule settings: evaluations cached under one digest stay valid while the
+ * rules do not change. */
+const char *rules_digest(const rules *r);
 size_t rules_count(const rules *r);
 const rule_info *rules_at(const rules *r, size_t i);   /* sorted by id */
 const rule_info *rules_find(const rules *r, const char *id);

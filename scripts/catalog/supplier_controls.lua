@@ -19,8 +19,9 @@
 -- * 2022: A.5.19-A.5.23. A.5.23 (cloud services) is new in 2022 and has
 --   no 2013 counterpart; a cloud provider is a supplier.
 -- * Outsourced development (2005 A.12.5.5, 2013 A.14.2.7, 2022 A.8.30) is
---   not in this list: it is applicable only where development is
---   outsourced, and its exclusion is judged with the other exclusions.
+--   kept apart in M.outsourced_development: it is applicable only where
+--   development is outsourced, so excluding it is wrong only while some of
+--   the subcontracted work is development.
 
 local iso = require "lib.iso"
 
@@ -48,6 +49,13 @@ M.controls = {
     { id = "A.5.22", title = "Monitoring, review and change management of supplier services" },
     { id = "A.5.23", title = "Information security for use of cloud services" },
   },
+}
+
+-- The outsourced-development control of each edition.
+M.outsourced_development = {
+  [2005] = { id = "A.12.5.5", title = "Outsourced software development" },
+  [2013] = { id = "A.14.2.7", title = "Outsourced development" },
+  [2022] = { id = "A.8.30", title = "Outsourced development" },
 }
 
 -- 2013 -> 2022 (each 2013 control to the 2022 control(s) that took it over).
@@ -84,6 +92,14 @@ function M.is_supplier_control(year, id)
   local idx = M.by_year[year]
   local n = iso.control_id(id)
   return idx and n and idx[n] or nil
+end
+
+-- Is id the outsourced-development control of that edition? The entry or nil.
+function M.is_outsourced_development(year, id)
+  local e = M.outsourced_development[year]
+  local n = iso.control_id(id)
+  if e and n == e.id then return e end
+  return nil
 end
 
 return M

@@ -44,6 +44,23 @@ local function exclusions(s)
   return out
 end
 
+-- Subcontracted work that is development: the outsourced-development
+-- control applies to it.
+local DEV_WORDS = { "develop", "coding", "code", "firmware", "software", "programming" }
+
+local function development_subcontracted(s)
+  for _, it in ipairs(util.items(s.subcontracted)) do
+    local t = util.text(it.v)
+    if t then
+      t = t:lower()
+      for _, w in ipairs(DEV_WORDS) do
+        if t:find(w, 1, true) then return util.clip(util.text(it.v), 40) end
+      end
+    end
+  end
+  return nil
+end
+
 local function control_path(e)
   if type(e.v) == "table" then return util.path("soa", "excluded", e.i, "control") end
   return util.path("soa", "excluded", e.i)
@@ -85,7 +102,8 @@ return {
     check = function(s)
       local out = {}
       for _, e in ipairs(exclusions(s)) do
-        local id = iso.control_id(e.control) or util.show(e.control, 20)
+        local id = iso.control_id(e.control)
+          or (e.control == nil and "An exclusion without a control id" or util.show(e.control, 20))
         if type(e.v) ~= "table" then
           out[#out + 1] = fail(string.format("%s excluded without justification", id),
             util.path("soa", "excluded", e.i))
@@ -109,18 +127,28 @@ return {
     concerns = CIA,
     rationale = "Excluding the supplier-relationship controls while passing work on to subcontractors puts "
       .. "everything those subcontractors do with our design outside the ISMS: the system is meaningless "
-      .. "exactly where our information goes.",
+      .. "exactly where our information goes. The same holds for outsourced development while development "
+      .. "is subcontracted.",
     check = function(s)
       local list = exclusions(s)
       if #list == 0 then return end
       local year = version(s)
       local sub = util.subcontracts(s)
+      local dev = development_subcontracted(s)
       local out = {}
       for _, e in ipairs(list) do
         local ids, ambiguous = iso.control_ids(e.control)
         for _, id in ipairs(ids) do
           local y = year or iso.version_of_id(id)
           local entry = y and sc.is_supplier_control(y, id)
+          local od = y and dev and sc.is_outsourced_development(y, id)
+          if od then
+            out[#out + 1] = fail(string.format("%s (%s, ISO/IEC 27001:%d)%s is excluded while development is "
+              .. "subcontracted (%s): that development is outside their ISMS", id, od.title, y,
+              ambiguous and (", if that is what the number " .. util.show(e.control) .. " means,") or "", dev),
+              control_path(e))
+            break
+          end
           if entry then
             local what = string.format("%s (%s, ISO/IEC 27001:%d)", id, entry.title, y)
             if ambiguous then

@@ -39,14 +39,37 @@ local vetted_stub = {
 }
 vetted_stub.config = setmetatable({}, { __index = function(_, k) return host.config[k] end })
 
+-- The same functions as the engine's sandbox (generator/rules.c, build_env).
 local SAFE = { "assert", "error", "ipairs", "next", "pairs", "pcall", "select", "tonumber", "tostring",
   "type", "xpcall", "rawequal", "rawget", "rawset", "rawlen", "setmetatable", "getmetatable", "_VERSION" }
+local LIBS = {
+  string = { "byte", "char", "find", "format", "gmatch", "gsub", "len", "lower", "match", "rep", "reverse",
+    "sub", "upper", "pack", "packsize", "unpack" },
+  table = { "concat", "insert", "move", "pack", "remove", "sort", "unpack" },
+  math = { "abs", "ceil", "cos", "deg", "exp", "floor", "fmod", "huge", "log", "max", "maxinteger", "min",
+    "mininteger", "modf", "pi", "rad", "sin", "sqrt", "tan", "tointeger", "type", "ult" },
+  utf8 = { "char", "charpattern", "codes", "codepoint", "len", "offset" },
+}
 
 local function make_env()
   local env = {}
   for _, k in ipairs(SAFE) do env[k] = _G[k] end
-  env.string, env.table, env.math, env.utf8 = string, table, math, utf8
-  env.os = { date = os.date, time = os.time }
+  for lib, names in pairs(LIBS) do
+    env[lib] = {}
+    for _, n in ipairs(names) do env[lib][n] = _G[lib][n] end
+  end
+  -- Rules never read the clock: both need an explicit date or time (UTC).
+  env.os = {
+    time = function(t)
+      if type(t) ~= "table" then error("os.time needs a date table: rules do not read the clock", 2) end
+      return os.time(t)
+    end,
+    date = function(f, t)
+      if t == nil then error("os.date needs a time: rules do not read the clock", 2) end
+      return os.date(f, t)
+    end,
+  }
+  env.print = print
   env.load = function(chunk, name, _, e) return load(chunk, name, "t", e or env) end
   env.vetted = vetted_stub
   local loaded = {}
@@ -521,6 +544,10 @@ do
       ok(sc.by_year[2005][from] and sc.by_year[2013][to], "map 2005->2013 " .. from .. " -> " .. to)
     end
   end
+  for year, e in pairs(sc.outsourced_development) do
+    local ce = cats[year].by_id[e.id]
+    ok(ce and ce.title == e.title, "outsourced development " .. e.id .. " (" .. year .. ") is in the catalogue")
+  end
   ok(sc.is_supplier_control(2022, "5.19") and not sc.is_supplier_control(2013, "A.6.2.1")
     and sc.is_supplier_control(2005, "A.6.2.1") and not sc.is_supplier_control(2005, "A.15.1.1"),
     "supplier_controls.is_supplier_control")
@@ -620,7 +647,16 @@ do
     local text = f:read("a")
     f:close()
     for _, rule in ipairs(rules) do
-      ok(text:find("`" .. rule.id .. "`", 1, true), "docs/rules.md lists " .. rule.id)
+      -- "| `id` | severity | CIA | ..." in the table of default rules
+      local sev, letters = text:match("\n| `" .. rule.id:gsub("%p", "%%%0") .. "` | (%a+) | (%u+) |")
+      local want = ""
+      for _, c in ipairs({ "confidentiality", "integrity", "availability" }) do
+        for _, rc in ipairs(rule.concerns) do
+          if rc == c then want = want .. c:sub(1, 1):upper() end
+        end
+      end
+      ok(sev == rule.severity and letters == want, "docs/rules.md lists " .. rule.id .. " as " .. rule.severity
+        .. " " .. want, tostring(sev) .. " " .. tostring(letters))
     end
   end
 end

@@ -1,0 +1,203 @@
+/* historyview.c: see historyview.h. */
+#include "historyview.h"
+
+#include <string.h>
+#include <time.h>
+
+static const char *status_name(hist_status s)
+{
+    static const char *const names[] = {"added", "modified", "renamed", "deleted"};
+    return names[s];
+}
+
+static vt *texts_of(arena *a, const vt *changes)
+{
+    vt *list = vt_list(a);
+    for (size_t i = 0; changes && i < changes->n; i++)
+        vt_push(a, list, vt_str(a, vt_get_text(changes->items[i], "text")));
+    return list;
+}
+
+static vt *findings_of(arena *a, const vt *list)
+{
+    vt *out = vt_list(a);
+    for (size_t i = 0; list && i < list->n; i++) {
+        vt *f = vt_copy(a, list->items[i]);
+        vt_add(a, f, "severity_class", vt_strf(a, "sev-%s", vt_get_text(f, "severity")));
+        vt_push(a, out, f);
+    }
+    return out;
+}
+
+static vt *entry_vm(arena *a, const trail_entry *e)
+{
+    const hist_commit *c = e->commit;
+    vt *m = vt_map(a);
+    vt_add(a, m, "id", vt_str(a, c->id));
+    vt_add(a, m, "short", vt_str(a, c->short_id));
+    vt_add(a, m, "date", vt_str(a, e->date));
+    vt_add(a, m, "author", vt_str(a, c->author_name));
+    vt_add(a, m, "committer", vt_str(a, c->committer_name));
+    vt_add(a, m, "other_committer", vt_bool(a, strcmp(c->author_name, c->committer_name) != 0));
+    vt_add(a, m, "subject", vt_str(a, c->subject));
+    vt_add(a, m, "body", vt_str(a, c->body));
+    vt_add(a, m, "signed", vt_bool(a, c->is_signed));
+    vt_add(a, m, "status", vt_str(a, status_name(e->status)));
+    vt_add(a, m, "path", vt_str(a, e->path));
+    if (e->old_path) vt_add(a, m, "old_path", vt_str(a, e->old_path));
+    if (e->error) vt_add(a, m, "error", vt_str(a, e->error));
+    if (e->has_score) {
+        vt_add(a, m, "score", vt_int(a, e->overall));
+        vt_add(a, m, "grade", vt_str(a, e->grade));
+        vt_add(a, m, "grade_class", vt_strf(a, "grade-%c", e->grade[0] + ('a' - 'A')));
+    }
+    vt_add(a, m, "changes", texts_of(a, e->changes));
+    vt_add(a, m, "added", findings_of(a, e->added));
+    vt_add(a, m, "resolved", findings_of(a, e->resolved));
+    return m;
+}
+
+static long days_of(const char *date)
+{
+    struct tm tm = {0};
+    if (!strptime(date, "%Y-%m-%d", &tm)) return 0;
+    return (long)(timegm(&tm) / 86400);
+}
+
+/* The overall score over time, oldest to newest, as an SVG line chart. */
+static const char *chart_svg(arena *a, const trail_entry *entries, size_t n)
+{
+    enum { W = 600, H = 160, PAD = 30 };
+    long first = -1, last = 0;
+    for (size_t i = n; i-- > 0;)
+        if (entries[i].has_score) {
+            long d = days_of(entries[i].date);
+            if (first < 0) first = d;
+            last = d;
+        }
+    if (first < 0) return "";
+    long span = last > first ? last - first : 1;
+    buf b = BUF_INIT;
+    buf_printf(&b, "<svg class=\"score-chart\" viewBox=\"0 0 %d %d\" role=\"img\" "
+                   "aria-label=\"Overall score over time\" xmlns=\"http://www.w3.org/2000/svg\">", W, H);
+    for (int g = 0; g <= 100; g += 25) {
+        int y = PAD / 2 + (100 - g) * (H - PAD) / 100;
+        buf_printf(&b, "<line class=\"grid\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>"
+                       "<text class=\"axis\" x=\"%d\" y=\"%d\">%d</text>", PAD, y, W - 4, y, 2, y + 4, g);
+    }
+    buf_puts(&b, "<polyline class=\"line\" points=\"");
+    buf pts = BUF_INIT;
+    for (size_t i = n; i-- > 0;) {
+        if (!entries[i].has_score) continue;
+        long x = PAD + (days_of(entries[i].date) - first) * (W - PAD - 10) / span;
+        long y = PAD / 2 + (100 - entries[i].overall) * (H - PAD) / 100;
+        buf_printf(&b, "%ld,%ld ", x, y);
+        buf_printf(&pts, "<circle class=\"point\" cx=\"%ld\" cy=\"%ld\" r=\"3\"><title>%s: %d (%s)</title></circle>",
+                   x, y, entries[i].date, entries[i].overall, entries[i].grade);
+    }
+    buf_puts(&b, "\"/>");
+    buf_put(&b, pts.ptr ? pts.ptr : "", pts.len);
+    buf_free(&pts);
+    buf_puts(&b, "</svg>");
+    const char *s = arena_strndup(a, b.ptr, b.len);
+    buf_free(&b);
+    return s;
+}
+
+vt *historyview_trail(arena *a, const trail_entry *entries, size_t n, size_t limit)
+{
+    vt *m = vt_map(a);
+    vt *list = vt_list(a);
+    size_t shown = limit && n > limit ? limit : n;
+    for (size_t i = 0; i < shown; i++) vt_push(a, list, entry_vm(a, &entries[i]));
+    vt_add(a, m, "count", vt_int(a, (long long)n));
+    vt_add(a, m, "entries", list);
+    vt_add(a, m, "long", vt_bool(a, shown < n));
+    vt_add(a, m, "chart_svg_html", vt_str(a, chart_svg(a, entries, n)));
+    return m;
+}
+
+static const assessment *owner_of(const project *p, const char *path)
+{
+    for (size_t i = 0; i < p->n; i++)
+        if (!strcmp(p->items[i]->path, path)) return p->items[i];
+    return NULL;
+}
+
+vt *historyview_recent(arena *a, const project *p, const trails *t)
+{
+    size_t n;
+    const trail_entry *const *recent = trails_recent(t, &n);
+    vt *list = vt_list(a);
+    for (size_t i = 0; i < n && i < RECENT_CHANGES; i++) {
+        vt *e = entry_vm(a, recent[i]);
+        size_t count;
+        const trail_entry *first = trails_of(t, recent[i]->path, &count);
+        const assessment *as = owner_of(p, count ? first->path : recent[i]->path);
+        if (as) {
+            vt_add(a, e, "supplier", vt_str(a, as->name));
+            vt_add(a, e, "url", vt_strf(a, "suppliers/%s.html", as->slug));
+        }
+        vt_push(a, list, e);
+    }
+    vt *m = vt_map(a);
+    vt_add(a, m, "count", vt_int(a, (long long)list->n));
+    vt_add(a, m, "entries", list);
+    return m;
+}
+
+static void xml_text(buf *out, const char *s)
+{
+    buf_put_html(out, s ? s : "", s ? strlen(s) : 0);
+}
+
+static void iso_time(buf *out, long long t)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    char s[32];
+    gmtime_r(&tt, &tm);
+    strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    buf_puts(out, s);
+}
+
+void historyview_feed(buf *out, const project *p, const trails *t)
+{
+    size_t n;
+    const trail_entry *const *recent = trails_recent(t, &n);
+    buf_puts(out, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<title>");
+    xml_text(out, p->cfg.title);
+    buf_puts(out, ": assessment changes</title>\n<id>urn:vetted:");
+    xml_text(out, p->cfg.title);
+    buf_puts(out, "</id>\n<link rel=\"alternate\" href=\"changes.html\"/>\n<updated>");
+    iso_time(out, n ? recent[0]->commit->committer_time : 0);
+    buf_puts(out, "</updated>\n<generator>vetted " VETTED_VERSION "</generator>\n");
+    for (size_t i = 0; i < n && i < FEED_ENTRIES; i++) {
+        const trail_entry *e = recent[i];
+        const assessment *as = owner_of(p, e->path);
+        size_t count;
+        const trail_entry *all = trails_of(t, e->path, &count);
+        if (!as && count) as = owner_of(p, all[0].path);
+        buf_puts(out, "<entry>\n<id>urn:vetted:");
+        buf_printf(out, "%s:", e->commit->id);
+        xml_text(out, e->path);
+        buf_puts(out, "</id>\n<title>");
+        xml_text(out, as ? as->name : e->path);
+        buf_puts(out, ": ");
+        xml_text(out, e->commit->subject);
+        buf_puts(out, "</title>\n<updated>");
+        iso_time(out, e->commit->committer_time);
+        buf_puts(out, "</updated>\n<author><name>");
+        xml_text(out, e->commit->author_name);
+        buf_puts(out, "</name></author>\n");
+        if (as) buf_printf(out, "<link href=\"suppliers/%s.html\"/>\n", as->slug);
+        buf_puts(out, "<summary>");
+        if (e->has_score) buf_printf(out, "Score %d, grade %s. ", e->overall, e->grade);
+        for (size_t j = 0; e->changes && j < e->changes->n && j < 20; j++) {
+            xml_text(out, vt_get_text(e->changes->items[j], "text"));
+            buf_puts(out, "; ");
+        }
+        buf_puts(out, "</summary>\n</entry>\n");
+    }
+    buf_puts(out, "</feed>\n");
+}

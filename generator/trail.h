@@ -1,0 +1,44 @@
+/* trail.h: the history stage. For every supplier file, the audit trail:
+ * each commit that changed it (from history.h's one revision walk), with
+ * the field-level change, the score and grade after it, and the findings
+ * it added or resolved. Each distinct blob is parsed and evaluated once,
+ * and the results persist in a cache (cache.h) keyed by blob id, rules
+ * digest and reference date, so a rebuild after one new commit evaluates
+ * only what that commit brought.
+ *
+ * Rules: every version is judged by the rules of the revision being built
+ * (so scores over time are comparable), as of the date of the commit that
+ * made it.
+ *
+ * Ownership: trails own everything they return; trails_free. */
+#ifndef VETTED_TRAIL_H
+#define VETTED_TRAIL_H
+
+#include "cache.h"
+#include "history.h"
+#include "project.h"
+
+typedef struct trail_entry {
+    const hist_commit *commit;
+    hist_status status;
+    const char *path, *old_path;
+    const char *date;         /* commit date, YYYY-MM-DD (UTC) */
+    const char *error;        /* this version does not parse: why; else NULL */
+    int has_score;
+    int overall;              /* after this commit */
+    char grade[2];
+    vt *changes;              /* fielddiff list */
+    vt *added, *resolved;     /* lists of {rule, severity, message, field} */
+} trail_entry;
+
+typedef struct trails trails;
+
+/* Builds the trail of every assessment of p (evaluated with p's rules). */
+trails *trails_build(project *p, const history *h, cache *c, diag_list *d);
+/* The trail of the file at path, newest first. */
+const trail_entry *trails_of(const trails *t, const char *path, size_t *n);
+/* Every entry of every file, newest first (commit time, then path). */
+const trail_entry *const *trails_recent(const trails *t, size_t *n);
+void trails_free(trails *t);
+
+#endif
