@@ -52,8 +52,10 @@ static vt *entry_vm(arena *a, const trail_entry *e)
         vt_add(a, m, "grade_class", vt_strf(a, "grade-%c", e->grade[0] + ('a' - 'A')));
     }
     vt_add(a, m, "changes", texts_of(a, e->changes));
+    vt_add(a, m, "has_changes", vt_bool(a, e->changes && e->changes->n > 0));
     vt_add(a, m, "added", findings_of(a, e->added));
     vt_add(a, m, "resolved", findings_of(a, e->resolved));
+    vt_add(a, m, "has_finding_changes", vt_bool(a, e->added->n + e->resolved->n > 0));
     return m;
 }
 
@@ -200,4 +202,87 @@ void historyview_feed(buf *out, const project *p, const trails *t)
         buf_puts(out, "</summary>\n</entry>\n");
     }
     buf_puts(out, "</feed>\n");
+}
+
+static void person(arena *a, vt *m, const char *key, const char *name, const char *email, long long t, int offset)
+{
+    vt *p = vt_map(a);
+    vt_add(a, p, "name", vt_str(a, name));
+    vt_add(a, p, "email", vt_str(a, email ? email : ""));
+    vt_add(a, p, "time", vt_int(a, t));
+    vt_add(a, p, "offset_minutes", vt_int(a, offset));
+    vt_add(a, m, key, p);
+}
+
+static vt *entry_json(arena *a, const trail_entry *e)
+{
+    const hist_commit *c = e->commit;
+    vt *m = vt_map(a);
+    vt_add(a, m, "commit", vt_str(a, c->id));
+    vt_add(a, m, "short", vt_str(a, c->short_id));
+    vt_add(a, m, "date", vt_str(a, e->date));
+    person(a, m, "author", c->author_name, c->author_email, c->author_time, c->author_offset);
+    person(a, m, "committer", c->committer_name, c->committer_email, c->committer_time, c->committer_offset);
+    vt_add(a, m, "subject", vt_str(a, c->subject));
+    vt_add(a, m, "body", vt_str(a, c->body));
+    vt_add(a, m, "signed", vt_bool(a, c->is_signed));
+    vt_add(a, m, "status", vt_str(a, status_name(e->status)));
+    vt_add(a, m, "path", vt_str(a, e->path));
+    vt_add(a, m, "old_path", e->old_path ? vt_str(a, e->old_path) : vt_null(a));
+    vt_add(a, m, "error", e->error ? vt_str(a, e->error) : vt_null(a));
+    vt_add(a, m, "score", e->has_score ? vt_int(a, e->overall) : vt_null(a));
+    vt_add(a, m, "grade", e->has_score ? vt_str(a, e->grade) : vt_null(a));
+    vt *changes = vt_list(a);
+    for (size_t i = 0; e->changes && i < e->changes->n; i++) {
+        vt *ch = vt_copy(a, e->changes->items[i]);
+        vt_set(a, ch, "text", vt_null(a));
+        vt_push(a, changes, ch);
+    }
+    vt_add(a, m, "changes", changes);
+    vt_add(a, m, "added", vt_copy(a, e->added));
+    vt_add(a, m, "resolved", vt_copy(a, e->resolved));
+    return m;
+}
+
+void historyview_json(buf *out, const assessment *as, const trail_entry *entries, size_t n, int truncated)
+{
+    arena a = ARENA_INIT;
+    vt *m = vt_map(&a);
+    vt_add(&a, m, "supplier", vt_str(&a, as->name));
+    vt_add(&a, m, "slug", vt_str(&a, as->slug));
+    vt_add(&a, m, "path", vt_str(&a, as->path));
+    vt_add(&a, m, "truncated", vt_bool(&a, truncated));
+    vt *list = vt_list(&a);
+    for (size_t i = 0; i < n; i++) vt_push(&a, list, entry_json(&a, &entries[i]));
+    vt_add(&a, m, "entries", list);
+    vt_write_json(out, m, 2);
+    buf_putc(out, '\n');
+    arena_free(&a);
+}
+
+static void finding_lines(buf *out, const vt *list, const char *mark, const char *on, const char *off)
+{
+    for (size_t i = 0; list && i < list->n; i++)
+        buf_printf(out, "    %s%s %s [%s] %s%s\n", on, mark, vt_get_text(list->items[i], "severity"),
+                   vt_get_text(list->items[i], "rule"), vt_get_text(list->items[i], "message"), off);
+}
+
+void historyview_text(buf *out, const assessment *as, const trail_entry *entries, size_t n, int truncated, int colour)
+{
+    const char *bold = colour ? "\033[1m" : "", *yellow = colour ? "\033[33m" : "";
+    const char *red = colour ? "\033[31m" : "", *green = colour ? "\033[32m" : "", *off = colour ? "\033[0m" : "";
+    buf_printf(out, "%s%s%s (%s): %zu change%s%s\n", bold, as->name, off, as->path, n, n == 1 ? "" : "s",
+               truncated ? ", history truncated (shallow clone)" : "");
+    for (size_t i = 0; i < n; i++) {
+        const trail_entry *e = &entries[i];
+        buf_printf(out, "\n%s%s%s %s %s  %s%s\n", yellow, e->commit->short_id, off, e->date,
+                   e->commit->author_name, e->commit->subject, e->commit->is_signed ? "  (signed)" : "");
+        if (e->status == HIST_RENAMED) buf_printf(out, "    renamed from %s\n", e->old_path);
+        if (e->error) buf_printf(out, "    %sdoes not parse: %s%s\n", red, e->error, off);
+        if (e->has_score) buf_printf(out, "    score %d, grade %s\n", e->overall, e->grade);
+        for (size_t j = 0; e->changes && j < e->changes->n; j++)
+            buf_printf(out, "    %s\n", vt_get_text(e->changes->items[j], "text"));
+        finding_lines(out, e->added, "+", red, off);
+        finding_lines(out, e->resolved, "-", green, off);
+    }
 }

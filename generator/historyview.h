@@ -18,6 +18,9 @@
 vt *historyview_trail(arena *a, const trail_entry *entries, size_t n, size_t limit);
 /* {count, entries: [... + supplier, url]} of the newest changes. */
 vt *historyview_recent(arena *a, const project *p, const trails *t);
+/* A trail for the terminal (colour: 0/1) or as JSON (see docs/cli.md). */
+void historyview_text(buf *out, const assessment *as, const trail_entry *entries, size_t n, int truncated, int colour);
+void historyview_json(buf *out, const assessment *as, const trail_entry *entries, size_t n, int truncated);
 /* The Atom feed of the newest assessment changes. */
 void historyview_feed(buf *out, const project *p, const trails *t);
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "build.h"
 #include "model.h"
 #include "output.h"
 #include "project.h"
@@ -25,6 +26,7 @@ static const char USAGE[] =
     "Commands:\n"
     "   build     Build the static site of the assessment repository\n"
     "   check     Evaluate the rules and print the findings, like a compiler\n"
+    "   history   Show the audit trail of one supplier from git\n"
     "\n"
     "'vetted <command> --help' tells more about a command.\n";
 
@@ -41,6 +43,7 @@ static const char BUILD_USAGE[] =
     "                         instead of the working tree\n"
     "    --as-of <date>       reference date of the rules (default: the commit\n"
     "                         date of HEAD; outside git, today in UTC)\n"
+    "    --no-cache           neither read nor write the cache (.vetted-cache/)\n"
     "    -q, --quiet          print errors only\n"
     "    -h, --help           show this help\n";
 
@@ -80,7 +83,7 @@ static int valid_as_of(const char *s)
     return date_parse(s, &y, &m, &d) == 0;
 }
 
-enum { OPT_AS_OF = 256, OPT_FAIL_ON, OPT_REV };
+enum { OPT_AS_OF = 256, OPT_FAIL_ON, OPT_REV, OPT_NO_CACHE };
 
 static int finish(diag_list *d, int status)
 {
@@ -93,15 +96,16 @@ static int cmd_build(int argc, char **argv, common_opts *c)
 {
     static const struct option opts[] = {
         {"output", required_argument, NULL, 'o'}, {"as-of", required_argument, NULL, OPT_AS_OF},
-        {"rev", required_argument, NULL, OPT_REV},
+        {"rev", required_argument, NULL, OPT_REV}, {"no-cache", no_argument, NULL, OPT_NO_CACHE},
         {"quiet", no_argument, NULL, 'q'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     const char *out = "public";
-    int quiet = 0, ch;
+    int quiet = 0, no_cache = 0, ch;
     while ((ch = getopt_long(argc, argv, "+C:o:qh", opts, NULL)) != -1) {
         switch (ch) {
         case 'C': c->root = optarg; break;
         case 'o': out = optarg; break;
         case 'q': quiet = 1; break;
+        case OPT_NO_CACHE: no_cache = 1; break;
         case OPT_AS_OF: c->as_of = optarg; break;
         case OPT_REV: c->rev = optarg; break;
         case 'h': fputs(BUILD_USAGE, stdout); return 0;
@@ -113,39 +117,53 @@ static int cmd_build(int argc, char **argv, common_opts *c)
     if (!*out) return usage_error(BUILD_USAGE, "%s", "-o needs a directory");
 
     diag_list d = DIAG_LIST_INIT;
-    project p;
-    project_opts po = {.root = c->root, .rev = c->rev, .as_of = c->as_of, .evaluate = 1};
-    int status = 0;
-    theme *t = NULL;
-    const store *theme_files = NULL;
-    if (project_load(&p, &po, &d) < 0) status = EXIT_USAGE;
-    if (!status && !(theme_files = project_theme(&p, p.cfg.theme))) {
-        diag_add(&d, DIAG_ERROR, "vetted.yml", 0, 0, "theme '%s' not found in themes/ nor in %s/themes",
-                 p.cfg.theme, p.datadir);
-        status = EXIT_USAGE;
-    }
-    if (!status) {
-        char *dir = xasprintf("themes/%s", p.cfg.theme);
-        t = theme_load(theme_files, dir, dir, &d);
-        free(dir);
-        if (!t) status = EXIT_USAGE;
-    }
-    /* The output path is relative to where vetted was started, not to -C. */
-    output *o = status ? NULL : output_begin(out, &d);
-    if (!status && !o) status = EXIT_USAGE;
-    if (!status && render_site(&p, t, o, &d) < 0) {
-        output_abort(o);
-        status = EXIT_USAGE;
-    } else if (!status && output_commit(o) < 0) {
-        status = EXIT_USAGE;
-    }
-    if (!status && !quiet)
-        fprintf(stderr, "vetted: built %zu supplier%s into %s (as of %s)\n", p.n, p.n == 1 ? "" : "s", out, p.as_of);
-    theme_free(t);
-    project_free(&p);
+    build_opts bo = {.root = c->root, .rev = c->rev, .as_of = c->as_of, .out = out, .quiet = quiet,
+                     .no_cache = no_cache};
+    int status = build_run(&bo, &d);
     finish(&d, status);
     if (status) fprintf(stderr, "vetted: build failed; %s was left as it was\n", out);
     return status;
+}
+
+static const char HISTORY_USAGE[] =
+    "usage: vetted history [-C <path>] [--format text|json] [--rev <rev>] <supplier>\n"
+    "\n"
+    "Prints the audit trail of one supplier (its slug, or its path under\n"
+    "content/): every commit that changed its file, newest first, with the\n"
+    "field-level change, the score and grade after it, and the findings it\n"
+    "added or resolved.\n"
+    "\n"
+    "    -C <path>            run in <path> instead of the current directory\n"
+    "    -f, --format <fmt>   text (default) or json\n"
+    "    --rev <rev>          the history up to <rev> (default: HEAD)\n"
+    "    --no-cache           neither read nor write the cache (.vetted-cache/)\n"
+    "    -h, --help           show this help\n";
+
+static int cmd_history(int argc, char **argv, common_opts *c)
+{
+    static const struct option opts[] = {
+        {"format", required_argument, NULL, 'f'}, {"rev", required_argument, NULL, OPT_REV},
+        {"no-cache", no_argument, NULL, OPT_NO_CACHE}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    int json = 0, no_cache = 0, ch;
+    while ((ch = getopt_long(argc, argv, "+C:f:h", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'C': c->root = optarg; break;
+        case 'f':
+            if (strcmp(optarg, "text") && strcmp(optarg, "json"))
+                return usage_error(HISTORY_USAGE, "unknown format '%s'", optarg);
+            json = !strcmp(optarg, "json");
+            break;
+        case OPT_REV: c->rev = optarg; break;
+        case OPT_NO_CACHE: no_cache = 1; break;
+        case 'h': fputs(HISTORY_USAGE, stdout); return 0;
+        default: return usage_error(HISTORY_USAGE, "%s", "bad option");
+        }
+    }
+    if (optind + 1 != argc) return usage_error(HISTORY_USAGE, "%s", "name one supplier");
+    diag_list d = DIAG_LIST_INIT;
+    build_opts bo = {.root = c->root, .rev = c->rev, .no_cache = no_cache};
+    int status = history_run(&bo, argv[optind], json, &d);
+    return finish(&d, status);
 }
 
 /* Keeps only the assessments named on the command line. */
@@ -246,6 +264,7 @@ int main(int argc, char **argv)
     int status;
     if (!strcmp(cmd, "build")) status = cmd_build(sub_argc, sub_argv, &c);
     else if (!strcmp(cmd, "check")) status = cmd_check(sub_argc, sub_argv, &c);
+    else if (!strcmp(cmd, "history")) status = cmd_history(sub_argc, sub_argv, &c);
     else if (!strcmp(cmd, "help")) {
         fputs(USAGE, stdout);
         status = 0;

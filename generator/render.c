@@ -1,6 +1,7 @@
 /* render.c: see render.h. View models are value trees built in a
  * per-page arena, so a site of any size renders in constant memory. */
 #include "render.h"
+#include "historyview.h"
 #include "model.h"
 #include "source.h"
 
@@ -340,9 +341,11 @@ static size_t count_sev(const assessment *as, severity s)
 
 /* ---- whole pages ------------------------------------------------------------ */
 
-static vt *common_vm(arena *a, const project *p, const char *root, const char *title)
+static vt *common_vm(arena *a, const project *p, const trails *tr, const char *root, const char *title)
 {
     vt *m = vt_map(a);
+    vt_add(a, m, "has_history", vt_bool(a, tr != NULL));
+    if (trails_truncated(tr)) vt_add(a, m, "history_truncated", vt_bool(a, 1));
     vt *site = vt_map(a);
     vt_add(a, site, "title", vt_str(a, p->cfg.title));
     vt_add(a, site, "generator", vt_str(a, "vetted " VETTED_VERSION));
@@ -498,31 +501,78 @@ static int copy_evidence(const project *p, const assessment *as, output *out)
     return rc;
 }
 
-static int render_suppliers(const project *p, theme *t, output *out, diag_list *d)
+/* The full audit trail of a supplier on a page of its own. */
+static int render_history_page(const project *p, theme *t, const trails *tr, const assessment *as,
+                               const trail_entry *entries, size_t n, output *out, diag_list *d)
+{
+    arena a = ARENA_INIT;
+    const char *root = root_for(p, 1);
+    vt *ctx = common_vm(&a, p, tr, root, arena_printf(&a, "History of %s", as->name));
+    vt *sup = vt_map(&a);
+    set_text(&a, sup, "name", as->name);
+    vt_add(&a, sup, "url", vt_strf(&a, "suppliers/%s.html", as->slug));
+    vt_add(&a, ctx, "supplier", sup);
+    vt_add(&a, ctx, "history", historyview_trail(&a, entries, n, 0));
+    char *path = xasprintf("history/%s.html", as->slug);
+    int rc = render_page(p, t, out, "history", path, ctx, d);
+    free(path);
+    arena_free(&a);
+    return rc;
+}
+
+static int render_supplier(const project *p, theme *t, const trails *tr, const assessment *as,
+                           output *out, diag_list *d)
 {
     const char *root = root_for(p, 1);
-    for (size_t i = 0; i < p->n; i++) {
-        const assessment *as = p->items[i];
-        arena a = ARENA_INIT;
-        vt *ctx = common_vm(&a, p, root, as->name);
-        vt_add(&a, ctx, "supplier", supplier_vm(&a, p, as, root));
-        vt *sc = scores_vm(&a, &as->score, 1);
-        if (sc) vt_add(&a, ctx, "scores", sc);
-        vt *fs = vt_list(&a);
-        for (size_t j = 0; j < as->nfindings; j++) vt_push(&a, fs, finding_vm(&a, &as->findings[j]));
-        vt_add(&a, ctx, "findings", fs);
-        vt_add(&a, ctx, "findings_count", vt_int(&a, (long long)as->nfindings));
-        char *html = xasprintf("suppliers/%s.html", as->slug);
-        char *json = xasprintf("suppliers/%s.json", as->slug);
-        int rc = render_page(p, t, out, "supplier", html, ctx, d);
-        if (rc == 0) rc = write_json(out, json, supplier_json(&a, p, as));
-        if (rc == 0) rc = copy_evidence(p, as, out);
-        free(html);
-        free(json);
-        arena_free(&a);
-        if (rc < 0) return -1;
+    arena a = ARENA_INIT;
+    vt *ctx = common_vm(&a, p, tr, root, as->name);
+    vt_add(&a, ctx, "supplier", supplier_vm(&a, p, as, root));
+    vt *sc = scores_vm(&a, &as->score, 1);
+    if (sc) vt_add(&a, ctx, "scores", sc);
+    vt *fs = vt_list(&a);
+    for (size_t j = 0; j < as->nfindings; j++) vt_push(&a, fs, finding_vm(&a, &as->findings[j]));
+    vt_add(&a, ctx, "findings", fs);
+    vt_add(&a, ctx, "findings_count", vt_int(&a, (long long)as->nfindings));
+    size_t n = 0;
+    const trail_entry *entries = tr ? trails_of(tr, as->path, &n) : NULL;
+    int rc = 0;
+    if (tr) {
+        vt *h = historyview_trail(&a, entries, n, HISTORY_ON_PAGE);
+        vt_add(&a, h, "url", vt_strf(&a, "history/%s.html", as->slug));
+        vt_add(&a, ctx, "history", h);
+        if (n > HISTORY_ON_PAGE) rc = render_history_page(p, t, tr, as, entries, n, out, d);
     }
+    char *html = xasprintf("suppliers/%s.html", as->slug);
+    char *json = xasprintf("suppliers/%s.json", as->slug);
+    if (rc == 0) rc = render_page(p, t, out, "supplier", html, ctx, d);
+    if (rc == 0) rc = write_json(out, json, supplier_json(&a, p, as));
+    if (rc == 0) rc = copy_evidence(p, as, out);
+    free(html);
+    free(json);
+    arena_free(&a);
+    return rc;
+}
+
+static int render_suppliers(const project *p, theme *t, const trails *tr, output *out, diag_list *d)
+{
+    for (size_t i = 0; i < p->n; i++)
+        if (render_supplier(p, t, tr, p->items[i], out, d) < 0) return -1;
     return 0;
+}
+
+/* Recent changes across suppliers, and their Atom feed. */
+static int render_changes(const project *p, theme *t, const trails *tr, output *out, diag_list *d)
+{
+    arena a = ARENA_INIT;
+    vt *ctx = common_vm(&a, p, tr, root_for(p, 0), "Recent changes");
+    vt_add(&a, ctx, "changes", historyview_recent(&a, p, tr));
+    int rc = render_page(p, t, out, "changes", "changes.html", ctx, d);
+    arena_free(&a);
+    buf feed = BUF_INIT;
+    historyview_feed(&feed, p, tr);
+    if (rc == 0) rc = output_put(out, "feed.xml", feed.ptr, feed.len);
+    buf_free(&feed);
+    return rc;
 }
 
 static int by_name(const void *x, const void *y)
@@ -563,12 +613,12 @@ static vt *categories_vm(arena *a, assessment **sorted, size_t n)
     return cats;
 }
 
-static int render_index(const project *p, theme *t, output *out, diag_list *d)
+static int render_index(const project *p, theme *t, const trails *tr, output *out, diag_list *d)
 {
     arena a = ARENA_INIT;
     assessment **sorted = xcalloc(p->n + 1, sizeof *sorted);
     if (p->n) memcpy(sorted, p->items, p->n * sizeof *sorted);
-    vt *ctx = common_vm(&a, p, root_for(p, 0), p->cfg.title);
+    vt *ctx = common_vm(&a, p, tr, root_for(p, 0), p->cfg.title);
     vt_add(&a, ctx, "suppliers_count", vt_int(&a, (long long)p->n));
     if (p->n) qsort(sorted, p->n, sizeof *sorted, by_name);
     vt_add(&a, ctx, "categories", categories_vm(&a, sorted, p->n));
@@ -596,10 +646,10 @@ static int render_index(const project *p, theme *t, output *out, diag_list *d)
 }
 
 /* The findings page: every rule with at least one finding, most severe first. */
-static int render_findings(const project *p, theme *t, output *out, diag_list *d)
+static int render_findings(const project *p, theme *t, const trails *tr, output *out, diag_list *d)
 {
     arena a = ARENA_INIT;
-    vt *ctx = common_vm(&a, p, root_for(p, 0), "Findings by rule");
+    vt *ctx = common_vm(&a, p, tr, root_for(p, 0), "Findings by rule");
     vt *rules = vt_list(&a);
     size_t total = 0;
     for (int sev = SEV_ERROR; sev >= SEV_INFO; sev--) {
@@ -639,10 +689,11 @@ static int render_findings(const project *p, theme *t, output *out, diag_list *d
     return rc;
 }
 
-int render_site(const project *p, theme *t, output *out, diag_list *d)
+int render_site(const project *p, theme *t, const trails *tr, output *out, diag_list *d)
 {
-    if (render_index(p, t, out, d) < 0) return -1;
-    if (render_suppliers(p, t, out, d) < 0) return -1;
-    if (render_findings(p, t, out, d) < 0) return -1;
+    if (render_index(p, t, tr, out, d) < 0) return -1;
+    if (render_suppliers(p, t, tr, out, d) < 0) return -1;
+    if (render_findings(p, t, tr, out, d) < 0) return -1;
+    if (tr && render_changes(p, t, tr, out, d) < 0) return -1;
     return theme_copy_assets(t, out);
 }

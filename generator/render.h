@@ -11,8 +11,10 @@
 #include "output.h"
 #include "project.h"
 #include "theme.h"
+#include "trail.h"
 
-/* Renders the whole site. Returns 0, or -1 after reporting to d. */
-int render_site(const project *p, theme *t, output *out, diag_list *d);
+/* Renders the whole site; trails may be NULL (no git history). Returns 0,
+ * or -1 after reporting to d. */
+int render_site(const project *p, theme *t, const trails *tr, output *out, diag_list *d);
 
 #endif

@@ -19,6 +19,7 @@ struct trails {
     size_t n;
     const trail_entry **recent;
     size_t nrecent;
+    int truncated;
 };
 
 /* One version of a file while its trail is built, oldest to newest. */
@@ -127,7 +128,8 @@ static vt *field_changes(builder *b, version *old, version *new_, const char *pa
         arena tmp = ARENA_INIT;
         assessment *o = parse_version(b, old, path, NULL);
         assessment *n = parse_version(b, new_, path, NULL);
-        vt *changes = (*old->blob && !o) || (*new_->blob && !n) ? vt_list(&tmp)
+        /* A file added is one change, not a list of every field. */
+        vt *changes = !*old->blob || (*old->blob && !o) || (*new_->blob && !n) ? vt_list(&tmp)
                     : fielddiff(&tmp, o ? o->data : NULL, n ? n->data : NULL);
         cache_put(b->c, "fields", key, changes);
         arena_free(&tmp);
@@ -209,14 +211,16 @@ static int by_file_path(const void *x, const void *y)
     return strcmp(((const file_trail *)x)->path, ((const file_trail *)y)->path);
 }
 
-trails *trails_build(project *p, const history *h, cache *c, diag_list *d)
+trails *trails_build(project *p, const history *h, cache *c, const char *only_path, diag_list *d)
 {
     (void)d;
     trails *t = xcalloc(1, sizeof *t);
     char *section = xasprintf("eval:%s", rules_digest(p->rules));
     builder b = {p, c, section, &t->a};
+    t->truncated = history_truncated(h);
     t->files = xcalloc(p->n + 1, sizeof *t->files);
     for (size_t i = 0; i < p->n; i++) {
+        if (only_path && strcmp(only_path, p->items[i]->path)) continue;
         size_t n = 0;
         const hist_entry *hist = history_of(h, p->items[i]->path, &n);
         file_trail *ft = &t->files[t->n++];
@@ -247,6 +251,8 @@ const trail_entry *const *trails_recent(const trails *t, size_t *n)
     *n = t ? t->nrecent : 0;
     return t ? t->recent : NULL;
 }
+
+int trails_truncated(const trails *t) { return t && t->truncated; }
 
 void trails_free(trails *t)
 {

@@ -33,8 +33,11 @@ typedef struct trail_entry {
 
 typedef struct trails trails;
 
-/* Builds the trail of every assessment of p (evaluated with p's rules). */
-trails *trails_build(project *p, const history *h, cache *c, diag_list *d);
+/* Builds the trail of every assessment of p (evaluated with p's rules),
+ * or only of the one at only_path when that is not NULL. */
+trails *trails_build(project *p, const history *h, cache *c, const char *only_path, diag_list *d);
+/* 1 when the history ended early (a shallow clone). */
+int trails_truncated(const trails *t);
 /* The trail of the file at path, newest first. */
 const trail_entry *trails_of(const trails *t, const char *path, size_t *n);
 /* Every entry of every file, newest first (commit time, then path). */

@@ -1,0 +1,140 @@
+/* build.c: see build.h. */
+#include "build.h"
+#include "cache.h"
+#include "history.h"
+#include "historyview.h"
+#include "output.h"
+#include "project.h"
+#include "render.h"
+#include "theme.h"
+#include "trail.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+char *build_cache_dir(const char *root)
+{
+    const char *env = getenv("VETTED_CACHE_DIR");
+    return env && *env ? xstrdup(env) : path_join(root, ".vetted-cache");
+}
+
+void build_progress(void *label, size_t done, size_t total)
+{
+    static int tty = -1;
+    if (tty < 0) tty = isatty(2);
+    if (!tty) return;
+    if (done == total) fprintf(stderr, "\r\033[K");
+    else if (done % 256 == 0) fprintf(stderr, "\r%s: %zu/%zu", (const char *)label, done, total);
+}
+
+static theme *load_theme(const project *p, diag_list *d)
+{
+    const store *files = project_theme(p, p->cfg.theme);
+    if (!files) {
+        diag_add(d, DIAG_ERROR, "vetted.yml", 0, 0, "theme '%s' not found in themes/ nor in %s/themes",
+                 p->cfg.theme, p->datadir);
+        return NULL;
+    }
+    char *dir = xasprintf("themes/%s", p->cfg.theme);
+    theme *t = theme_load(files, dir, dir, d);
+    free(dir);
+    return t;
+}
+
+/* The trails of every assessment, or NULL without git history (said once). */
+static trails *load_trails(project *p, const build_opts *o, cache *c, const char *only,
+                           history **hist, diag_list *d)
+{
+    if (!p->repo || !p->rev.head_exists) {
+        if (!o->quiet)
+            fprintf(stderr, "vetted: %s: building without history\n",
+                    p->repo ? "no commits yet" : "not a git repository");
+        return NULL;
+    }
+    history *h = history_walk(p->repo, o->rev ? o->rev : "HEAD", d, build_progress, "vetted: history");
+    if (!h) return NULL;
+    if (history_truncated(h) && !o->quiet)
+        fprintf(stderr, "vetted: the history is truncated (shallow clone): trails end early\n");
+    *hist = h;
+    return trails_build(p, h, c, only, d);
+}
+
+int build_run(const build_opts *o, diag_list *d)
+{
+    project p;
+    project_opts po = {.root = o->root, .rev = o->rev, .as_of = o->as_of, .evaluate = 1};
+    int failed = project_load(&p, &po, d) < 0;
+    theme *t = failed ? NULL : load_theme(&p, d);
+    failed |= !t;
+    char *cache_dir = o->no_cache ? NULL : build_cache_dir(o->root);
+    cache *c = failed ? NULL : cache_open(cache_dir);
+    history *hist = NULL;
+    trails *tr = failed ? NULL : load_trails(&p, o, c, NULL, &hist, d);
+    output *out = failed ? NULL : output_begin(o->out, d);
+    failed |= !out;
+    if (!failed && render_site(&p, t, tr, out, d) < 0) {
+        output_abort(out);
+        failed = 1;
+    } else if (!failed) {
+        failed = output_commit(out) < 0;
+    }
+    if (c && !failed) cache_save(c);
+    if (!failed && !o->quiet)
+        fprintf(stderr, "vetted: built %zu supplier%s into %s (as of %s)\n", p.n, p.n == 1 ? "" : "s", o->out, p.as_of);
+    trails_free(tr);
+    history_free(hist);
+    cache_close(c);
+    free(cache_dir);
+    theme_free(t);
+    project_free(&p);
+    return failed ? 2 : 0;
+}
+
+/* The assessment named by a slug or a path. */
+static assessment *find_supplier(const project *p, const char *name)
+{
+    if (str_starts_with(name, "./")) name += 2;
+    for (size_t i = 0; i < p->n; i++)
+        if (!strcmp(p->items[i]->slug, name) || !strcmp(p->items[i]->path, name)) return p->items[i];
+    return NULL;
+}
+
+int history_run(const build_opts *o, const char *supplier, int json, diag_list *d)
+{
+    project p;
+    project_opts po = {.root = o->root, .rev = o->rev, .as_of = o->as_of, .evaluate = 0};
+    int failed = project_load(&p, &po, d) < 0 || project_load_rules(&p, d) < 0;
+    assessment *as = failed ? NULL : find_supplier(&p, supplier);
+    if (!failed && !as) {
+        diag_add(d, DIAG_ERROR, NULL, 0, 0, "no supplier '%s' (give its slug or its path under content/)", supplier);
+        failed = 1;
+    }
+    char *cache_dir = o->no_cache ? NULL : build_cache_dir(o->root);
+    cache *c = failed ? NULL : cache_open(cache_dir);
+    history *hist = NULL;
+    build_opts quiet = *o;
+    quiet.quiet = 1;
+    trails *tr = failed ? NULL : load_trails(&p, &quiet, c, as->path, &hist, d);
+    if (!failed && !tr && !hist)
+        diag_add(d, DIAG_WARNING, NULL, 0, 0, "%s: no git history to show", p.repo ? "no commits yet" : "not a git repository");
+    if (!failed && (tr || !p.repo || !p.rev.head_exists)) {
+        size_t n = 0;
+        const trail_entry *entries = trails_of(tr, as->path, &n);
+        buf out = BUF_INIT;
+        if (json) historyview_json(&out, as, entries, n, trails_truncated(tr));
+        else historyview_text(&out, as, entries, n, trails_truncated(tr), isatty(1));
+        fwrite(out.ptr ? out.ptr : "", 1, out.len, stdout);
+        buf_free(&out);
+        cache_save(c);
+    } else if (!failed) {
+        failed = 1;
+    }
+    trails_free(tr);
+    history_free(hist);
+    cache_close(c);
+    free(cache_dir);
+    project_free(&p);
+    return failed ? 2 : 0;
+}

@@ -1,0 +1,1055 @@
+/* history.c: see history.h.
+ *
+ * Four steps, each a section below:
+ *  1. discover: every commit reachable from head, with its parents, commit
+ *     metadata and the id of its content/ subtree (one commit parse each);
+ *  2. order: git's --date-order (children first, then newer commit time);
+ *  3. compare: each commit with each parent over content/ only, by a sorted
+ *     merge of tree entries that skips equal subtree ids;
+ *  4. follow: in walk order, each commit carries the set of names whose
+ *     history passes through it (a name set, below); a commit is listed for
+ *     a name when the name differs from every parent, and hands the name on
+ *     to parents as git's history simplification does, renamed where an
+ *     exact rename brought it in. The set starts as "every name" at head;
+ *     merges that take one side narrow it, fork points widen it again.
+ *
+ * Names and files: paths are interned as ids. Each head file starts as the
+ * owner of its own name; a rename old -> new makes old's later (older)
+ * commits count for new's files too (one alias map, in walk order). */
+#include "history.h"
+
+#include <git2.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+#define NO_ID UINT32_MAX
+#define CONTENT_DIR "content"
+#define MAX_TREE_DEPTH 256
+#define PROGRESS_EVERY 256
+
+/* ---- a map from byte strings to ids -------------------------------------- */
+
+/* Open addressing; keys are owned elsewhere and must outlive the map. */
+typedef struct keyslot {
+    const void *key;            /* NULL: empty slot */
+    size_t len;
+    uint64_t hash;
+    uint32_t value;
+} keyslot;
+
+typedef struct keymap {
+    keyslot *slots;
+    size_t cap, n;              /* cap is 0 or a power of two */
+} keymap;
+
+static uint64_t key_hash(const void *key, size_t len)
+{
+    const unsigned char *p = key;
+    uint64_t h = 1469598103934665603ULL;            /* FNV-1a */
+    for (size_t i = 0; i < len; i++) {
+        h ^= p[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+static keyslot *keymap_slot(const keymap *m, const void *key, size_t len, uint64_t hash)
+{
+    size_t mask = m->cap - 1;
+    for (size_t i = (size_t)hash & mask;; i = (i + 1) & mask) {
+        keyslot *s = &m->slots[i];
+        if (!s->key || (s->hash == hash && s->len == len && !memcmp(s->key, key, len))) return s;
+    }
+}
+
+static void keymap_grow(keymap *m)
+{
+    keymap bigger = {NULL, m->cap ? m->cap * 2 : 1024, m->n};
+    bigger.slots = xcalloc(bigger.cap, sizeof *bigger.slots);
+    for (size_t i = 0; i < m->cap; i++) {
+        const keyslot *s = &m->slots[i];
+        if (s->key) *keymap_slot(&bigger, s->key, s->len, s->hash) = *s;
+    }
+    free(m->slots);
+    *m = bigger;
+}
+
+/* The id stored for key, or NO_ID. */
+static uint32_t keymap_get(const keymap *m, const void *key, size_t len)
+{
+    if (!m->cap) return NO_ID;
+    const keyslot *s = keymap_slot(m, key, len, key_hash(key, len));
+    return s->key ? s->value : NO_ID;
+}
+
+/* Adds key (absent so far). */
+static void keymap_put(keymap *m, const void *key, size_t len, uint32_t value)
+{
+    if ((m->n + 1) * 2 > m->cap) keymap_grow(m);
+    uint64_t hash = key_hash(key, len);
+    *keymap_slot(m, key, len, hash) = (keyslot){key, len, hash, value};
+    m->n++;
+}
+
+static void keymap_free(keymap *m)
+{
+    free(m->slots);
+    *m = (keymap){NULL, 0, 0};
+}
+
+/* ---- the result ------------------------------------------------------------ */
+
+typedef struct path_rec {
+    const char *name;           /* in history.mem */
+    uint32_t head_file;         /* index in history.files, or NO_ID */
+    uint32_t *owners;           /* head files whose history this name carries */
+    uint32_t nowners, cap;
+} path_rec;
+
+typedef struct file_rec {
+    uint32_t path;
+    hist_entry *entries;        /* a slice of history.entries */
+    size_t n;
+} file_rec;
+
+struct history {
+    arena mem;                  /* commits, strings */
+    const hist_commit **commits;
+    size_t ncommits;
+    path_rec *paths;
+    size_t npaths, paths_cap;
+    keymap path_ids;
+    file_rec *files;
+    size_t nfiles;
+    hist_entry *entries;        /* grouped by file, each group newest first */
+    size_t nentries;
+    int truncated;
+};
+
+/* The id of a path, interned on first sight. */
+static uint32_t path_intern(history *h, const char *s, size_t len)
+{
+    uint32_t id = keymap_get(&h->path_ids, s, len);
+    if (id != NO_ID) return id;
+    if (h->npaths == h->paths_cap) {
+        h->paths_cap = h->paths_cap ? h->paths_cap * 2 : 1024;
+        h->paths = xrealloc(h->paths, h->paths_cap * sizeof *h->paths);
+    }
+    id = (uint32_t)h->npaths++;
+    path_rec *p = &h->paths[id];
+    *p = (path_rec){arena_strndup(&h->mem, s, len), NO_ID, NULL, 0, 0};
+    keymap_put(&h->path_ids, p->name, len, id);
+    return id;
+}
+
+static void path_add_owner(path_rec *p, uint32_t file)
+{
+    for (uint32_t i = 0; i < p->nowners; i++)
+        if (p->owners[i] == file) return;
+    if (p->nowners == p->cap) {
+        p->cap = p->cap ? p->cap * 2 : 2;
+        p->owners = xrealloc(p->owners, p->cap * sizeof *p->owners);
+    }
+    p->owners[p->nowners++] = file;
+}
+
+void history_free(history *h)
+{
+    if (!h) return;
+    for (size_t i = 0; i < h->npaths; i++) free(h->paths[i].owners);
+    free(h->paths);
+    keymap_free(&h->path_ids);
+    free(h->files);
+    free(h->entries);
+    free(h->commits);
+    arena_free(&h->mem);
+    free(h);
+}
+
+/* ---- walk state -------------------------------------------------------------- */
+
+typedef struct nameset nameset;
+
+typedef struct node {
+    hist_commit *info;          /* in history.mem */
+    git_oid id;
+    git_oid content;            /* the content/ subtree; valid when has_content */
+    int has_content;
+    git_oid *parent_ids;        /* info->nparents of them */
+    struct node **parents;      /* the parents walked; none when the commit is a root here */
+    unsigned nwalked;
+    unsigned children;          /* children not yet ordered */
+    uint64_t seq;               /* tie-break of the ordering */
+    const nameset *reach;       /* names whose history passes through this commit */
+} node;
+
+/* One file that differs between a commit and a parent. */
+typedef struct change {
+    uint32_t path;
+    uint32_t renamed_from;      /* path of an exact-rename source, or NO_ID */
+    unsigned old_mode, new_mode;        /* 0 when absent */
+    git_oid old_id, new_id;
+} change;
+
+typedef struct change_list {
+    change *items;              /* sorted by path id */
+    size_t n, cap;
+} change_list;
+
+/* An entry waiting to be grouped by file. */
+typedef struct out_entry {
+    uint32_t file;
+    hist_entry e;
+} out_entry;
+
+typedef struct walker {
+    history *h;
+    git_repository *repo;
+    git_odb *odb;
+    diag_list *d;
+    arena scratch;              /* nodes, name sets; freed after the walk */
+    keymap node_ids;            /* commit id -> index in nodes */
+    node **nodes;               /* discovery order, then walk order */
+    size_t nnodes, nodes_cap;
+    keymap shallow;             /* commits git treats as roots (.git/shallow) */
+    git_oid *shallow_ids;
+    buf dir;                    /* the directory being compared, "content/..." */
+    int depth;
+    out_entry *out;
+    size_t nout, out_cap;
+    const hist_commit **last_listed;    /* per head file: the newest commit listed */
+} walker;
+
+static void git_failed(walker *w, const char *what, const git_oid *id)
+{
+    const git_error *e = git_error_last();
+    char hex[GIT_OID_HEXSZ + 1] = "";
+    if (id) git_oid_tostr(hex, sizeof hex, id);
+    diag_add(w->d, DIAG_ERROR, NULL, 0, 0, "history: %s%s%s: %s", what, id ? " " : "", hex,
+             e && e->message ? e->message : "unknown libgit2 error");
+}
+
+/* ---- 1. discover ---------------------------------------------------------- */
+
+static const char *arena_or_empty(arena *a, const char *s)
+{
+    return arena_strdup(a, s ? s : "");
+}
+
+static int commit_is_signed(const git_commit *c)
+{
+    static const char *const fields[] = {"gpgsig", "gpgsig-sha256"};
+    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
+        git_buf b = GIT_BUF_INIT;
+        int found = git_commit_header_field(&b, c, fields[i]) == 0;
+        git_buf_dispose(&b);
+        if (found) return 1;
+    }
+    return 0;
+}
+
+static hist_commit *commit_info(arena *a, git_commit *c)
+{
+    hist_commit *info = arena_alloc(a, sizeof *info);
+    git_oid_tostr(info->id, sizeof info->id, git_commit_id(c));
+    memcpy(info->short_id, info->id, 7);
+    const git_signature *au = git_commit_author(c), *co = git_commit_committer(c);
+    info->author_name = arena_or_empty(a, au->name);
+    info->author_email = arena_or_empty(a, au->email);
+    info->author_time = au->when.time;
+    info->author_offset = au->when.offset;
+    info->committer_name = arena_or_empty(a, co->name);
+    info->committer_email = arena_or_empty(a, co->email);
+    info->committer_time = co->when.time;
+    info->committer_offset = co->when.offset;
+    info->subject = arena_or_empty(a, git_commit_summary(c));
+    info->body = arena_or_empty(a, git_commit_body(c));
+    info->is_signed = commit_is_signed(c);
+    info->nparents = (int)git_commit_parentcount(c);
+    return info;
+}
+
+/* Finds the content/ subtree of a commit's tree. */
+static int find_content(walker *w, git_commit *c, node *n)
+{
+    git_tree *root = NULL;
+    if (git_commit_tree(&root, c) < 0) {
+        git_failed(w, "cannot read the tree of commit", git_commit_id(c));
+        return -1;
+    }
+    const git_tree_entry *e = git_tree_entry_byname(root, CONTENT_DIR);
+    n->has_content = e && git_tree_entry_type(e) == GIT_OBJECT_TREE;
+    if (n->has_content) git_oid_cpy(&n->content, git_tree_entry_id(e));
+    git_tree_free(root);
+    return 0;
+}
+
+static node *node_add(walker *w, git_commit *c)
+{
+    node *n = arena_alloc(&w->scratch, sizeof *n);
+    n->info = commit_info(&w->h->mem, c);
+    git_oid_cpy(&n->id, git_commit_id(c));
+    n->parent_ids = arena_alloc(&w->scratch, (size_t)n->info->nparents * sizeof *n->parent_ids + 1);
+    for (int i = 0; i < n->info->nparents; i++)
+        git_oid_cpy(&n->parent_ids[i], git_commit_parent_id(c, (unsigned)i));
+    if (find_content(w, c, n) < 0) return NULL;
+    if (w->nnodes == w->nodes_cap) {
+        w->nodes_cap = w->nodes_cap ? w->nodes_cap * 2 : 1024;
+        w->nodes = xrealloc(w->nodes, w->nodes_cap * sizeof *w->nodes);
+    }
+    keymap_put(&w->node_ids, n->id.id, GIT_OID_RAWSZ, (uint32_t)w->nnodes);
+    w->nodes[w->nnodes++] = n;
+    return n;
+}
+
+/* The node of commit id, loaded on first sight. *missing is set (and NULL
+ * returned) when the object is not in the repository; NULL otherwise means
+ * an error, reported. */
+static node *node_get(walker *w, const git_oid *id, int *missing)
+{
+    uint32_t i = keymap_get(&w->node_ids, id->id, GIT_OID_RAWSZ);
+    if (i != NO_ID) return w->nodes[i];
+    git_commit *c = NULL;
+    int rc = git_commit_lookup(&c, w->repo, id);
+    if (rc == GIT_ENOTFOUND) {
+        *missing = 1;
+        return NULL;
+    }
+    if (rc < 0) {
+        git_failed(w, "cannot read commit", id);
+        return NULL;
+    }
+    node *n = node_add(w, c);
+    git_commit_free(c);
+    return n;
+}
+
+static void report_missing_parent(walker *w, const node *n, const git_oid *parent)
+{
+    w->h->truncated = 1;
+    if (git_repository_is_shallow(w->repo)) return;
+    char hex[GIT_OID_HEXSZ + 1];
+    git_oid_tostr(hex, sizeof hex, parent);
+    diag_add(w->d, DIAG_WARNING, NULL, 0, 0,
+             "history: parent %s of commit %s is missing; the history shown ends there",
+             hex, n->info->id);
+}
+
+static int commit_exists(walker *w, const git_oid *id)
+{
+    return keymap_get(&w->node_ids, id->id, GIT_OID_RAWSZ) != NO_ID || git_odb_exists(w->odb, id);
+}
+
+/* Links a node to its parents, loading them. A commit with a missing parent,
+ * or listed in .git/shallow, is walked as a root. */
+static int node_link(walker *w, node *n)
+{
+    unsigned np = (unsigned)n->info->nparents;
+    if (keymap_get(&w->shallow, n->id.id, GIT_OID_RAWSZ) != NO_ID) {
+        w->h->truncated |= np > 0;
+        return 0;
+    }
+    for (unsigned i = 0; i < np; i++) {
+        if (!commit_exists(w, &n->parent_ids[i])) {
+            report_missing_parent(w, n, &n->parent_ids[i]);
+            return 0;
+        }
+    }
+    node **parents = arena_alloc(&w->scratch, np * sizeof *parents + 1);
+    for (unsigned i = 0; i < np; i++) {
+        int missing = 0;
+        parents[i] = node_get(w, &n->parent_ids[i], &missing);
+        if (missing) git_failed(w, "cannot read parent commit", &n->parent_ids[i]);
+        if (!parents[i]) return -1;
+    }
+    n->parents = parents;
+    n->nwalked = np;
+    return 0;
+}
+
+/* Reads the commit ids of .git/shallow into w->shallow. */
+static void load_shallow(walker *w)
+{
+    if (!git_repository_is_shallow(w->repo)) return;
+    char *path = path_join(git_repository_commondir(w->repo), "shallow");
+    buf text = BUF_INIT;
+    if (file_read(path, &text) == 0) {
+        size_t count = 0;
+        for (size_t i = 0; i < text.len; i++) count += text.ptr[i] == '\n';
+        w->shallow_ids = xcalloc(count + 1, sizeof *w->shallow_ids);
+        size_t k = 0;
+        for (char *line = text.ptr, *nl; k <= count && line < text.ptr + text.len; line = nl + 1) {
+            nl = strchr(line, '\n');
+            if (!nl) nl = text.ptr + text.len;
+            if (git_oid_fromstrn(&w->shallow_ids[k], line, (size_t)(nl - line)) == 0 &&
+                nl - line == GIT_OID_HEXSZ) {
+                keymap_put(&w->shallow, w->shallow_ids[k].id, GIT_OID_RAWSZ, (uint32_t)k);
+                k++;
+            }
+        }
+    }
+    buf_free(&text);
+    free(path);
+}
+
+static int resolve_head(walker *w, const char *head, git_oid *out)
+{
+    git_object *obj = NULL, *commit = NULL;
+    if (git_revparse_single(&obj, w->repo, head) < 0 ||
+        git_object_peel(&commit, obj, GIT_OBJECT_COMMIT) < 0) {
+        const git_error *e = git_error_last();
+        diag_add(w->d, DIAG_ERROR, NULL, 0, 0, "history: cannot resolve revision '%s': %s", head,
+                 e && e->message ? e->message : "not a commit");
+        git_object_free(obj);
+        return -1;
+    }
+    git_oid_cpy(out, git_object_id(commit));
+    git_object_free(commit);
+    git_object_free(obj);
+    return 0;
+}
+
+/* Loads every commit reachable from head; nodes[0] is head. */
+static int discover(walker *w, const char *head)
+{
+    git_oid id;
+    if (resolve_head(w, head, &id) < 0) return -1;
+    load_shallow(w);
+    if (git_repository_odb(&w->odb, w->repo) < 0) {
+        git_failed(w, "cannot open the object database", NULL);
+        return -1;
+    }
+    int missing = 0;
+    if (!node_get(w, &id, &missing)) {
+        if (missing) git_failed(w, "cannot read commit", &id);
+        return -1;
+    }
+    for (size_t i = 0; i < w->nnodes; i++)
+        if (node_link(w, w->nodes[i]) < 0) return -1;
+    return 0;
+}
+
+/* ---- 2. order ----------------------------------------------------------------- */
+
+/* Is a to be walked before b (both ready)? Newer commit time first; equal
+ * times in the order they became ready, as git's --date-order. */
+static int walk_before(const node *a, const node *b)
+{
+    if (a->info->committer_time != b->info->committer_time)
+        return a->info->committer_time > b->info->committer_time;
+    return a->seq < b->seq;
+}
+
+typedef struct heap {
+    node **items;
+    size_t n;
+    uint64_t pushed;
+} heap;
+
+static void heap_push(heap *q, node *n)
+{
+    n->seq = q->pushed++;
+    size_t i = q->n++;
+    while (i && walk_before(n, q->items[(i - 1) / 2])) {
+        q->items[i] = q->items[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    q->items[i] = n;
+}
+
+static node *heap_pop(heap *q)
+{
+    node *top = q->items[0], *last = q->items[--q->n];
+    size_t i = 0;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= q->n) break;
+        if (c + 1 < q->n && walk_before(q->items[c + 1], q->items[c])) c++;
+        if (!walk_before(q->items[c], last)) break;
+        q->items[i] = q->items[c];
+        i = c;
+    }
+    q->items[i] = last;
+    return top;
+}
+
+/* Puts w->nodes in walk order: no commit before any of its children. */
+static void order_nodes(walker *w)
+{
+    for (size_t i = 0; i < w->nnodes; i++)
+        for (unsigned p = 0; p < w->nodes[i]->nwalked; p++) w->nodes[i]->parents[p]->children++;
+    heap q = {xmalloc(w->nnodes * sizeof *q.items), 0, 0};
+    heap_push(&q, w->nodes[0]);
+    size_t done = 0;
+    while (q.n) {
+        node *n = heap_pop(&q);
+        w->nodes[done++] = n;
+        for (unsigned p = 0; p < n->nwalked; p++)
+            if (--n->parents[p]->children == 0) heap_push(&q, n->parents[p]);
+    }
+    free(q.items);
+    w->nnodes = done;           /* every node is reachable from head: no change */
+}
+
+/* ---- 3. compare ------------------------------------------------------------- */
+
+static int entry_is_tree(const git_tree_entry *e)
+{
+    return git_tree_entry_filemode(e) == GIT_FILEMODE_TREE;
+}
+
+/* git's tree order: names compared bytewise, a tree's name as if it ended
+ * in '/'. */
+static int entry_cmp(const git_tree_entry *a, const git_tree_entry *b)
+{
+    const char *na = git_tree_entry_name(a), *nb = git_tree_entry_name(b);
+    size_t la = strlen(na), lb = strlen(nb), l = la < lb ? la : lb;
+    int c = memcmp(na, nb, l);
+    if (c) return c;
+    unsigned ca = la > l ? (unsigned char)na[l] : entry_is_tree(a) ? '/' : 0;
+    unsigned cb = lb > l ? (unsigned char)nb[l] : entry_is_tree(b) ? '/' : 0;
+    return (int)ca - (int)cb;
+}
+
+static void change_push(change_list *l, const change *c)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 16;
+        l->items = xrealloc(l->items, l->cap * sizeof *l->items);
+    }
+    l->items[l->n++] = *c;
+}
+
+/* Records the file named e (in w->dir) as changed from a to b (either NULL). */
+static void record_file(walker *w, change_list *out, const git_tree_entry *a, const git_tree_entry *b)
+{
+    const git_tree_entry *e = b ? b : a;
+    size_t mark = w->dir.len;
+    buf_puts(&w->dir, git_tree_entry_name(e));
+    change c = {path_intern(w->h, w->dir.ptr, w->dir.len), NO_ID,
+                a ? (unsigned)git_tree_entry_filemode(a) : 0,
+                b ? (unsigned)git_tree_entry_filemode(b) : 0, {{0}}, {{0}}};
+    if (a) git_oid_cpy(&c.old_id, git_tree_entry_id(a));
+    if (b) git_oid_cpy(&c.new_id, git_tree_entry_id(b));
+    change_push(out, &c);
+    w->dir.len = mark;
+    w->dir.ptr[mark] = '\0';
+}
+
+static int load_tree(walker *w, const git_oid *id, git_tree **out)
+{
+    *out = NULL;
+    if (!id || git_tree_lookup(out, w->repo, id) == 0) return 0;
+    const git_error *e = git_error_last();
+    char hex[GIT_OID_HEXSZ + 1];
+    git_oid_tostr(hex, sizeof hex, id);
+    diag_add(w->d, DIAG_ERROR, w->dir.ptr, 0, 0, "history: cannot read tree %s: %s", hex,
+             e && e->message ? e->message : "unknown libgit2 error");
+    return -1;
+}
+
+static int diff_trees(walker *w, change_list *out, const git_oid *old_id, const git_oid *new_id);
+
+/* One name of the directory, present in a, b or both (then of one kind). */
+static int diff_entries(walker *w, change_list *out, const git_tree_entry *a, const git_tree_entry *b)
+{
+    if (a && b && git_oid_equal(git_tree_entry_id(a), git_tree_entry_id(b)) &&
+        git_tree_entry_filemode(a) == git_tree_entry_filemode(b))
+        return 0;
+    const git_tree_entry *e = b ? b : a;
+    if (!entry_is_tree(e)) {
+        record_file(w, out, a, b);
+        return 0;
+    }
+    size_t mark = w->dir.len;
+    buf_puts(&w->dir, git_tree_entry_name(e));
+    buf_putc(&w->dir, '/');
+    int rc = diff_trees(w, out, a ? git_tree_entry_id(a) : NULL, b ? git_tree_entry_id(b) : NULL);
+    w->dir.len = mark;
+    w->dir.ptr[mark] = '\0';
+    return rc;
+}
+
+/* Appends to out every file that differs between two trees (NULL: empty)
+ * of the directory w->dir, walking both entry lists in step. */
+static int diff_trees(walker *w, change_list *out, const git_oid *old_id, const git_oid *new_id)
+{
+    if (w->depth >= MAX_TREE_DEPTH) {
+        diag_add(w->d, DIAG_ERROR, w->dir.ptr, 0, 0,
+                 "history: directories nested deeper than %d levels", MAX_TREE_DEPTH);
+        return -1;
+    }
+    git_tree *old = NULL, *new = NULL;
+    if (load_tree(w, old_id, &old) < 0 || load_tree(w, new_id, &new) < 0) {
+        git_tree_free(old);
+        return -1;
+    }
+    w->depth++;
+    size_t i = 0, j = 0, no = old ? git_tree_entrycount(old) : 0, nn = new ? git_tree_entrycount(new) : 0;
+    int rc = 0;
+    while (rc == 0 && (i < no || j < nn)) {
+        const git_tree_entry *a = i < no ? git_tree_entry_byindex(old, i) : NULL;
+        const git_tree_entry *b = j < nn ? git_tree_entry_byindex(new, j) : NULL;
+        int c = !a ? 1 : !b ? -1 : entry_cmp(a, b);
+        rc = diff_entries(w, out, c <= 0 ? a : NULL, c >= 0 ? b : NULL);
+        i += c <= 0;
+        j += c >= 0;
+    }
+    w->depth--;
+    git_tree_free(old);
+    git_tree_free(new);
+    return rc;
+}
+
+static int change_by_path(const void *a, const void *b)
+{
+    uint32_t x = ((const change *)a)->path, y = ((const change *)b)->path;
+    return (x > y) - (x < y);
+}
+
+/* A file that is only in one side, with its name, for pairing renames. */
+typedef struct lone_file {
+    change *c;
+    const git_oid *blob;
+    const char *name;
+} lone_file;
+
+static int lone_cmp(const void *a, const void *b)
+{
+    const lone_file *x = a, *y = b;
+    int c = git_oid_cmp(x->blob, y->blob);
+    return c ? c : strcmp(x->name, y->name);
+}
+
+/* The files of l only added (added = 1) or only deleted, sorted by blob
+ * then name. Caller frees. */
+static lone_file *lone_files(const history *h, change_list *l, int added, size_t *n)
+{
+    lone_file *v = xmalloc(l->n * sizeof *v);
+    *n = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        change *c = &l->items[i];
+        unsigned mode = added ? c->new_mode : c->old_mode;
+        if ((added ? c->old_mode : c->new_mode) || !mode || mode == GIT_FILEMODE_COMMIT) continue;
+        v[(*n)++] = (lone_file){c, added ? &c->new_id : &c->old_id, h->paths[c->path].name};
+    }
+    qsort(v, *n, sizeof *v, lone_cmp);
+    return v;
+}
+
+/* Marks exact renames: a deleted and an added file with the same blob,
+ * paired in name order when several share a blob. */
+static void pair_renames(const history *h, change_list *l)
+{
+    size_t nadd, ndel;
+    lone_file *add = lone_files(h, l, 1, &nadd), *del = lone_files(h, l, 0, &ndel);
+    for (size_t i = 0, j = 0; i < nadd && j < ndel;) {
+        int c = git_oid_cmp(add[i].blob, del[j].blob);
+        if (c == 0) add[i].c->renamed_from = del[j].c->path;
+        i += c <= 0;
+        j += c >= 0;
+    }
+    free(add);
+    free(del);
+}
+
+/* The files that differ between a commit's content/ and its parent's (or
+ * an empty tree when parent is NULL), sorted by path id, renames marked. */
+static int compare_commits(walker *w, const node *parent, const node *n, change_list *out)
+{
+    out->n = 0;
+    const git_oid *old_id = parent && parent->has_content ? &parent->content : NULL;
+    const git_oid *new_id = n->has_content ? &n->content : NULL;
+    if (!old_id && !new_id) return 0;
+    if (old_id && new_id && git_oid_equal(old_id, new_id)) return 0;
+    buf_reset(&w->dir);
+    buf_puts(&w->dir, CONTENT_DIR "/");
+    if (diff_trees(w, out, old_id, new_id) < 0) return -1;
+    qsort(out->items, out->n, sizeof *out->items, change_by_path);
+    if (parent) pair_renames(w->h, out);
+    return 0;
+}
+
+static const change *find_change(const change_list *l, uint32_t path)
+{
+    size_t lo = 0, hi = l->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (l->items[mid].path < path) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < l->n && l->items[lo].path == path ? &l->items[lo] : NULL;
+}
+
+/* ---- name sets ---------------------------------------------------------------- */
+
+/* Immutable sets of path ids, in the scratch arena and shared between
+ * commits: either just ids, or every name except ids (the usual case on
+ * the main line, where all names pass). NULL is the empty set. */
+struct nameset {
+    int all_but;
+    size_t n;
+    uint32_t ids[];             /* sorted, unique */
+};
+
+static const nameset every_name = {1, 0};
+
+enum { KEEP_LEFT = 1, KEEP_RIGHT = 2, KEEP_BOTH = 4 };
+
+/* A set made of sorted ids x and y: those only in x, only in y, or in both,
+ * as keep says. */
+static const nameset *ids_combine(arena *a, int all_but, const uint32_t *x, size_t nx,
+                                  const uint32_t *y, size_t ny, int keep)
+{
+    nameset *s = arena_alloc(a, sizeof *s + (nx + ny) * sizeof *s->ids);
+    s->all_but = all_but;
+    size_t i = 0, j = 0;
+    while (i < nx || j < ny) {
+        int c = i == nx ? 1 : j == ny ? -1 : (x[i] > y[j]) - (x[i] < y[j]);
+        int k = c < 0 ? KEEP_LEFT : c > 0 ? KEEP_RIGHT : KEEP_BOTH;
+        if (keep & k) s->ids[s->n++] = c <= 0 ? x[i] : y[j];
+        i += c <= 0;
+        j += c >= 0;
+    }
+    return s;
+}
+
+static int ids_has(const uint32_t *ids, size_t n, uint32_t id)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ids[mid] < id) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < n && ids[lo] == id;
+}
+
+static int ns_has(const nameset *s, uint32_t id)
+{
+    return s && (ids_has(s->ids, s->n, id) ? !s->all_but : s->all_but);
+}
+
+static int ns_empty(const nameset *s)
+{
+    return !s || (!s->all_but && !s->n);
+}
+
+static const nameset *ns_union(arena *a, const nameset *s, const nameset *t)
+{
+    if (ns_empty(s) || s == t) return t;
+    if (ns_empty(t)) return s;
+    if (!s->all_but && t->all_but) return ns_union(a, t, s);
+    if (!s->all_but) return ids_combine(a, 0, s->ids, s->n, t->ids, t->n, KEEP_LEFT | KEEP_RIGHT | KEEP_BOTH);
+    if (!t->all_but) return ids_combine(a, 1, s->ids, s->n, t->ids, t->n, KEEP_LEFT);
+    return ids_combine(a, 1, s->ids, s->n, t->ids, t->n, KEEP_BOTH);
+}
+
+/* s without the sorted ids. */
+static const nameset *ns_without(arena *a, const nameset *s, const uint32_t *ids, size_t n)
+{
+    if (ns_empty(s) || !n) return s;
+    if (s->all_but) return ids_combine(a, 1, s->ids, s->n, ids, n, KEEP_LEFT | KEEP_RIGHT | KEEP_BOTH);
+    return ids_combine(a, 0, s->ids, s->n, ids, n, KEEP_LEFT);
+}
+
+/* Sorted ids, explicit. */
+static const nameset *ns_of(arena *a, const uint32_t *ids, size_t n)
+{
+    return n ? ids_combine(a, 0, ids, n, NULL, 0, KEEP_LEFT) : NULL;
+}
+
+/* ---- 4. follow ---------------------------------------------------------------- */
+
+static void oid_hex_or_empty(char out[41], const git_oid *id, unsigned mode)
+{
+    if (mode) git_oid_tostr(out, 41, id);
+    else out[0] = '\0';
+}
+
+static hist_status change_status(const change *c)
+{
+    if (!c->old_mode) return c->renamed_from != NO_ID ? HIST_RENAMED : HIST_ADDED;
+    return c->new_mode ? HIST_MODIFIED : HIST_DELETED;
+}
+
+static void out_push(walker *w, uint32_t file, const hist_entry *e)
+{
+    if (w->nout == w->out_cap) {
+        w->out_cap = w->out_cap ? w->out_cap * 2 : 4096;
+        w->out = xrealloc(w->out, w->out_cap * sizeof *w->out);
+    }
+    w->out[w->nout++] = (out_entry){file, *e};
+}
+
+/* Lists commit n, whose change c (against its first parent) is one of the
+ * files whose history passes through n, for every head file c's name owns. */
+static void list_change(walker *w, const node *n, const change *c)
+{
+    const path_rec *p = &w->h->paths[c->path];
+    hist_entry e = {n->info, change_status(c), p->name, NULL, "", ""};
+    if (e.status == HIST_RENAMED) e.old_path = w->h->paths[c->renamed_from].name;
+    oid_hex_or_empty(e.new_blob, &c->new_id, c->new_mode);
+    oid_hex_or_empty(e.old_blob, &c->old_id, c->old_mode);
+    for (uint32_t i = 0; i < p->nowners; i++) {
+        uint32_t f = p->owners[i];
+        if (w->last_listed[f] == n->info) continue;
+        w->last_listed[f] = n->info;
+        out_push(w, f, &e);
+    }
+}
+
+/* Is the path changed against every parent compared (lists[0..k))? */
+static int changed_in_all(const change_list *lists, size_t k, uint32_t path)
+{
+    for (size_t i = 0; i < k; i++)
+        if (!find_change(&lists[i], path)) return 0;
+    return 1;
+}
+
+/* The first parent the path is unchanged against (git follows only that
+ * one), or k when it differs from all (git follows them all). */
+static size_t first_same_parent(const change_list *lists, size_t k, uint32_t path)
+{
+    for (size_t i = 0; i < k; i++)
+        if (!find_change(&lists[i], path)) return i;
+    return k;
+}
+
+/* Small growable id list, sorted before use. */
+typedef struct id_list {
+    uint32_t *ids;
+    size_t n, cap;
+} id_list;
+
+static void id_push(id_list *l, uint32_t id)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 8;
+        l->ids = xrealloc(l->ids, l->cap * sizeof *l->ids);
+    }
+    l->ids[l->n++] = id;
+}
+
+static int id_cmp(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+static void id_sort(id_list *l)
+{
+    qsort(l->ids, l->n, sizeof *l->ids, id_cmp);
+    size_t k = 0;
+    for (size_t i = 0; i < l->n; i++)
+        if (!k || l->ids[k - 1] != l->ids[i]) l->ids[k++] = l->ids[i];
+    l->n = k;
+}
+
+/* The names of r that git follows from a merge (or plain commit) into its
+ * parent i: for i = 0 all but those that changed against parent 0 and are
+ * unchanged against a later one; for i > 0 those that changed against
+ * every parent before i and are unchanged against i or changed against all. */
+static const nameset *names_into_parent(walker *w, const nameset *r, const change_list *lists,
+                                        size_t k, size_t i)
+{
+    id_list ids = {NULL, 0, 0};
+    for (size_t j = 0; j < lists[0].n; j++) {
+        uint32_t path = lists[0].items[j].path;
+        if (!ns_has(r, path)) continue;
+        size_t same = first_same_parent(lists, k, path);
+        if (i == 0 ? same != k : (same == i || same == k)) id_push(&ids, path);
+    }
+    const nameset *s = i == 0 ? ns_without(&w->scratch, r, ids.ids, ids.n)
+                              : ns_of(&w->scratch, ids.ids, ids.n);
+    free(ids.ids);
+    return s;
+}
+
+/* Replaces in s each name that an exact rename in l brought in by the name
+ * it had before, whose older commits then also count for its files. */
+static const nameset *follow_renames(walker *w, const nameset *s, const change_list *l)
+{
+    id_list gone = {NULL, 0, 0}, before = {NULL, 0, 0};
+    for (size_t j = 0; j < l->n; j++) {
+        const change *c = &l->items[j];
+        if (c->renamed_from == NO_ID || !ns_has(s, c->path)) continue;
+        id_push(&gone, c->path);
+        id_push(&before, c->renamed_from);
+        const path_rec *now = &w->h->paths[c->path];
+        for (uint32_t f = 0; f < now->nowners; f++)
+            path_add_owner(&w->h->paths[c->renamed_from], now->owners[f]);
+    }
+    if (gone.n) {
+        id_sort(&gone);
+        id_sort(&before);
+        s = ns_union(&w->scratch, ns_without(&w->scratch, s, gone.ids, gone.n),
+                     ns_of(&w->scratch, before.ids, before.n));
+    }
+    free(gone.ids);
+    free(before.ids);
+    return s;
+}
+
+/* Lists n for each name of its reach that differs from every parent, then
+ * hands the names on to the parents. lists: n against each parent walked,
+ * or against an empty tree (one list) for a root. */
+static void follow(walker *w, node *n, const change_list *lists)
+{
+    const nameset *r = n->reach;
+    size_t k = n->nwalked ? n->nwalked : 1;
+    for (size_t j = 0; j < lists[0].n; j++) {
+        const change *c = &lists[0].items[j];
+        if (ns_has(r, c->path) && changed_in_all(lists + 1, k - 1, c->path)) list_change(w, n, c);
+    }
+    for (size_t i = 0; i < n->nwalked; i++) {
+        const nameset *into = follow_renames(w, names_into_parent(w, r, lists, k, i), &lists[i]);
+        node *p = n->parents[i];
+        p->reach = ns_union(&w->scratch, p->reach, into);
+    }
+}
+
+/* Compares every commit with its parents and follows the names, in walk order. */
+static int walk_commits(walker *w, history_progress_fn progress, void *ud)
+{
+    unsigned most = 1;
+    for (size_t i = 0; i < w->nnodes; i++)
+        if (w->nodes[i]->nwalked > most) most = w->nodes[i]->nwalked;
+    change_list *lists = xcalloc(most, sizeof *lists);
+    int rc = 0;
+    w->nodes[0]->reach = &every_name;
+    for (size_t i = 0; i < w->nnodes && rc == 0; i++) {
+        node *n = w->nodes[i];
+        if (!ns_empty(n->reach)) {
+            for (unsigned p = 0; p < (n->nwalked ? n->nwalked : 1) && rc == 0; p++)
+                rc = compare_commits(w, n->nwalked ? n->parents[p] : NULL, n, &lists[p]);
+            if (rc == 0) follow(w, n, lists);
+        }
+        if (progress && ((i + 1) % PROGRESS_EVERY == 0 || i + 1 == w->nnodes))
+            progress(ud, i + 1, w->nnodes);
+    }
+    for (unsigned p = 0; p < most; p++) free(lists[p].items);
+    free(lists);
+    return rc;
+}
+
+/* ---- assembling the result ------------------------------------------------ */
+
+/* Makes every file of head's content/ a head file that owns its name. */
+static int list_head_files(walker *w)
+{
+    history *h = w->h;
+    change_list all = {NULL, 0, 0};
+    int rc = compare_commits(w, NULL, w->nodes[0], &all);
+    if (rc == 0) {
+        h->files = xcalloc(all.n + 1, sizeof *h->files);
+        /* sorted by path id, and ids were given in tree order: git's path order */
+        for (size_t i = 0; i < all.n; i++) {
+            uint32_t path = all.items[i].path;
+            h->files[h->nfiles] = (file_rec){path, NULL, 0};
+            h->paths[path].head_file = (uint32_t)h->nfiles;
+            path_add_owner(&h->paths[path], (uint32_t)h->nfiles);
+            h->nfiles++;
+        }
+        w->last_listed = xcalloc(h->nfiles + 1, sizeof *w->last_listed);
+    }
+    free(all.items);
+    return rc;
+}
+
+/* Groups the listed entries by file, keeping walk order within each. */
+static void group_entries(walker *w)
+{
+    history *h = w->h;
+    for (size_t i = 0; i < w->nout; i++) h->files[w->out[i].file].n++;
+    h->entries = xmalloc((w->nout + 1) * sizeof *h->entries);
+    size_t at = 0;
+    for (size_t f = 0; f < h->nfiles; f++) {
+        h->files[f].entries = h->entries + at;
+        at += h->files[f].n;
+        h->files[f].n = 0;
+    }
+    for (size_t i = 0; i < w->nout; i++) {
+        file_rec *f = &h->files[w->out[i].file];
+        f->entries[f->n++] = w->out[i].e;
+    }
+    h->nentries = w->nout;
+}
+
+static void keep_commits(walker *w)
+{
+    history *h = w->h;
+    h->commits = xmalloc((w->nnodes + 1) * sizeof *h->commits);
+    for (size_t i = 0; i < w->nnodes; i++) h->commits[i] = w->nodes[i]->info;
+    h->ncommits = w->nnodes;
+}
+
+static void walker_free(walker *w)
+{
+    git_odb_free(w->odb);
+    keymap_free(&w->node_ids);
+    keymap_free(&w->shallow);
+    free(w->shallow_ids);
+    free(w->nodes);
+    buf_free(&w->dir);
+    free(w->out);
+    free(w->last_listed);
+    arena_free(&w->scratch);
+}
+
+history *history_walk(git_repository *repo, const char *head, diag_list *d,
+                      history_progress_fn progress, void *ud)
+{
+    history *h = xcalloc(1, sizeof *h);
+    walker w = {0};
+    w.h = h;
+    w.repo = repo;
+    w.d = d;
+    int rc = discover(&w, head);
+    if (rc == 0) {
+        order_nodes(&w);
+        rc = list_head_files(&w);
+    }
+    if (rc == 0) rc = walk_commits(&w, progress, ud);
+    if (rc == 0) {
+        group_entries(&w);
+        keep_commits(&w);
+    }
+    walker_free(&w);
+    if (rc < 0) {
+        history_free(h);
+        return NULL;
+    }
+    return h;
+}
+
+/* ---- queries ------------------------------------------------------------------- */
+
+const hist_entry *history_of(const history *h, const char *path, size_t *n)
+{
+    *n = 0;
+    uint32_t id = keymap_get(&h->path_ids, path, strlen(path));
+    if (id == NO_ID || h->paths[id].head_file == NO_ID) return NULL;
+    const file_rec *f = &h->files[h->paths[id].head_file];
+    *n = f->n;
+    return f->n ? f->entries : NULL;
+}
+
+size_t history_file_count(const history *h) { return h->nfiles; }
+
+const char *history_file_at(const history *h, size_t i)
+{
+    return i < h->nfiles ? h->paths[h->files[i].path].name : NULL;
+}
+
+size_t history_commit_count(const history *h) { return h->ncommits; }
+
+const hist_commit *history_commit_at(const history *h, size_t i)
+{
+    return i < h->ncommits ? h->commits[i] : NULL;
+}
+
+int history_truncated(const history *h) { return h->truncated; }
