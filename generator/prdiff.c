@@ -1,7 +1,8 @@
 /* prdiff.c: see prdiff.h. The steps: open both sides without reading
- * content/; list content/**.md, scripts/** and evidence/** of each with blob
- * ids; pair the supplier files (same path, or the same blob under a new
- * path); parse and evaluate only the pairs that can have changed; compare. */
+ * content/; list each side's supplier files, scripts/ and evidence/ with
+ * blob ids; pair the supplier files (same path, or the same blob under a
+ * new path); parse and evaluate only the pairs that can have changed;
+ * compare their judgements. */
 #include "prdiff.h"
 #include "fielddiff.h"
 #include "project.h"
@@ -94,8 +95,10 @@ typedef struct side {
 } side;
 
 /* Opens one side like project_load does, but reads no content/. The
- * repository handle belongs to prdiff_run, so p->repo stays NULL. */
-static int side_open(side *s, git_repository *repo, const prdiff_opts *o, const char *rev, diag_list *d)
+ * repository handle belongs to prdiff_run, so p->repo stays NULL; info is
+ * what it said of HEAD (for the working tree). */
+static int side_open(side *s, git_repository *repo, const repo_info *info, const prdiff_opts *o,
+                     const char *rev, diag_list *d)
 {
     project *p = &s->p;
     p->root = xstrdup(o->root);
@@ -103,10 +106,7 @@ static int side_open(side *s, git_repository *repo, const prdiff_opts *o, const 
     p->pack = store_worktree(p->datadir);
     if (!rev) {
         p->files = store_worktree(o->root);
-        repo_open_info: {
-            git_repository *again = repo_open(o->root, &p->rev);   /* HEAD's id and date */
-            repo_close(again);
-        }
+        p->rev = *info;
     } else {
         char err[256];
         if (!(p->files = store_git(repo, rev, err, sizeof err)) || repo_rev_info(repo, rev, &p->rev) < 0) {
@@ -195,7 +195,8 @@ static void set_rev(prdiff *df, prdiff_rev *r, const char *name, const side *s)
     memcpy(r->short_id, s->p.rev.short_id, sizeof r->short_id);
 }
 
-static int open_sides(prdiff *df, git_repository *repo, const prdiff_opts *o, side *base, side *head, diag_list *d)
+static int open_sides(prdiff *df, git_repository *repo, const repo_info *info, const prdiff_opts *o,
+                      side *base, side *head, diag_list *d)
 {
     char mb[41];
     const char *base_rev = o->base;
@@ -203,7 +204,8 @@ static int open_sides(prdiff *df, git_repository *repo, const prdiff_opts *o, si
     if (o->merge_base) base_rev = mb;
     base->label = o->base;
     head->label = o->head ? o->head : "the working tree";
-    if (side_open(base, repo, o, base_rev, d) < 0 || side_open(head, repo, o, o->head, d) < 0) return -1;
+    if (side_open(base, repo, info, o, base_rev, d) < 0 || side_open(head, repo, info, o, o->head, d) < 0)
+        return -1;
     set_rev(df, &df->base, o->base, base);
     set_rev(df, &df->head, o->head, head);
     if (o->as_of) snprintf(df->as_of, sizeof df->as_of, "%s", o->as_of);
@@ -510,7 +512,7 @@ int prdiff_run(prdiff *df, const prdiff_opts *o, diag_list *d)
         return -1;
     }
     side base = {0}, head = {0};
-    if (open_sides(df, repo, o, &base, &head, d) == 0 && d->errors == errors) compare_all(df, &base, &head, o, d);
+    if (open_sides(df, repo, &info, o, &base, &head, d) == 0 && d->errors == errors) compare_all(df, &base, &head, o, d);
     side_free(&base);
     side_free(&head);
     repo_close(repo);

@@ -35,6 +35,9 @@ typedef struct prdiff_opts {
     int merge_base;          /* compare head with the merge base of base and head (BASE...HEAD) */
     const char *as_of;       /* reference date, or NULL: head's commit date (HEAD's for the
                               * working tree), else today in UTC */
+    /* Called after each supplier evaluated (may be NULL). */
+    void (*progress)(void *ud, size_t done, size_t total);
+    void *progress_ud;
 } prdiff_opts;
 
 typedef enum { PRDIFF_ADDED, PRDIFF_REMOVED, PRDIFF_RENAMED, PRDIFF_CHANGED } prdiff_change;
@@ -77,7 +80,8 @@ typedef struct prdiff {
     arena a;
     prdiff_rev base, head;
     char as_of[11];
-    const char **rule_changes;  /* "scripts/rules/x.lua", "vetted.yml rules:"; empty when the rules are the same */
+    const char **rule_changes;  /* paths: "scripts/rules/x.lua", "vetted.yml" (its rules:);
+                                 * none when the rules are the same */
     size_t nrule_changes;
     prdiff_supplier *items;  /* sorted by path */
     size_t n;
