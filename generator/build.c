@@ -6,6 +6,7 @@
 #include "output.h"
 #include "project.h"
 #include "render.h"
+#include "snapshot.h"
 #include "theme.h"
 #include "trail.h"
 
@@ -72,9 +73,15 @@ int build_run(const build_opts *o, diag_list *d)
     cache *c = failed ? NULL : cache_open(cache_dir);
     history *hist = NULL;
     trails *tr = failed ? NULL : load_trails(&p, o, c, NULL, &hist, d);
+    cycles cs = {0};
+    if (!failed && o->snapshots) {
+        failed = snapshots_list(&p, &cs, d) < 0;
+        p.has_snapshots = cs.n > 0;
+        if (!cs.n && !o->quiet) fprintf(stderr, "vetted: no tag matches '%s': no snapshots\n", p.cfg.snapshots);
+    }
     output *out = failed ? NULL : output_begin(o->out, d);
     failed |= !out;
-    if (!failed && render_site(&p, t, tr, out, d) < 0) {
+    if (!failed && (render_site(&p, t, tr, out, d) < 0 || (cs.n && snapshots_render(&p, &cs, out, d) < 0))) {
         output_abort(out);
         failed = 1;
     } else if (!failed) {
@@ -83,6 +90,7 @@ int build_run(const build_opts *o, diag_list *d)
     if (c && !failed) cache_save(c);
     if (!failed && !o->quiet)
         fprintf(stderr, "vetted: built %zu supplier%s into %s (as of %s)\n", p.n, p.n == 1 ? "" : "s", o->out, p.as_of);
+    snapshots_free(&cs);
     trails_free(tr);
     history_free(hist);
     cache_close(c);

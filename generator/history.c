@@ -29,6 +29,7 @@
 #define CONTENT_DIR "content"
 #define MAX_TREE_DEPTH 256
 #define PROGRESS_EVERY 256
+#define RECENT_TREES 64
 
 /* ---- a map from byte strings to ids -------------------------------------- */
 
@@ -217,6 +218,8 @@ typedef struct walker {
     keymap shallow;             /* commits git treats as roots (.git/shallow) */
     git_oid *shallow_ids;
     buf dir;                    /* the directory being compared, "content/..." */
+    git_odb_object *recent[RECENT_TREES];       /* the trees read last */
+    size_t next_recent;
     int depth;
     out_entry *out;
     size_t nout, out_cap;
@@ -496,22 +499,104 @@ static void order_nodes(walker *w)
 
 /* ---- 3. compare ------------------------------------------------------------- */
 
-static int entry_is_tree(const git_tree_entry *e)
+/* Trees are read raw and their entries decoded on the fly: no allocation
+ * per entry, and an unchanged entry is recognised by one memcmp of its
+ * bytes. The trees read last are kept (RECENT_TREES of them), since each
+ * commit's trees are read again as the parent side of the next comparison. */
+
+typedef struct tree_entry {
+    const unsigned char *bytes; /* "<octal mode> <name>\0<raw id>" */
+    size_t size;
+    unsigned mode;
+    const char *name;           /* not NUL-terminated here: use name_len */
+    size_t name_len;
+    const unsigned char *id;    /* GIT_OID_RAWSZ bytes */
+} tree_entry;
+
+typedef struct tree_iter {
+    const unsigned char *p, *end;
+} tree_iter;
+
+static tree_iter tree_iter_of(git_odb_object *tree)
 {
-    return git_tree_entry_filemode(e) == GIT_FILEMODE_TREE;
+    const unsigned char *p = tree ? git_odb_object_data(tree) : NULL;
+    return (tree_iter){p, p ? p + git_odb_object_size(tree) : NULL};
+}
+
+/* Decodes the next entry: 1 with *e filled, 0 at the end, -1 when the
+ * tree is malformed. */
+static int tree_next(tree_iter *it, tree_entry *e)
+{
+    const unsigned char *p = it->p;
+    if (p == it->end) return 0;
+    unsigned mode = 0;
+    while (p < it->end && *p >= '0' && *p <= '7' && mode < 010000000) mode = mode * 8 + (unsigned)(*p++ - '0');
+    if (p == it->p || p == it->end || *p != ' ') return -1;
+    const unsigned char *name = p + 1;
+    const unsigned char *nul = memchr(name, '\0', (size_t)(it->end - name));
+    if (!nul || nul == name || (size_t)(it->end - nul) <= GIT_OID_RAWSZ) return -1;
+    const unsigned char *next = nul + 1 + GIT_OID_RAWSZ;
+    *e = (tree_entry){it->p, (size_t)(next - it->p), mode, (const char *)name, (size_t)(nul - name), nul + 1};
+    it->p = next;
+    return 1;
+}
+
+static int mode_is_tree(unsigned mode)
+{
+    return (mode & 0170000) == 0040000;
 }
 
 /* git's tree order: names compared bytewise, a tree's name as if it ended
  * in '/'. */
-static int entry_cmp(const git_tree_entry *a, const git_tree_entry *b)
+static int entry_cmp(const tree_entry *a, const tree_entry *b)
 {
-    const char *na = git_tree_entry_name(a), *nb = git_tree_entry_name(b);
-    size_t la = strlen(na), lb = strlen(nb), l = la < lb ? la : lb;
-    int c = memcmp(na, nb, l);
+    size_t l = a->name_len < b->name_len ? a->name_len : b->name_len;
+    int c = memcmp(a->name, b->name, l);
     if (c) return c;
-    unsigned ca = la > l ? (unsigned char)na[l] : entry_is_tree(a) ? '/' : 0;
-    unsigned cb = lb > l ? (unsigned char)nb[l] : entry_is_tree(b) ? '/' : 0;
+    unsigned ca = a->name_len > l ? (unsigned char)a->name[l] : mode_is_tree(a->mode) ? '/' : 0;
+    unsigned cb = b->name_len > l ? (unsigned char)b->name[l] : mode_is_tree(b->mode) ? '/' : 0;
     return (int)ca - (int)cb;
+}
+
+static void tree_error(walker *w, const git_oid *id, const char *why)
+{
+    char hex[GIT_OID_HEXSZ + 1];
+    git_oid_tostr(hex, sizeof hex, id);
+    diag_add(w->d, DIAG_ERROR, w->dir.ptr, 0, 0, "history: cannot read tree %s: %s", hex, why);
+}
+
+static git_odb_object *recent_tree(walker *w, const git_oid *id)
+{
+    for (size_t i = 0; i < RECENT_TREES; i++) {
+        git_odb_object *o = w->recent[i];
+        if (o && git_oid_equal(git_odb_object_id(o), id)) return o;
+    }
+    return NULL;
+}
+
+/* Reads tree id (NULL: the empty tree, *out = NULL). *out is a reference
+ * the caller frees with git_odb_object_free. */
+static int read_tree(walker *w, const git_oid *id, git_odb_object **out)
+{
+    *out = NULL;
+    if (!id) return 0;
+    git_odb_object *o = recent_tree(w, id);
+    if (!o) {
+        if (git_odb_read(&o, w->odb, id) < 0) {
+            const git_error *e = git_error_last();
+            tree_error(w, id, e && e->message ? e->message : "unknown libgit2 error");
+            return -1;
+        }
+        if (git_odb_object_type(o) != GIT_OBJECT_TREE) {
+            git_odb_object_free(o);
+            tree_error(w, id, "not a tree");
+            return -1;
+        }
+        git_odb_object_free(w->recent[w->next_recent]);
+        w->recent[w->next_recent] = o;
+        w->next_recent = (w->next_recent + 1) % RECENT_TREES;
+    }
+    return git_odb_object_dup(out, o);
 }
 
 static void change_push(change_list *l, const change *c)
@@ -523,58 +608,64 @@ static void change_push(change_list *l, const change *c)
     l->items[l->n++] = *c;
 }
 
-/* Records the file named e (in w->dir) as changed from a to b (either NULL). */
-static void record_file(walker *w, change_list *out, const git_tree_entry *a, const git_tree_entry *b)
+/* Records the file e (named in w->dir) as changed from a to b (either NULL). */
+static void record_file(walker *w, change_list *out, const tree_entry *a, const tree_entry *b)
 {
-    const git_tree_entry *e = b ? b : a;
+    const tree_entry *e = b ? b : a;
     size_t mark = w->dir.len;
-    buf_puts(&w->dir, git_tree_entry_name(e));
+    buf_put(&w->dir, e->name, e->name_len);
     change c = {path_intern(w->h, w->dir.ptr, w->dir.len), NO_ID,
-                a ? (unsigned)git_tree_entry_filemode(a) : 0,
-                b ? (unsigned)git_tree_entry_filemode(b) : 0, {{0}}, {{0}}};
-    if (a) git_oid_cpy(&c.old_id, git_tree_entry_id(a));
-    if (b) git_oid_cpy(&c.new_id, git_tree_entry_id(b));
+                a ? a->mode : 0, b ? b->mode : 0, {{0}}, {{0}}};
+    if (a) git_oid_fromraw(&c.old_id, a->id);
+    if (b) git_oid_fromraw(&c.new_id, b->id);
     change_push(out, &c);
     w->dir.len = mark;
     w->dir.ptr[mark] = '\0';
 }
 
-static int load_tree(walker *w, const git_oid *id, git_tree **out)
-{
-    *out = NULL;
-    if (!id || git_tree_lookup(out, w->repo, id) == 0) return 0;
-    const git_error *e = git_error_last();
-    char hex[GIT_OID_HEXSZ + 1];
-    git_oid_tostr(hex, sizeof hex, id);
-    diag_add(w->d, DIAG_ERROR, w->dir.ptr, 0, 0, "history: cannot read tree %s: %s", hex,
-             e && e->message ? e->message : "unknown libgit2 error");
-    return -1;
-}
-
 static int diff_trees(walker *w, change_list *out, const git_oid *old_id, const git_oid *new_id);
 
 /* One name of the directory, present in a, b or both (then of one kind). */
-static int diff_entries(walker *w, change_list *out, const git_tree_entry *a, const git_tree_entry *b)
+static int diff_entries(walker *w, change_list *out, const tree_entry *a, const tree_entry *b)
 {
-    if (a && b && git_oid_equal(git_tree_entry_id(a), git_tree_entry_id(b)) &&
-        git_tree_entry_filemode(a) == git_tree_entry_filemode(b))
-        return 0;
-    const git_tree_entry *e = b ? b : a;
-    if (!entry_is_tree(e)) {
+    if (a && b && a->size == b->size && !memcmp(a->bytes, b->bytes, a->size)) return 0;
+    const tree_entry *e = b ? b : a;
+    if (!mode_is_tree(e->mode)) {
         record_file(w, out, a, b);
         return 0;
     }
+    git_oid old_id, new_id;
+    if (a) git_oid_fromraw(&old_id, a->id);
+    if (b) git_oid_fromraw(&new_id, b->id);
     size_t mark = w->dir.len;
-    buf_puts(&w->dir, git_tree_entry_name(e));
+    buf_put(&w->dir, e->name, e->name_len);
     buf_putc(&w->dir, '/');
-    int rc = diff_trees(w, out, a ? git_tree_entry_id(a) : NULL, b ? git_tree_entry_id(b) : NULL);
+    int rc = diff_trees(w, out, a ? &old_id : NULL, b ? &new_id : NULL);
     w->dir.len = mark;
     w->dir.ptr[mark] = '\0';
     return rc;
 }
 
+/* Walks the entry lists of two trees (either NULL) in step. */
+static int diff_entry_lists(walker *w, change_list *out, git_odb_object *old, const git_oid *old_id,
+                            git_odb_object *new, const git_oid *new_id)
+{
+    tree_iter ia = tree_iter_of(old), ib = tree_iter_of(new);
+    tree_entry a, b;
+    int ha = tree_next(&ia, &a), hb = tree_next(&ib, &b);
+    while ((ha > 0 || hb > 0) && ha >= 0 && hb >= 0) {
+        int c = !ha ? 1 : !hb ? -1 : entry_cmp(&a, &b);
+        if (diff_entries(w, out, c <= 0 ? &a : NULL, c >= 0 ? &b : NULL) < 0) return -1;
+        if (c <= 0) ha = tree_next(&ia, &a);
+        if (c >= 0) hb = tree_next(&ib, &b);
+    }
+    if (ha >= 0 && hb >= 0) return 0;
+    tree_error(w, ha < 0 ? old_id : new_id, "malformed tree");
+    return -1;
+}
+
 /* Appends to out every file that differs between two trees (NULL: empty)
- * of the directory w->dir, walking both entry lists in step. */
+ * of the directory w->dir. */
 static int diff_trees(walker *w, change_list *out, const git_oid *old_id, const git_oid *new_id)
 {
     if (w->depth >= MAX_TREE_DEPTH) {
@@ -582,25 +673,16 @@ static int diff_trees(walker *w, change_list *out, const git_oid *old_id, const 
                  "history: directories nested deeper than %d levels", MAX_TREE_DEPTH);
         return -1;
     }
-    git_tree *old = NULL, *new = NULL;
-    if (load_tree(w, old_id, &old) < 0 || load_tree(w, new_id, &new) < 0) {
-        git_tree_free(old);
+    git_odb_object *old = NULL, *new = NULL;
+    if (read_tree(w, old_id, &old) < 0 || read_tree(w, new_id, &new) < 0) {
+        git_odb_object_free(old);
         return -1;
     }
     w->depth++;
-    size_t i = 0, j = 0, no = old ? git_tree_entrycount(old) : 0, nn = new ? git_tree_entrycount(new) : 0;
-    int rc = 0;
-    while (rc == 0 && (i < no || j < nn)) {
-        const git_tree_entry *a = i < no ? git_tree_entry_byindex(old, i) : NULL;
-        const git_tree_entry *b = j < nn ? git_tree_entry_byindex(new, j) : NULL;
-        int c = !a ? 1 : !b ? -1 : entry_cmp(a, b);
-        rc = diff_entries(w, out, c <= 0 ? a : NULL, c >= 0 ? b : NULL);
-        i += c <= 0;
-        j += c >= 0;
-    }
+    int rc = diff_entry_lists(w, out, old, old_id, new, new_id);
     w->depth--;
-    git_tree_free(old);
-    git_tree_free(new);
+    git_odb_object_free(old);
+    git_odb_object_free(new);
     return rc;
 }
 
@@ -989,6 +1071,7 @@ static void keep_commits(walker *w)
 
 static void walker_free(walker *w)
 {
+    for (size_t i = 0; i < RECENT_TREES; i++) git_odb_object_free(w->recent[i]);
     git_odb_free(w->odb);
     keymap_free(&w->node_ids);
     keymap_free(&w->shallow);
@@ -1008,6 +1091,9 @@ history *history_walk(git_repository *repo, const char *head, diag_list *d,
     w.h = h;
     w.repo = repo;
     w.d = d;
+    /* libgit2 re-hashes every object it reads unless told not to, which
+     * costs more than reading them; git does not. Off for the walk only. */
+    git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
     int rc = discover(&w, head);
     if (rc == 0) {
         order_nodes(&w);
@@ -1019,6 +1105,7 @@ history *history_walk(git_repository *repo, const char *head, diag_list *d,
         keep_commits(&w);
     }
     walker_free(&w);
+    git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
     if (rc < 0) {
         history_free(h);
         return NULL;

@@ -32,6 +32,7 @@ static const char USAGE[] =
 
 static const char BUILD_USAGE[] =
     "usage: vetted build [-C <path>] [-o <dir>] [--rev <rev>] [--as-of <YYYY-MM-DD>]\n"
+    "                    [--snapshots] [--no-cache] [-q]\n"
     "\n"
     "Builds the site of every content/**/*.md into <dir> (default: public).\n"
     "The site is written to a temporary directory and swapped into place\n"
@@ -43,6 +44,8 @@ static const char BUILD_USAGE[] =
     "                         instead of the working tree\n"
     "    --as-of <date>       reference date of the rules (default: the commit\n"
     "                         date of HEAD; outside git, today in UTC)\n"
+    "    --snapshots          also write a frozen site for each review cycle (tag)\n"
+    "                         under v/<tag>/, a versions index and compare pages\n"
     "    --no-cache           neither read nor write the cache (.vetted-cache/)\n"
     "    -q, --quiet          print errors only\n"
     "    -h, --help           show this help\n";
@@ -83,7 +86,7 @@ static int valid_as_of(const char *s)
     return date_parse(s, &y, &m, &d) == 0;
 }
 
-enum { OPT_AS_OF = 256, OPT_FAIL_ON, OPT_REV, OPT_NO_CACHE };
+enum { OPT_AS_OF = 256, OPT_FAIL_ON, OPT_REV, OPT_NO_CACHE, OPT_SNAPSHOTS };
 
 static int finish(diag_list *d, int status)
 {
@@ -97,15 +100,16 @@ static int cmd_build(int argc, char **argv, common_opts *c)
     static const struct option opts[] = {
         {"output", required_argument, NULL, 'o'}, {"as-of", required_argument, NULL, OPT_AS_OF},
         {"rev", required_argument, NULL, OPT_REV}, {"no-cache", no_argument, NULL, OPT_NO_CACHE},
-        {"quiet", no_argument, NULL, 'q'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+        {"snapshots", no_argument, NULL, OPT_SNAPSHOTS}, {"quiet", no_argument, NULL, 'q'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     const char *out = "public";
-    int quiet = 0, no_cache = 0, ch;
+    int quiet = 0, no_cache = 0, snapshots = 0, ch;
     while ((ch = getopt_long(argc, argv, "+C:o:qh", opts, NULL)) != -1) {
         switch (ch) {
         case 'C': c->root = optarg; break;
         case 'o': out = optarg; break;
         case 'q': quiet = 1; break;
         case OPT_NO_CACHE: no_cache = 1; break;
+        case OPT_SNAPSHOTS: snapshots = 1; break;
         case OPT_AS_OF: c->as_of = optarg; break;
         case OPT_REV: c->rev = optarg; break;
         case 'h': fputs(BUILD_USAGE, stdout); return 0;
@@ -118,7 +122,7 @@ static int cmd_build(int argc, char **argv, common_opts *c)
 
     diag_list d = DIAG_LIST_INIT;
     build_opts bo = {.root = c->root, .rev = c->rev, .as_of = c->as_of, .out = out, .quiet = quiet,
-                     .no_cache = no_cache};
+                     .no_cache = no_cache, .snapshots = snapshots};
     int status = build_run(&bo, &d);
     finish(&d, status);
     if (status) fprintf(stderr, "vetted: build failed; %s was left as it was\n", out);

@@ -15,6 +15,7 @@
 struct output {
     char *dest;
     char *tmp;
+    char *prefix;          /* "" or "v/cycle-1/" */
     diag_list *d;
     int failed;
 };
@@ -58,6 +59,7 @@ output *output_begin(const char *dest, diag_list *d)
     while (n > 1 && dest[n - 1] == '/') n--;
     output *o = xcalloc(1, sizeof *o);
     o->dest = xstrndup(dest, n);
+    o->prefix = xstrdup("");
     o->d = d;
     remove_leftovers(o->dest);
     char *prefix = tmp_prefix(o->dest);
@@ -95,7 +97,9 @@ int output_put(output *o, const char *relpath, const void *data, size_t len)
         o->failed = 1;
         return -1;
     }
-    char *path = path_join(o->tmp, relpath);
+    char *full = xasprintf("%s%s", o->prefix, relpath);
+    char *path = path_join(o->tmp, full);
+    free(full);
     int rc = file_write(path, data, len);
     if (rc < 0) {
         diag_add(o->d, DIAG_ERROR, NULL, 0, 0, "cannot write %s: %s", path, strerror(errno));
@@ -105,8 +109,76 @@ int output_put(output *o, const char *relpath, const void *data, size_t len)
     return rc;
 }
 
+void output_set_prefix(output *o, const char *prefix)
+{
+    free(o->prefix);
+    o->prefix = prefix && *prefix ? xasprintf("%s/", prefix) : xstrdup("");
+}
+
+int output_read_previous(const output *o, const char *relpath, buf *b)
+{
+    if (!output_path_is_safe(relpath)) return -1;
+    char *path = path_join(o->dest, relpath);
+    struct stat st;
+    int rc = lstat(path, &st) == 0 && S_ISREG(st.st_mode) ? file_read(path, b) : -1;
+    free(path);
+    return rc;
+}
+
+/* Links (or copies) the regular files of the tree at src to dst. */
+static int reuse_tree(const char *src, const char *dst)
+{
+    struct stat st;
+    if (lstat(src, &st) < 0) return -1;
+    if (S_ISREG(st.st_mode)) {
+        if (link(src, dst) == 0) return 0;
+        buf b = BUF_INIT;
+        int rc = file_read(src, &b) == 0 ? file_write(dst, b.ptr ? b.ptr : "", b.len) : -1;
+        buf_free(&b);
+        return rc;
+    }
+    if (!S_ISDIR(st.st_mode) || mkdir_p(dst) < 0) return S_ISDIR(st.st_mode) ? -1 : 0;
+    DIR *dh = opendir(src);
+    if (!dh) return -1;
+    struct dirent *e;
+    int rc = 0;
+    while (rc == 0 && (e = readdir(dh))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+        char *s = path_join(src, e->d_name), *t = path_join(dst, e->d_name);
+        rc = reuse_tree(s, t);
+        free(s);
+        free(t);
+    }
+    closedir(dh);
+    return rc;
+}
+
+int output_reuse(output *o, const char *relpath)
+{
+    if (!output_path_is_safe(relpath)) return 0;
+    char *src = path_join(o->dest, relpath);
+    char *dst = path_join(o->tmp, relpath);
+    struct stat st;
+    int rc = 0;
+    if (lstat(src, &st) == 0) {
+        char *parent = xstrdup(dst);
+        char *slash = strrchr(parent, '/');
+        if (slash) *slash = '\0';
+        rc = mkdir_p(parent) == 0 && reuse_tree(src, dst) == 0 ? 1 : -1;
+        free(parent);
+        if (rc < 0) {
+            diag_add(o->d, DIAG_ERROR, NULL, 0, 0, "cannot reuse %s of the previous site", relpath);
+            o->failed = 1;
+        }
+    }
+    free(src);
+    free(dst);
+    return rc;
+}
+
 static void release(output *o)
 {
+    free(o->prefix);
     free(o->tmp);
     free(o->dest);
     free(o);

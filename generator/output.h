@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include "diag.h"
+#include "util.h"
 
 typedef struct output output;
 
@@ -20,6 +21,16 @@ output *output_begin(const char *dest, diag_list *d);
 const char *output_dir(const output *o);
 /* Writes relpath (e.g. "suppliers/acme.html"). Returns 0 or -1 (reported). */
 int output_put(output *o, const char *relpath, const void *data, size_t len);
+/* Makes every later output_put write under prefix/ ("" or NULL: the
+ * site's root), for snapshots of review cycles (v/<tag>/). */
+void output_set_prefix(output *o, const char *prefix);
+/* Copies relpath (a file or a folder) from the site being replaced, when it
+ * exists there: a snapshot that has not changed is reused, not rebuilt.
+ * Returns 1 when copied, 0 when absent, -1 on error (reported). */
+int output_reuse(output *o, const char *relpath);
+/* Reads a file of the site being replaced (e.g. a snapshot's stamp).
+ * Returns 0 or -1. */
+int output_read_previous(const output *o, const char *relpath, buf *b);
 /* Is relpath safe to write under the site? */
 int output_path_is_safe(const char *relpath);
 /* Swaps the new site into place and frees o. Returns 0 or -1 (reported). */

@@ -9,6 +9,10 @@
 #include "source.h"
 
 #include <git2.h>
+#include <time.h>
+#include <stdio.h>
+static double T0; static double now_(void){struct timespec t; clock_gettime(CLOCK_MONOTONIC,&t); return t.tv_sec+t.tv_nsec/1e9;}
+#define TICK(x) fprintf(stderr, "%-20s %.1f ms\n", x, (now_()-T0)*1000)
 #include <stdlib.h>
 #include <string.h>
 
@@ -116,9 +120,12 @@ static int side_open(side *s, git_repository *repo, const repo_info *info, const
         p->rev_built = 1;
     }
     config_load(&p->cfg, p->files, d);
+    TICK("config");
     walk(p->files, "content", 1, 1, &s->content, 0);
+    TICK("content");
     walk(p->files, "scripts", 0, 1, &s->scripts, 0);
     walk(p->files, "evidence", 0, 0, &s->evidence, 0);
+    TICK("scripts+evidence");
     return 0;
 }
 
@@ -485,7 +492,10 @@ static void compare_all(prdiff *df, side *base, side *head, const prdiff_opts *o
     select_unchanged(&ps, df, base, head);
     size_t todo = 0, done = 0;
     for (size_t i = 0; i < ps.n; i++) todo += ps.v[i].evaluate && !ps.v[i].gone;
-    if (load_rules_for(&ps, base, head, d) == 0) {
+    TICK("select");
+    int lr = load_rules_for(&ps, base, head, d);
+    TICK("rules");
+    if (lr == 0) {
         for (size_t i = 0; i < ps.n; i++) {
             pair *p = &ps.v[i];
             if (p->gone) continue;
@@ -499,14 +509,17 @@ static void compare_all(prdiff *df, side *base, side *head, const prdiff_opts *o
     }
     if (df->n) qsort(df->items, df->n, sizeof *df->items, by_item_path);
     free(ps.v);
+    TICK("compare");
 }
 
 int prdiff_run(prdiff *df, const prdiff_opts *o, diag_list *d)
 {
     memset(df, 0, sizeof *df);
+    T0 = now_();
     size_t errors = d->errors;
     repo_info info;
     git_repository *repo = repo_open(o->root, &info);
+    TICK("repo_open");
     if (!repo) {
         diag_add(d, DIAG_ERROR, NULL, 0, 0, "%s is not in a git repository; vetted diff compares revisions", o->root);
         return -1;

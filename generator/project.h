@@ -31,6 +31,9 @@ typedef struct project {
     repo_info rev;
     git_repository *repo;
     int rev_built;          /* built from --rev, not the working tree */
+    const char *snapshot;   /* the tag when this is the snapshot of a review cycle */
+    const char *snapshot_up;   /* from a snapshot's root to the site's: "../../" */
+    int has_snapshots;      /* the site has v/ (pages link to it) */
     char as_of[11];
     assessment **items;     /* sorted by slug */
     size_t n;

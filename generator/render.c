@@ -341,9 +341,12 @@ static size_t count_sev(const assessment *as, severity s)
 
 /* ---- whole pages ------------------------------------------------------------ */
 
-static vt *common_vm(arena *a, const project *p, const trails *tr, const char *root, const char *title)
+vt *render_common_vm(arena *a, const project *p, const trails *tr, const char *root, const char *title)
 {
     vt *m = vt_map(a);
+    if (p->snapshot) vt_add(a, m, "snapshot", vt_str(a, p->snapshot));
+    vt_add(a, m, "main_root", p->snapshot ? vt_strf(a, "%s%s", root, p->snapshot_up) : vt_str(a, root));
+    vt_add(a, m, "has_snapshots", vt_bool(a, p->has_snapshots));
     vt_add(a, m, "has_history", vt_bool(a, tr != NULL));
     if (trails_truncated(tr)) vt_add(a, m, "history_truncated", vt_bool(a, 1));
     vt *site = vt_map(a);
@@ -434,10 +437,8 @@ static vt *summary_vm(arena *a, const assessment *as, int with_class)
     return m;
 }
 
-static int render_page(const project *p, theme *t, output *out, const char *layout,
-                       const char *path, const vt *ctx, diag_list *d)
+int render_layout(theme *t, output *out, const char *layout, const char *path, const vt *ctx, diag_list *d)
 {
-    (void)p;
     buf html = BUF_INIT;
     int rc = theme_render(t, layout, ctx, &html, d);
     if (rc == 0) rc = output_put(out, path, html.ptr ? html.ptr : "", html.len);
@@ -507,14 +508,14 @@ static int render_history_page(const project *p, theme *t, const trails *tr, con
 {
     arena a = ARENA_INIT;
     const char *root = root_for(p, 1);
-    vt *ctx = common_vm(&a, p, tr, root, arena_printf(&a, "History of %s", as->name));
+    vt *ctx = render_common_vm(&a, p, tr, root, arena_printf(&a, "History of %s", as->name));
     vt *sup = vt_map(&a);
     set_text(&a, sup, "name", as->name);
     vt_add(&a, sup, "url", vt_strf(&a, "suppliers/%s.html", as->slug));
     vt_add(&a, ctx, "supplier", sup);
     vt_add(&a, ctx, "history", historyview_trail(&a, entries, n, 0));
     char *path = xasprintf("history/%s.html", as->slug);
-    int rc = render_page(p, t, out, "history", path, ctx, d);
+    int rc = render_layout(t, out, "history", path, ctx, d);
     free(path);
     arena_free(&a);
     return rc;
@@ -525,7 +526,7 @@ static int render_supplier(const project *p, theme *t, const trails *tr, const a
 {
     const char *root = root_for(p, 1);
     arena a = ARENA_INIT;
-    vt *ctx = common_vm(&a, p, tr, root, as->name);
+    vt *ctx = render_common_vm(&a, p, tr, root, as->name);
     vt_add(&a, ctx, "supplier", supplier_vm(&a, p, as, root));
     vt *sc = scores_vm(&a, &as->score, 1);
     if (sc) vt_add(&a, ctx, "scores", sc);
@@ -544,7 +545,7 @@ static int render_supplier(const project *p, theme *t, const trails *tr, const a
     }
     char *html = xasprintf("suppliers/%s.html", as->slug);
     char *json = xasprintf("suppliers/%s.json", as->slug);
-    if (rc == 0) rc = render_page(p, t, out, "supplier", html, ctx, d);
+    if (rc == 0) rc = render_layout(t, out, "supplier", html, ctx, d);
     if (rc == 0) rc = write_json(out, json, supplier_json(&a, p, as));
     if (rc == 0) rc = copy_evidence(p, as, out);
     free(html);
@@ -564,9 +565,9 @@ static int render_suppliers(const project *p, theme *t, const trails *tr, output
 static int render_changes(const project *p, theme *t, const trails *tr, output *out, diag_list *d)
 {
     arena a = ARENA_INIT;
-    vt *ctx = common_vm(&a, p, tr, root_for(p, 0), "Recent changes");
+    vt *ctx = render_common_vm(&a, p, tr, root_for(p, 0), "Recent changes");
     vt_add(&a, ctx, "changes", historyview_recent(&a, p, tr));
-    int rc = render_page(p, t, out, "changes", "changes.html", ctx, d);
+    int rc = render_layout(t, out, "changes", "changes.html", ctx, d);
     arena_free(&a);
     buf feed = BUF_INIT;
     historyview_feed(&feed, p, tr);
@@ -618,7 +619,7 @@ static int render_index(const project *p, theme *t, const trails *tr, output *ou
     arena a = ARENA_INIT;
     assessment **sorted = xcalloc(p->n + 1, sizeof *sorted);
     if (p->n) memcpy(sorted, p->items, p->n * sizeof *sorted);
-    vt *ctx = common_vm(&a, p, tr, root_for(p, 0), p->cfg.title);
+    vt *ctx = render_common_vm(&a, p, tr, root_for(p, 0), p->cfg.title);
     vt_add(&a, ctx, "suppliers_count", vt_int(&a, (long long)p->n));
     if (p->n) qsort(sorted, p->n, sizeof *sorted, by_name);
     vt_add(&a, ctx, "categories", categories_vm(&a, sorted, p->n));
@@ -632,7 +633,7 @@ static int render_index(const project *p, theme *t, const trails *tr, output *ou
         vt_push(&a, json_list, j);
     }
     vt_add(&a, ctx, "worst", worst);
-    int rc = render_page(p, t, out, "index", "index.html", ctx, d);
+    int rc = render_layout(t, out, "index", "index.html", ctx, d);
     vt *json = vt_map(&a);
     vt_add(&a, json, "generator", vt_str(&a, "vetted " VETTED_VERSION));
     vt_add(&a, json, "as_of", vt_str(&a, p->as_of));
@@ -649,7 +650,7 @@ static int render_index(const project *p, theme *t, const trails *tr, output *ou
 static int render_findings(const project *p, theme *t, const trails *tr, output *out, diag_list *d)
 {
     arena a = ARENA_INIT;
-    vt *ctx = common_vm(&a, p, tr, root_for(p, 0), "Findings by rule");
+    vt *ctx = render_common_vm(&a, p, tr, root_for(p, 0), "Findings by rule");
     vt *rules = vt_list(&a);
     size_t total = 0;
     for (int sev = SEV_ERROR; sev >= SEV_INFO; sev--) {
@@ -684,7 +685,7 @@ static int render_findings(const project *p, theme *t, const trails *tr, output 
     }
     vt_add(&a, ctx, "rules", rules);
     vt_add(&a, ctx, "findings_count", vt_int(&a, (long long)total));
-    int rc = render_page(p, t, out, "findings", "findings.html", ctx, d);
+    int rc = render_layout(t, out, "findings", "findings.html", ctx, d);
     arena_free(&a);
     return rc;
 }

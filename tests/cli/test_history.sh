@@ -27,6 +27,7 @@ write content/pcb/acme.md 1
 printf 'x\n' >"$R/README"
 g add -A; commit "Carol" 2026-02-16 "Repair the file"
 g tag cycle/1
+c1=$(g rev-parse HEAD)
 g checkout -q -b review
 write content/pcb/acme.md 0
 g add -A; commit "Dave" 2026-03-01 "Pen test retest: no major issue"
@@ -97,6 +98,35 @@ expect_contains "$(cat "$T_TMP/site-rev/suppliers/acme.html")" "$(git -C "$R" re
 expect_status 2 "$VETTED" -C "$R" build --rev no-such-rev -o "$T_TMP/site-x"
 expect_contains "$ERR" "'no-such-rev' is not a commit"
 
+# snapshots of review cycles: frozen sites, a versions index, compare pages
+expect_status 0 "$VETTED" -C "$R" build --snapshots -o "$T_TMP/snap"
+expect_file "$T_TMP/snap/v/index.html"
+expect_file "$T_TMP/snap/v/cycle/1/suppliers/acme.html"
+expect_file "$T_TMP/snap/v/cycle/2/suppliers/acme-pcb.html"
+expect_no_file "$T_TMP/snap/v/cycle/1/suppliers/third.html"
+expect_contains "$(cat "$T_TMP/snap/v/cycle/1/index.html")" "Snapshot of review cycle <strong>cycle/1</strong>"
+expect_contains "$(cat "$T_TMP/snap/v/cycle/1/index.html")" 'href="../../../v/index.html"'
+expect_contains "$(cat "$T_TMP/snap/v/cycle/1/index.html")" "$(git -C "$R" rev-parse --short=7 cycle/1)"
+expect_contains "$(cat "$T_TMP/snap/index.html")" 'href="v/index.html"'
+cmp=$(cat "$T_TMP/snap/v/compare/cycle-1--cycle-2.html")
+expect_contains "$cmp" "Third Ltd."
+expect_contains "$cmp" "Acme PCB"
+expect_contains "$cmp" "<code>content/pcb/acme-pcb.md</code>"
+expect_contains "$(cat "$T_TMP/snap/v/index.html")" 'href="../v/compare/cycle-1--cycle-2.html"'
+inode() { stat -c %i "$1"; }
+before=$(inode "$T_TMP/snap/v/cycle/1/index.html")
+expect_status 0 "$VETTED" -C "$R" build --snapshots -o "$T_TMP/snap"
+expect_eq "$(inode "$T_TMP/snap/v/cycle/1/index.html")" "$before" "an unmoved tag's snapshot is reused"
+g tag -f cycle/1 cycle/2 >/dev/null
+expect_status 0 "$VETTED" -C "$R" build --snapshots -o "$T_TMP/snap"
+expect_file "$T_TMP/snap/v/cycle/1/suppliers/acme-pcb.html"
+expect_no_file "$T_TMP/snap/v/cycle/1/suppliers/acme.html"
+printf 'snapshots: "release/*"\n' >"$R/vetted.yml"
+expect_status 0 "$VETTED" -C "$R" build --snapshots -o "$T_TMP/snap2"
+expect_contains "$ERR" "no tag matches 'release/*'"
+expect_no_file "$T_TMP/snap2/v/index.html"
+rm "$R/vetted.yml"
+
 # a shallow clone: history as far as it goes, marked as truncated
 git clone -q --depth 2 "file://$R" "$T_TMP/shallow" 2>/dev/null
 expect_status 0 "$VETTED" -C "$T_TMP/shallow" history --format json acme-pcb
@@ -112,7 +142,7 @@ expect_contains "$ERR" "not a git repository: building without history"
 git init -q "$T_TMP/empty" && mkdir -p "$T_TMP/empty/content" && supplier "$T_TMP/empty/content/x.md" "X"
 expect_status 0 "$VETTED" -C "$T_TMP/empty" build -o "$T_TMP/site-empty"
 expect_contains "$ERR" "no commits yet"
-g checkout -q --detach cycle/1
+g checkout -q --detach "$c1"
 expect_status 0 "$VETTED" -C "$R" build -o "$T_TMP/site-detached"
 expect_file "$T_TMP/site-detached/suppliers/acme.html"
 t_done
