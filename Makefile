@@ -22,7 +22,7 @@ ALL_CFLAGS = $(WARN) $(PKG_CFLAGS) -DVETTED_VERSION='"$(VERSION)"' \
              -DVETTED_DATADIR='"$(PREFIX)/share/vetted"' $(CFLAGS)
 
 SRC  := $(filter-out generator/main.c,$(wildcard generator/*.c))
-HDR  := $(wildcard generator/*.h)
+HDR  := $(wildcard generator/*.h generator/*.inc)
 UNIT := $(wildcard tests/unit/test_*.c)
 
 .SECONDARY:
@@ -91,6 +91,7 @@ test: deps
 # Regenerates the expected output of the golden tests, for review with git diff.
 golden-update: vetted
 	@bash tests/golden/update.sh
+	@UPDATE=1 VETTED=$(CURDIR)/vetted bash tests/cli/test_diff.sh >/dev/null
 
 # ---- fuzzing (libFuzzer via clang) -----------------------------------------
 FUZZ_CC      ?= clang

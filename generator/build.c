@@ -87,6 +87,7 @@ int build_run(const build_opts *o, diag_list *d)
     } else if (!failed) {
         failed = output_commit(out) < 0;
     }
+    if (c && !failed && tr) cache_prune_unused(c);
     if (c && !failed) cache_save(c);
     if (!failed && !o->quiet)
         fprintf(stderr, "vetted: built %zu supplier%s into %s (as of %s)\n", p.n, p.n == 1 ? "" : "s", o->out, p.as_of);

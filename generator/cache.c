@@ -1,26 +1,29 @@
-/* cache.c: see cache.h. Entries live in one arena and are found through an
- * open-addressing hash table keyed by "section\x1fkey". */
+/* cache.c: see cache.h. Entries are found through an open-addressing hash
+ * table keyed by "section\x1fkey"; their values are compact JSON text,
+ * either inside the loaded file's buffer or in the arena. */
 #include "cache.h"
 #include "json.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#define CACHE_FILE "cache.json"
-#define CACHE_VERSION 1
+#define CACHE_FILE "cache.tsv"
+#define CACHE_MAGIC "vetted-cache\t2\n"
 
 typedef struct slot {
-    char *key;            /* section \x1f key, in the arena; NULL = empty */
-    const char *section;
-    const vt *value;
+    const char *key;      /* "section\x1fkey"; NULL = empty */
+    size_t section_len;
+    const char *value;    /* JSON text; NULL: forgotten (a tombstone) */
+    size_t value_len;
+    int used;             /* read or written in this run */
 } slot;
 
 struct cache {
     char *dir;
-    arena a;
+    buf file;             /* the loaded file: keys and values point into it */
+    arena a;              /* keys and values added in this run */
     slot *slots;
     size_t cap, used;
     int dirty;
@@ -47,44 +50,51 @@ static void grow(cache *c)
 {
     slot *old = c->slots;
     size_t old_cap = c->cap;
-    c->cap = c->cap ? c->cap * 2 : 1024;
+    c->cap = c->cap ? c->cap * 2 : 4096;
     c->slots = xcalloc(c->cap, sizeof *c->slots);
     for (size_t i = 0; i < old_cap; i++)
         if (old[i].key && old[i].value) *find(c, old[i].key) = old[i];
     free(old);
 }
 
-static void set(cache *c, const char *section, const char *key, const vt *value)
+static slot *insert(cache *c, const char *full, size_t section_len)
 {
     if ((c->used + 1) * 2 > c->cap) grow(c);
-    char *full = arena_printf(&c->a, "%s\x1f%s", section, key);
     slot *s = find(c, full);
     if (!s->key) {
         c->used++;
         s->key = full;
-        s->section = arena_strdup(&c->a, section);
+        s->section_len = section_len;
     }
-    s->value = value;
+    return s;
 }
 
-/* Loads {"version": 1, "sections": {"name": {"key": value}}}. */
+/* Indexes "section\tkey\tvalue\n" lines in place (tabs and newlines become
+ * the key separator and NULs). A malformed file is ignored whole. */
 static void load(cache *c)
 {
     char *path = path_join(c->dir, CACHE_FILE);
-    buf b = BUF_INIT;
-    if (file_read(path, &b) == 0) {
-        vt *root = json_parse(&c->a, b.ptr ? b.ptr : "", b.len, NULL);
-        const vt *version = vt_get(root, "version");
-        const vt *sections = vt_get(root, "sections");
-        if (version && version->kind == VT_INT && version->i == CACHE_VERSION && sections && sections->kind == VT_MAP)
-            for (size_t i = 0; i < sections->n; i++) {
-                const vt *sec = sections->pairs[i].value;
-                for (size_t j = 0; sec->kind == VT_MAP && j < sec->n; j++)
-                    set(c, sections->pairs[i].key, sec->pairs[j].key, sec->pairs[j].value);
-            }
-    }
-    buf_free(&b);
+    int ok = file_read(path, &c->file) == 0 && c->file.len >= strlen(CACHE_MAGIC) &&
+             !memcmp(c->file.ptr, CACHE_MAGIC, strlen(CACHE_MAGIC)) && c->file.ptr[c->file.len - 1] == '\n';
     free(path);
+    if (!ok) {
+        buf_free(&c->file);
+        return;
+    }
+    char *p = c->file.ptr + strlen(CACHE_MAGIC), *end = c->file.ptr + c->file.len;
+    while (p < end) {
+        char *nl = memchr(p, '\n', (size_t)(end - p));
+        char *t1 = memchr(p, '\t', (size_t)(nl - p));
+        char *t2 = t1 ? memchr(t1 + 1, '\t', (size_t)(nl - t1 - 1)) : NULL;
+        if (!t2) break;            /* a torn line: keep what came before */
+        *t1 = '\x1f';
+        *t2 = '\0';
+        *nl = '\0';
+        slot *s = insert(c, p, (size_t)(t1 - p));
+        s->value = t2 + 1;
+        s->value_len = (size_t)(nl - t2 - 1);
+        p = nl + 1;
+    }
 }
 
 cache *cache_open(const char *dir)
@@ -98,25 +108,36 @@ cache *cache_open(const char *dir)
     return c;
 }
 
-const vt *cache_get(cache *c, const char *section, const char *key)
+vt *cache_get(cache *c, const char *section, const char *key, arena *a)
 {
     char *full = xasprintf("%s\x1f%s", section, key);
-    const slot *s = find(c, full);
+    slot *s = find(c, full);
     free(full);
-    return s->key ? s->value : NULL;
+    if (!s->key || !s->value) return NULL;
+    vt *v = json_parse(a, s->value, s->value_len, NULL);
+    if (v) s->used = 1;
+    return v;
 }
 
 void cache_put(cache *c, const char *section, const char *key, const vt *value)
 {
-    set(c, section, key, vt_copy(&c->a, value));
+    if (strpbrk(section, "\t\n\x1f") || strpbrk(key, "\t\n\x1f")) return;   /* cannot be a line */
+    buf b = BUF_INIT;
+    vt_write_json(&b, value, -1);
+    char *full = arena_printf(&c->a, "%s\x1f%s", section, key);
+    slot *s = insert(c, full, strlen(section));
+    s->value = arena_strndup(&c->a, b.ptr ? b.ptr : "", b.len);
+    s->value_len = b.len;
+    s->used = 1;
+    buf_free(&b);
     c->dirty = 1;
 }
 
-void cache_drop_section(cache *c, const char *section)
+void cache_prune_unused(cache *c)
 {
     for (size_t i = 0; i < c->cap; i++)
-        if (c->slots[i].key && c->slots[i].value && !strcmp(c->slots[i].section, section)) {
-            c->slots[i].value = NULL;   /* a tombstone keeps probing intact */
+        if (c->slots[i].key && c->slots[i].value && !c->slots[i].used) {
+            c->slots[i].value = NULL;
             c->dirty = 1;
         }
 }
@@ -126,7 +147,7 @@ static int by_key(const void *x, const void *y)
     return strcmp((*(slot *const *)x)->key, (*(slot *const *)y)->key);
 }
 
-/* Serialises in key order, so equal caches are equal files. */
+/* Writes the entries in key order, so equal caches are equal files. */
 static void serialise(cache *c, buf *out)
 {
     slot **live = xcalloc(c->used + 1, sizeof *live);
@@ -134,23 +155,16 @@ static void serialise(cache *c, buf *out)
     for (size_t i = 0; i < c->cap; i++)
         if (c->slots[i].key && c->slots[i].value) live[n++] = &c->slots[i];
     qsort(live, n, sizeof *live, by_key);
-    buf_printf(out, "{\"version\":%d,\"sections\":{", CACHE_VERSION);
-    const char *section = NULL;
+    buf_puts(out, CACHE_MAGIC);
     for (size_t i = 0; i < n; i++) {
-        if (!section || strcmp(section, live[i]->section)) {
-            if (section) buf_puts(out, "},\n");
-            section = live[i]->section;
-            buf_put_json(out, section, strlen(section));
-            buf_puts(out, ":{");
-        } else {
-            buf_puts(out, ",\n");
-        }
-        const char *key = strchr(live[i]->key, '\x1f') + 1;
-        buf_put_json(out, key, strlen(key));
-        buf_putc(out, ':');
-        vt_write_json(out, live[i]->value, -1);
+        const slot *s = live[i];
+        buf_put(out, s->key, s->section_len);
+        buf_putc(out, '\t');
+        buf_puts(out, s->key + s->section_len + 1);
+        buf_putc(out, '\t');
+        buf_put(out, s->value, s->value_len);
+        buf_putc(out, '\n');
     }
-    buf_puts(out, section ? "}}}\n" : "}}\n");
     free(live);
 }
 
@@ -180,6 +194,7 @@ void cache_close(cache *c)
     if (!c) return;
     free(c->slots);
     free(c->dir);
+    buf_free(&c->file);
     arena_free(&c->a);
     free(c);
 }

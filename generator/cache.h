@@ -1,15 +1,17 @@
-/* cache.h: the persistent cache of evaluations and field-level changes,
- * so a rebuild after one new commit does only that commit's work. One
- * JSON file in a cache directory (default .vetted-cache/ at the root of
- * the repository, which ignores itself for git), written to a temporary
- * file and renamed, so a killed build leaves the old cache intact.
- * Deleting it is always safe: it only costs time. A cache that cannot be
- * read (corrupt, another version) is ignored and rebuilt.
+/* cache.h: the persistent cache of history results (trail entries and
+ * field-level changes), so a rebuild after one new commit does only that
+ * commit's work. One file in a cache directory (default .vetted-cache/ at
+ * the root of the repository, which ignores itself for git), written to a
+ * temporary file and renamed, so a killed build leaves the old cache
+ * intact. Deleting it is always safe: it only costs time. A cache that
+ * cannot be read (corrupt, another version) is ignored and rebuilt.
  *
- * Keys are strings within named sections; values are value trees.
+ * The file has one entry a line: "section<TAB>key<TAB>compact JSON". Values
+ * stay text until asked for, so a large cache costs its size in memory,
+ * not the size of its trees.
  *
- * Ownership: the cache owns every tree it returns (valid until
- * cache_close); cache_put copies its value. */
+ * Ownership: cache_get parses into the caller's arena; cache_put keeps a
+ * copy (as text). */
 #ifndef VETTED_CACHE_H
 #define VETTED_CACHE_H
 
@@ -19,10 +21,13 @@ typedef struct cache cache;
 
 /* Opens the cache in dir (created on save); NULL dir: memory only. */
 cache *cache_open(const char *dir);
-const vt *cache_get(cache *c, const char *section, const char *key);
+/* The value under section/key parsed into arena a, or NULL. */
+vt *cache_get(cache *c, const char *section, const char *key, arena *a);
 void cache_put(cache *c, const char *section, const char *key, const vt *value);
-/* Drops a whole section (e.g. evaluations made with other rules). */
-void cache_drop_section(cache *c, const char *section);
+/* Forgets every entry that was neither read nor written since the cache
+ * was opened (versions no longer in history, results of older rules), so
+ * the cache does not grow without end. Only for runs that touch all. */
+void cache_prune_unused(cache *c);
 /* Writes the cache if it changed. Returns 0, or -1 (then the old file stays). */
 int cache_save(cache *c);
 void cache_close(cache *c);

@@ -876,6 +876,7 @@ static void list_change(walker *w, const node *n, const change *c)
     if (e.status == HIST_RENAMED) e.old_path = w->h->paths[c->renamed_from].name;
     oid_hex_or_empty(e.new_blob, &c->new_id, c->new_mode);
     oid_hex_or_empty(e.old_blob, &c->old_id, c->old_mode);
+    if (e.status == HIST_RENAMED) memcpy(e.old_blob, e.new_blob, sizeof e.old_blob);   /* exact */
     for (uint32_t i = 0; i < p->nowners; i++) {
         uint32_t f = p->owners[i];
         if (w->last_listed[f] == n->info) continue;
@@ -951,8 +952,19 @@ static const nameset *names_into_parent(walker *w, const nameset *r, const chang
     return s;
 }
 
+/* From here on (in walk order) the commits of name `before` count for the
+ * files of name `now`; and still for its own files if its history passes
+ * here too (then both lists share the older commits, as git log does). */
+static void alias_name(walker *w, const nameset *s, uint32_t before, uint32_t now)
+{
+    path_rec *old = &w->h->paths[before];
+    const path_rec *cur = &w->h->paths[now];
+    if (!ns_has(s, before)) old->nowners = 0;
+    for (uint32_t f = 0; f < cur->nowners; f++) path_add_owner(old, cur->owners[f]);
+}
+
 /* Replaces in s each name that an exact rename in l brought in by the name
- * it had before, whose older commits then also count for its files. */
+ * it had before. */
 static const nameset *follow_renames(walker *w, const nameset *s, const change_list *l)
 {
     id_list gone = {NULL, 0, 0}, before = {NULL, 0, 0};
@@ -961,9 +973,7 @@ static const nameset *follow_renames(walker *w, const nameset *s, const change_l
         if (c->renamed_from == NO_ID || !ns_has(s, c->path)) continue;
         id_push(&gone, c->path);
         id_push(&before, c->renamed_from);
-        const path_rec *now = &w->h->paths[c->path];
-        for (uint32_t f = 0; f < now->nowners; f++)
-            path_add_owner(&w->h->paths[c->renamed_from], now->owners[f]);
+        alias_name(w, s, c->renamed_from, c->path);
     }
     if (gone.n) {
         id_sort(&gone);

@@ -26,6 +26,7 @@ static const char USAGE[] =
     "Commands:\n"
     "   build     Build the static site of the assessment repository\n"
     "   check     Evaluate the rules and print the findings, like a compiler\n"
+    "   diff      What a change does to each supplier's judgement (pull-request review)\n"
     "   history   Show the audit trail of one supplier from git\n"
     "\n"
     "'vetted <command> --help' tells more about a command.\n";
@@ -241,6 +242,8 @@ static int cmd_check(int argc, char **argv, common_opts *c)
     return finish(&d, status);
 }
 
+#include "prdiff_cli.inc"
+
 int main(int argc, char **argv)
 {
     common_opts c = {".", NULL, NULL};
@@ -268,6 +271,7 @@ int main(int argc, char **argv)
     int status;
     if (!strcmp(cmd, "build")) status = cmd_build(sub_argc, sub_argv, &c);
     else if (!strcmp(cmd, "check")) status = cmd_check(sub_argc, sub_argv, &c);
+    else if (!strcmp(cmd, "diff")) status = cmd_diff(sub_argc, sub_argv, &c);
     else if (!strcmp(cmd, "history")) status = cmd_history(sub_argc, sub_argv, &c);
     else if (!strcmp(cmd, "help")) {
         fputs(USAGE, stdout);

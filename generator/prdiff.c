@@ -9,12 +9,12 @@
 #include "source.h"
 
 #include <git2.h>
-#include <time.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
-static double T0; static double now_(void){struct timespec t; clock_gettime(CLOCK_MONOTONIC,&t); return t.tv_sec+t.tv_nsec/1e9;}
-#define TICK(x) fprintf(stderr, "%-20s %.1f ms\n", x, (now_()-T0)*1000)
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define MAX_DEPTH 16            /* as source.c: deeper folders are an error there */
 #define MAX_EVIDENCE_PATHS 256  /* more added or removed: every supplier is evaluated */
@@ -54,14 +54,46 @@ static int by_entry_path(const void *a, const void *b)
     return strcmp(((const entry *)a)->path, ((const entry *)b)->path);
 }
 
-/* The blob id of a file: from the commit's tree, or for the working tree
- * the id git would give its bytes (git hash-object, no filters). */
-static void file_id(const store *s, const char *path, char out[41])
+/* ---- one side: a project at a revision, content/ not read ---------------- */
+
+typedef struct side {
+    project p;             /* files, pack, config and (once needed) rules; no items */
+    const char *label;     /* how its messages are prefixed */
+    entries content, scripts, evidence;
+    int rules_state;       /* 0 not loaded, 1 loaded, -1 failed */
+    git_index *index;      /* the working tree's git index, when root is the top of the work tree */
+    struct timespec index_time;   /* when the index was written */
+} side;
+
+/* The working tree's files that git's index has seen unchanged: the same
+ * size, inode and modification time, older than the index itself (a file
+ * changed in the second the index was written is not trusted, as git does
+ * with racy entries). Then the index's id is the file's, without hashing. */
+static int index_id(const side *s, const char *path, char out[41])
 {
-    if (store_blob_id(s, path, out) == 0) return;
+    const git_index_entry *e = s->index ? git_index_get_bypath(s->index, path, 0) : NULL;
+    struct stat st;
+    if (!e || (e->flags & GIT_INDEX_ENTRY_VALID)) return -1;
+    char *full = path_join(s->p.root, path);
+    int ok = lstat(full, &st) == 0 && S_ISREG(st.st_mode) && (uint32_t)st.st_size == e->file_size &&
+             (uint32_t)st.st_ino == e->ino && (int32_t)st.st_mtim.tv_sec == e->mtime.seconds &&
+             (uint32_t)st.st_mtim.tv_nsec == e->mtime.nanoseconds &&
+             (st.st_mtim.tv_sec < s->index_time.tv_sec ||
+              (st.st_mtim.tv_sec == s->index_time.tv_sec && st.st_mtim.tv_nsec < s->index_time.tv_nsec));
+    free(full);
+    if (ok) git_oid_tostr(out, 41, &e->id);
+    return ok ? 0 : -1;
+}
+
+/* The blob id of a file: from the commit's tree; for the working tree,
+ * from the index when it vouches for the file, else the id git would give
+ * its bytes (git hash-object, no filters). */
+static void file_id(const side *s, const char *path, char out[41])
+{
+    if (store_blob_id(s->p.files, path, out) == 0 || index_id(s, path, out) == 0) return;
     buf b = BUF_INIT;
     git_oid oid;
-    if (store_read(s, path, &b) == 0 && git_odb_hash(&oid, b.ptr ? b.ptr : "", b.len, GIT_OBJECT_BLOB) == 0)
+    if (store_read(s->p.files, path, &b) == 0 && git_odb_hash(&oid, b.ptr ? b.ptr : "", b.len, GIT_OBJECT_BLOB) == 0)
         git_oid_tostr(out, 41, &oid);
     else snprintf(out, 41, "unreadable:%s", path);   /* never equal to an id: parsing reports it */
     buf_free(&b);
@@ -69,11 +101,11 @@ static void file_id(const store *s, const char *path, char out[41])
 
 /* Every file under dir (only *.md with only_md), hidden names and links
  * skipped as source.c skips them, sorted by path. */
-static void walk(const store *s, const char *dir, int only_md, int with_ids, entries *out, int depth)
+static void walk(const side *s, const char *dir, int only_md, int with_ids, entries *out, int depth)
 {
     store_entry *list;
     size_t n;
-    if (depth > MAX_DEPTH || store_list(s, dir, &list, &n) < 0) return;
+    if (depth > MAX_DEPTH || store_list(s->p.files, dir, &list, &n) < 0) return;
     for (size_t i = 0; i < n; i++) {
         if (list[i].name[0] == '.') continue;
         char *child = path_join(dir, list[i].name);
@@ -89,14 +121,18 @@ static void walk(const store *s, const char *dir, int only_md, int with_ids, ent
     if (depth == 0 && out->n) qsort(out->v, out->n, sizeof *out->v, by_entry_path);
 }
 
-/* ---- one side: a project at a revision, content/ not read ---------------- */
-
-typedef struct side {
-    project p;             /* files, pack, config and (once needed) rules; no items */
-    const char *label;     /* how its messages are prefixed */
-    entries content, scripts, evidence;
-    int rules_state;       /* 0 not loaded, 1 loaded, -1 failed */
-} side;
+/* The index of the working tree, when root is the top of it (index paths
+ * are relative to the top). Without it every file is hashed. */
+static void open_index(side *s, git_repository *repo)
+{
+    const char *top = git_repository_workdir(repo);
+    char a[PATH_MAX], b[PATH_MAX];
+    struct stat st;
+    if (!top || !realpath(top, a) || !realpath(s->p.root, b) || strcmp(a, b)) return;
+    char *path = path_join(git_repository_path(repo), "index");
+    if (stat(path, &st) == 0 && git_repository_index(&s->index, repo) == 0) s->index_time = st.st_mtim;
+    free(path);
+}
 
 /* Opens one side like project_load does, but reads no content/. The
  * repository handle belongs to prdiff_run, so p->repo stays NULL; info is
@@ -111,6 +147,7 @@ static int side_open(side *s, git_repository *repo, const repo_info *info, const
     if (!rev) {
         p->files = store_worktree(o->root);
         p->rev = *info;
+        open_index(s, repo);
     } else {
         char err[256];
         if (!(p->files = store_git(repo, rev, err, sizeof err)) || repo_rev_info(repo, rev, &p->rev) < 0) {
@@ -120,17 +157,15 @@ static int side_open(side *s, git_repository *repo, const repo_info *info, const
         p->rev_built = 1;
     }
     config_load(&p->cfg, p->files, d);
-    TICK("config");
-    walk(p->files, "content", 1, 1, &s->content, 0);
-    TICK("content");
-    walk(p->files, "scripts", 0, 1, &s->scripts, 0);
-    walk(p->files, "evidence", 0, 0, &s->evidence, 0);
-    TICK("scripts+evidence");
+    walk(s, "content", 1, 1, &s->content, 0);
+    walk(s, "scripts", 0, 1, &s->scripts, 0);
+    walk(s, "evidence", 0, 0, &s->evidence, 0);
     return 0;
 }
 
 static void side_free(side *s)
 {
+    git_index_free(s->index);
     project_free(&s->p);
     entries_free(&s->content);
     entries_free(&s->scripts);
@@ -152,11 +187,12 @@ static assessment *side_parse(side *s, const char *path, int is_base, diag_list 
     diag_list *to = is_base ? &own : d;
     buf b = BUF_INIT;
     assessment *as = NULL;
-    if (store_read(s->p.files, path, &b) < 0)
-        diag_add(to, DIAG_ERROR, path, 0, 0, "cannot read this file");
-    else if (b.len > SOURCE_MAX_FILE)
+    size_t size = 0;
+    if (store_stat(s->p.files, path, &size) == STORE_FILE && size > SOURCE_MAX_FILE)
         diag_add(to, DIAG_ERROR, path, 0, 0, "file is %zu bytes; the limit for an assessment is %u MiB",
-                 b.len, SOURCE_MAX_FILE >> 20);
+                 size, SOURCE_MAX_FILE >> 20);
+    else if (store_read(s->p.files, path, &b) < 0)
+        diag_add(to, DIAG_ERROR, path, 0, 0, "cannot read this file");
     else as = assessment_parse(path, b.ptr ? b.ptr : "", b.len, to);
     buf_free(&b);
     if (as && s->rules_state > 0) project_evaluate(&s->p, as, to);
@@ -426,8 +462,8 @@ static prdiff_supplier *new_item(prdiff *df)
     return s;
 }
 
-/* Adds the supplier to the diff; an unchanged file whose judgement is the
- * same is only counted. */
+/* Adds the supplier to the diff (ba or ha may be NULL, not both); an
+ * unchanged file whose judgement is the same is only counted. */
 static void compare(prdiff *df, const pair *p, const assessment *ba, const assessment *ha)
 {
     prdiff_supplier tmp = {0}, *s = &tmp;
@@ -440,21 +476,20 @@ static void compare(prdiff *df, const pair *p, const assessment *ba, const asses
         return;
     }
     const assessment *any = ha ? ha : ba;
-    s->change = p->change;
+    /* A side that could not be parsed counts as absent. */
+    s->change = ba && ha ? p->change : ha ? PRDIFF_ADDED : PRDIFF_REMOVED;
     s->cause = !p->unchanged ? PRDIFF_BY_FILE : df->nrule_changes ? PRDIFF_BY_RULES : PRDIFF_BY_EVIDENCE;
-    s->path = arena_strdup(&df->a, (p->h ? p->h : p->b)->path);
-    s->old_path = p->change == PRDIFF_RENAMED ? arena_strdup(&df->a, p->b->path) : NULL;
-    s->slug = arena_strdup(&df->a, any ? any->slug : "");
-    s->name = arena_strdup(&df->a, any && any->name ? any->name : s->slug);
+    s->path = arena_strdup(&df->a, any->path);
+    s->old_path = s->change == PRDIFF_RENAMED ? arena_strdup(&df->a, ba->path) : NULL;
+    s->slug = arena_strdup(&df->a, any->slug);
+    s->name = arena_strdup(&df->a, any->name ? any->name : any->slug);
     /* A file added or removed whole is not a list of field changes. */
-    int both = p->change == PRDIFF_CHANGED || p->change == PRDIFF_RENAMED;
-    s->fields = both ? fielddiff(&df->a, ba ? ba->data : NULL, ha ? ha->data : NULL) : vt_list(&df->a);
-    s->narrative_changed = both && ba && ha && !same_text(ba->body_html, ha->body_html);
+    int both = ba && ha;
+    s->fields = both ? fielddiff(&df->a, ba->data, ha->data) : vt_list(&df->a);
+    s->narrative_changed = both && !same_text(ba->body_html, ha->body_html);
     *new_item(df) = tmp;
 }
 
-/* A pair whose file could not be read on one side is shown as added or
- * removed. */
 static void compare_pair(prdiff *df, pair *p, side *base, side *head, diag_list *d)
 {
     assessment *ba = p->b ? side_parse(base, p->b->path, 1, d) : NULL;
@@ -492,10 +527,7 @@ static void compare_all(prdiff *df, side *base, side *head, const prdiff_opts *o
     select_unchanged(&ps, df, base, head);
     size_t todo = 0, done = 0;
     for (size_t i = 0; i < ps.n; i++) todo += ps.v[i].evaluate && !ps.v[i].gone;
-    TICK("select");
-    int lr = load_rules_for(&ps, base, head, d);
-    TICK("rules");
-    if (lr == 0) {
+    if (load_rules_for(&ps, base, head, d) == 0) {
         for (size_t i = 0; i < ps.n; i++) {
             pair *p = &ps.v[i];
             if (p->gone) continue;
@@ -509,26 +541,39 @@ static void compare_all(prdiff *df, side *base, side *head, const prdiff_opts *o
     }
     if (df->n) qsort(df->items, df->n, sizeof *df->items, by_item_path);
     free(ps.v);
-    TICK("compare");
+}
+
+/* Opens the repository that holds root, without the status scan of
+ * repo_open (nothing here needs to know whether the tree is dirty); info
+ * describes HEAD. Trees are cached whole: every file's blob id is looked up
+ * by path, and a folder of thousands of suppliers is one large tree. */
+static git_repository *open_repo(const char *root, repo_info *info)
+{
+    git_repository *repo = NULL;
+    memset(info, 0, sizeof *info);
+    git_libgit2_init();
+    git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, (size_t)4 << 20);
+    if (git_repository_open_ext(&repo, root, 0, NULL) < 0) return NULL;
+    info->is_git = 1;
+    repo_rev_info(repo, "HEAD", info);
+    return repo;
 }
 
 int prdiff_run(prdiff *df, const prdiff_opts *o, diag_list *d)
 {
     memset(df, 0, sizeof *df);
-    T0 = now_();
     size_t errors = d->errors;
     repo_info info;
-    git_repository *repo = repo_open(o->root, &info);
-    TICK("repo_open");
-    if (!repo) {
-        diag_add(d, DIAG_ERROR, NULL, 0, 0, "%s is not in a git repository; vetted diff compares revisions", o->root);
-        return -1;
-    }
+    git_repository *repo = open_repo(o->root, &info);
     side base = {0}, head = {0};
-    if (open_sides(df, repo, &info, o, &base, &head, d) == 0 && d->errors == errors) compare_all(df, &base, &head, o, d);
+    if (!repo)
+        diag_add(d, DIAG_ERROR, NULL, 0, 0, "%s is not in a git repository; vetted diff compares revisions", o->root);
+    else if (open_sides(df, repo, &info, o, &base, &head, d) == 0 && d->errors == errors)
+        compare_all(df, &base, &head, o, d);
     side_free(&base);
     side_free(&head);
-    repo_close(repo);
+    git_repository_free(repo);
+    git_libgit2_shutdown();
     return d->errors > errors ? -1 : 0;
 }
 

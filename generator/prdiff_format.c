@@ -7,7 +7,7 @@
 
 #define MD_LIST_MAX 100       /* findings or fields shown per supplier and list */
 #define MD_GATE_MAX 50        /* gate failures listed in the headline */
-#define MD_TABLE_SHARE 2 / 5  /* of the limit, at most, for the summary table */
+#define MD_TABLE_LIMIT (PRDIFF_MARKDOWN_LIMIT * 2 / 5)   /* bytes, at most, up to the summary table's end */
 #define MD_NOTICE_RESERVE 600 /* bytes kept for the closing notice */
 
 int prdiff_format_parse(const char *name)
@@ -78,8 +78,9 @@ static void md_text(buf *out, const char *s)
     }
 }
 
-/* A code span: a fence longer than any run of backticks inside; a pipe is
- * escaped (GitHub splits table cells on it even in code). */
+/* A code span: a fence longer than any run of backticks inside, padded
+ * when the text starts or ends with one; a pipe is escaped, as GitHub
+ * splits table cells on it even in code (paths and rule ids hardly have one). */
 static void md_code(buf *out, const char *s)
 {
     size_t run = 0, longest = 0;
@@ -93,8 +94,8 @@ static void md_code(buf *out, const char *s)
     if (pad) buf_putc(out, ' ');
     for (const char *p = s; *p; p++) {
         if (*p == '|') buf_puts(out, "\\|");
-        else if (*p == '\n' || *p == '\r') buf_putc(out, ' ');
-        else buf_putc(out, *p);
+        else if (*p == '\n' || *p == '\r' || *p == '\t') buf_putc(out, ' ');
+        else if ((unsigned char)*p >= 0x20 && *p != 0x7f) buf_putc(out, *p);
     }
     if (pad) buf_putc(out, ' ');
     for (size_t i = 0; i <= longest; i++) buf_putc(out, '`');
@@ -102,7 +103,8 @@ static void md_code(buf *out, const char *s)
 
 static void html_text(buf *out, const char *s) { buf_put_html(out, s ? s : "", s ? strlen(s) : 0); }
 
-/* "80 → 55 (−25)", "80", or "–". */
+/* The overall score ("80 → 55 (-25)", "80" when the same or on one side
+ * only, "–" when not scored), or with grade the grade ("B → D", "B"). */
 static void score_change(buf *out, const score *before, const score *after, int grade)
 {
     const score *one = before->valid && !after->valid ? before : after;
@@ -337,7 +339,7 @@ static void write_markdown(buf *out, const prdiff *df)
     for (; rows < df->n; rows++) {
         buf_reset(&part);
         md_row(&part, &df->items[rows]);
-        if (out->len + part.len > PRDIFF_MARKDOWN_LIMIT * MD_TABLE_SHARE) break;
+        if (out->len + part.len > MD_TABLE_LIMIT) break;
         buf_put(out, part.ptr, part.len);
     }
     if (rows < df->n) buf_printf(out, "| | … and %zu more | | | | |\n", df->n - rows);
@@ -363,17 +365,22 @@ typedef struct term {
     int color;
 } term;
 
+/* Content as text: no control character (so no escape sequence of the
+ * repository's) reaches the terminal. */
+static void plain(term *t, const char *s)
+{
+    for (; s && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        buf_putc(t->out, c == '\n' || c == '\t' ? ' ' : c < 0x20 || c == 0x7f ? '?' : (char)c);
+    }
+}
+
 static void paint(term *t, const char *code, const char *s)
 {
     if (t->color) buf_printf(t->out, "\033[%sm", code);
-    for (; s && *s; s++) {
-        unsigned char c = (unsigned char)*s;    /* no escape sequence of the content reaches the terminal */
-        buf_putc(t->out, c == '\n' || c == '\t' ? ' ' : c < 0x20 || c == 0x7f ? '?' : (char)c);
-    }
+    plain(t, s);
     if (t->color) buf_puts(t->out, "\033[0m");
 }
-
-static void plain(term *t, const char *s) { paint(t, "0", s); }
 
 static void text_rev(term *t, const prdiff_rev *r)
 {

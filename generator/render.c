@@ -646,47 +646,74 @@ static int render_index(const project *p, theme *t, const trails *tr, output *ou
     return rc;
 }
 
-/* The findings page: every rule with at least one finding, most severe first. */
+/* One finding with the supplier it belongs to, for the findings page. */
+typedef struct placed {
+    const assessment *as;
+    const finding *f;
+    size_t order;          /* the supplier's position: keeps suppliers sorted */
+} placed;
+
+static int by_rule_then_supplier(const void *x, const void *y)
+{
+    const placed *a = x, *b = y;
+    if (a->f->sev != b->f->sev) return (int)b->f->sev - (int)a->f->sev;
+    int c = strcmp(a->f->rule, b->f->rule);
+    if (c) return c;
+    if (a->order != b->order) return a->order < b->order ? -1 : 1;
+    return a->f < b->f ? -1 : a->f > b->f;
+}
+
+static vt *rule_group_vm(arena *a, const project *p, const placed *first, size_t n)
+{
+    const rule_info *ri = p->rules ? rules_find(p->rules, first->f->rule) : NULL;
+    vt *rm = vt_map(a);
+    const char *sev = severity_name(first->f->sev);
+    vt_add(a, rm, "id", vt_str(a, first->f->rule));
+    vt_add(a, rm, "title", vt_str(a, ri ? ri->title : first->f->title));
+    vt_add(a, rm, "severity", vt_str(a, sev));
+    vt_add(a, rm, "severity_class", vt_strf(a, "sev-%s", sev));
+    vt_add(a, rm, "rationale", vt_str(a, ri ? ri->rationale : ""));
+    vt_add(a, rm, "count", vt_int(a, (long long)n));
+    vt *items = vt_list(a);
+    for (size_t i = 0; i < n; i++) {
+        vt *it = vt_map(a);
+        vt_add(a, it, "supplier", vt_str(a, first[i].as->name));
+        vt_add(a, it, "url", vt_strf(a, "suppliers/%s.html", first[i].as->slug));
+        vt_add(a, it, "message", vt_str(a, first[i].f->message));
+        if (first[i].f->field) vt_add(a, it, "field", vt_str(a, first[i].f->field));
+        vt_add(a, it, "line", vt_int(a, first[i].f->line));
+        vt_push(a, items, it);
+    }
+    vt_add(a, rm, "items", items);
+    return rm;
+}
+
+/* The findings page: every rule with at least one finding, most severe
+ * first; a rule whose findings differ in severity appears once per severity. */
 static int render_findings(const project *p, theme *t, const trails *tr, output *out, diag_list *d)
 {
+    size_t total = 0;
+    for (size_t i = 0; i < p->n; i++) total += p->items[i]->nfindings;
+    placed *all = xcalloc(total + 1, sizeof *all);
+    size_t k = 0;
+    for (size_t i = 0; i < p->n; i++)
+        for (size_t j = 0; j < p->items[i]->nfindings; j++)
+            all[k++] = (placed){p->items[i], &p->items[i]->findings[j], i};
+    if (total) qsort(all, total, sizeof *all, by_rule_then_supplier);
     arena a = ARENA_INIT;
     vt *ctx = render_common_vm(&a, p, tr, root_for(p, 0), "Findings by rule");
     vt *rules = vt_list(&a);
-    size_t total = 0;
-    for (int sev = SEV_ERROR; sev >= SEV_INFO; sev--) {
-        size_t nr = p->rules ? rules_count(p->rules) : 0;
-        for (size_t r = 0; r < nr; r++) {
-            const rule_info *ri = rules_at(p->rules, r);
-            vt *items = vt_list(&a);
-            for (size_t i = 0; i < p->n; i++)
-                for (size_t j = 0; j < p->items[i]->nfindings; j++) {
-                    const finding *f = &p->items[i]->findings[j];
-                    if ((int)f->sev != sev || strcmp(f->rule, ri->id)) continue;
-                    vt *it = vt_map(&a);
-                    vt_add(&a, it, "supplier", vt_str(&a, p->items[i]->name));
-                    vt_add(&a, it, "url", vt_strf(&a, "suppliers/%s.html", p->items[i]->slug));
-                    vt_add(&a, it, "message", vt_str(&a, f->message));
-                    if (f->field) vt_add(&a, it, "field", vt_str(&a, f->field));
-                    vt_add(&a, it, "line", vt_int(&a, f->line));
-                    vt_push(&a, items, it);
-                }
-            if (!items->n) continue;
-            total += items->n;
-            vt *rm = vt_map(&a);
-            vt_add(&a, rm, "id", vt_str(&a, ri->id));
-            vt_add(&a, rm, "title", vt_str(&a, ri->title));
-            vt_add(&a, rm, "severity", vt_str(&a, severity_name((severity)sev)));
-            vt_add(&a, rm, "severity_class", vt_strf(&a, "sev-%s", severity_name((severity)sev)));
-            vt_add(&a, rm, "rationale", vt_str(&a, ri->rationale));
-            vt_add(&a, rm, "count", vt_int(&a, (long long)items->n));
-            vt_add(&a, rm, "items", items);
-            vt_push(&a, rules, rm);
-        }
+    for (size_t i = 0; i < total;) {
+        size_t j = i + 1;
+        while (j < total && all[j].f->sev == all[i].f->sev && !strcmp(all[j].f->rule, all[i].f->rule)) j++;
+        vt_push(&a, rules, rule_group_vm(&a, p, &all[i], j - i));
+        i = j;
     }
     vt_add(&a, ctx, "rules", rules);
     vt_add(&a, ctx, "findings_count", vt_int(&a, (long long)total));
     int rc = render_layout(t, out, "findings", "findings.html", ctx, d);
     arena_free(&a);
+    free(all);
     return rc;
 }
 

@@ -22,17 +22,21 @@ struct trails {
     int truncated;
 };
 
-/* One version of a file while its trail is built, oldest to newest. */
+/* One version of a file while its trail is built, oldest to newest. Its
+ * parse and evaluation are made only when a cache miss needs them. */
 typedef struct version {
     const char *blob;         /* "" when the file is absent */
-    assessment *as;           /* parsed on demand */
-    const vt *eval;           /* {error} or {score, findings} */
+    char date[11];            /* of the commit that made it: the reference date */
+    arena a;                  /* holds eval */
+    assessment *as;
+    const vt *eval;           /* {error} or {overall, grade, findings} */
+    const char *why;          /* parse error */
 } version;
 
 typedef struct builder {
     project *p;
     cache *c;
-    const char *eval_section;
+    const char *trail_section;
     arena *a;
 } builder;
 
@@ -55,20 +59,20 @@ static int read_blob(git_repository *repo, const char *id, buf *out)
     return 0;
 }
 
-/* Parses v's blob (once). Sets *why when it does not parse. */
-static assessment *parse_version(builder *b, version *v, const char *path, const char **why)
+/* Parses v's blob (once); on failure v->why says why. */
+static assessment *parse_version(builder *b, version *v, const char *path)
 {
-    if (v->as || !*v->blob) return v->as;
+    if (v->as || v->why || !*v->blob) return v->as;
     buf data = BUF_INIT;
     diag_list d = DIAG_LIST_INIT;
     if (read_blob(b->p->repo, v->blob, &data) < 0)
         diag_add(&d, DIAG_ERROR, path, 0, 0, "blob %s is missing from the repository", v->blob);
     else
         v->as = assessment_parse(path, data.ptr ? data.ptr : "", data.len, &d);
-    if (!v->as && why)
-        *why = d.n ? arena_printf(b->a, "%s%s%s", d.items[0].line ? arena_printf(b->a, "line %d: ", d.items[0].line) : "",
-                                  d.items[0].msg, d.n > 1 ? " (and more)" : "")
-                   : "does not parse";
+    if (!v->as)
+        v->why = d.n ? arena_printf(&v->a, "%s%s%s", d.items[0].line ? arena_printf(&v->a, "line %d: ", d.items[0].line) : "",
+                                    d.items[0].msg, d.n > 1 ? " (and more)" : "")
+                     : "does not parse";
     diag_free(&d);
     buf_free(&data);
     return v->as;
@@ -84,59 +88,28 @@ static vt *finding_tuple(arena *a, const finding *f)
     return t;
 }
 
-/* The evaluation of v as of date, from the cache or computed. */
-static const vt *evaluate_version(builder *b, version *v, const char *path, const char *date)
+/* Evaluates v as of its own date (once). */
+static const vt *evaluate_version(builder *b, version *v, const char *path)
 {
-    if (!*v->blob) return NULL;
-    char *key = xasprintf("%s@%s", v->blob, date);
-    const vt *hit = cache_get(b->c, b->eval_section, key);
-    if (hit) {
-        free(key);
-        return hit;
-    }
-    arena tmp = ARENA_INIT;
-    vt *e = vt_map(&tmp);
-    const char *why = NULL;
-    assessment *as = parse_version(b, v, path, &why);
+    if (v->eval || !*v->blob) return v->eval;
+    vt *e = vt_map(&v->a);
+    assessment *as = parse_version(b, v, path);
     if (!as) {
-        vt_add(&tmp, e, "error", vt_str(&tmp, why));
+        vt_add(&v->a, e, "error", vt_str(&v->a, v->why));
     } else {
         diag_list quiet = DIAG_LIST_INIT;
-        rules_evaluate(b->p->rules, as, date, &quiet);
+        rules_evaluate(b->p->rules, as, v->date, &quiet);
         diag_free(&quiet);
-        vt *fs = vt_list(&tmp);
-        for (size_t i = 0; i < as->nfindings; i++) vt_push(&tmp, fs, finding_tuple(&tmp, &as->findings[i]));
-        vt_add(&tmp, e, "findings", fs);
+        vt *fs = vt_list(&v->a);
+        for (size_t i = 0; i < as->nfindings; i++) vt_push(&v->a, fs, finding_tuple(&v->a, &as->findings[i]));
+        vt_add(&v->a, e, "findings", fs);
         if (as->score.valid) {
-            vt_add(&tmp, e, "overall", vt_int(&tmp, as->score.overall));
-            vt_add(&tmp, e, "grade", vt_str(&tmp, as->score.grade));
+            vt_add(&v->a, e, "overall", vt_int(&v->a, as->score.overall));
+            vt_add(&v->a, e, "grade", vt_str(&v->a, as->score.grade));
         }
     }
-    cache_put(b->c, b->eval_section, key, e);
-    arena_free(&tmp);
-    hit = cache_get(b->c, b->eval_section, key);
-    free(key);
-    return hit;
-}
-
-/* Field changes between two versions, cached by the pair of blobs. */
-static vt *field_changes(builder *b, version *old, version *new_, const char *path)
-{
-    char *key = xasprintf("%s:%s", old->blob, new_->blob);
-    const vt *hit = cache_get(b->c, "fields", key);
-    if (!hit) {
-        arena tmp = ARENA_INIT;
-        assessment *o = parse_version(b, old, path, NULL);
-        assessment *n = parse_version(b, new_, path, NULL);
-        /* A file added is one change, not a list of every field. */
-        vt *changes = !*old->blob || (*old->blob && !o) || (*new_->blob && !n) ? vt_list(&tmp)
-                    : fielddiff(&tmp, o ? o->data : NULL, n ? n->data : NULL);
-        cache_put(b->c, "fields", key, changes);
-        arena_free(&tmp);
-        hit = cache_get(b->c, "fields", key);
-    }
-    free(key);
-    return vt_copy(b->a, hit);
+    v->eval = e;
+    return e;
 }
 
 static int same_finding(const vt *x, const vt *y)
@@ -154,47 +127,86 @@ static vt *finding_difference(arena *a, const vt *of, const vt *minus)
     for (size_t i = 0; list && i < list->n; i++) {
         int found = 0;
         for (size_t j = 0; other && !found && j < other->n; j++) found = same_finding(list->items[i], other->items[j]);
-        if (!found) vt_push(a, out, vt_copy(a, list->items[i]));
+        if (!found) vt_push(a, out, list->items[i]);
     }
     return out;
 }
 
+/* What one commit did to a file: {error} or {overall, grade}, with the
+ * field changes and the findings added and resolved. Computed on a miss
+ * of the cache, where it is kept under both versions and their dates. */
+static const vt *entry_result(builder *b, version *prev, version *cur, const char *path)
+{
+    char *key = xasprintf("%s@%s:%s@%s", prev->blob, prev->date, cur->blob, cur->date);
+    vt *r = cache_get(b->c, b->trail_section, key, b->a);
+    if (!r) {
+        r = vt_map(b->a);
+        const vt *ce = evaluate_version(b, cur, path);
+        const vt *pe = evaluate_version(b, prev, path);
+        if (vt_get(ce, "error")) vt_add(b->a, r, "error", vt_copy(b->a, vt_get(ce, "error")));
+        if (vt_get(ce, "overall")) {
+            vt_add(b->a, r, "overall", vt_copy(b->a, vt_get(ce, "overall")));
+            vt_add(b->a, r, "grade", vt_copy(b->a, vt_get(ce, "grade")));
+        }
+        assessment *o = parse_version(b, prev, path), *n = parse_version(b, cur, path);
+        /* A file added is one change, not a list of every field. */
+        int comparable = *prev->blob && o && (!*cur->blob || n);
+        vt_add(b->a, r, "changes", comparable ? fielddiff(b->a, o->data, n ? n->data : NULL) : vt_list(b->a));
+        vt_add(b->a, r, "added", vt_copy(b->a, finding_difference(&cur->a, ce, pe)));
+        vt_add(b->a, r, "resolved", vt_copy(b->a, finding_difference(&cur->a, pe, ce)));
+        cache_put(b->c, b->trail_section, key, r);
+    }
+    free(key);
+    return r;
+}
+
+/* A cache entry from another version may lack a field: never NULL. */
+static vt *list_or_empty(arena *a, vt *v)
+{
+    return v && v->kind == VT_LIST ? v : vt_list(a);
+}
+
 static void fill_entry(builder *b, trail_entry *e, const hist_entry *h, version *prev, version *cur)
 {
-    char date[11];
-    date_of_time(h->commit->committer_time, date);
     e->commit = h->commit;
     e->status = h->status;
     e->path = arena_strdup(b->a, h->path);
     e->old_path = h->old_path ? arena_strdup(b->a, h->old_path) : NULL;
-    e->date = arena_strdup(b->a, date);
-    cur->eval = evaluate_version(b, cur, h->path, date);
-    const char *err = vt_get_text(cur->eval, "error");
+    e->date = arena_strdup(b->a, cur->date);
+    const vt *r = entry_result(b, prev, cur, h->path);
+    const char *err = vt_get_text(r, "error");
     e->error = err ? arena_strdup(b->a, err) : NULL;
-    const vt *overall = vt_get(cur->eval, "overall");
+    const vt *overall = vt_get(r, "overall");
     if (overall && overall->kind == VT_INT) {
         e->has_score = 1;
         e->overall = (int)overall->i;
-        snprintf(e->grade, sizeof e->grade, "%s", vt_get_text(cur->eval, "grade"));
+        snprintf(e->grade, sizeof e->grade, "%s", vt_get_text(r, "grade"));
     }
-    e->changes = field_changes(b, prev, cur, h->path);
-    e->added = finding_difference(b->a, cur->eval, prev->eval);
-    e->resolved = finding_difference(b->a, prev->eval, cur->eval);
+    e->changes = list_or_empty(b->a, vt_get(r, "changes"));
+    e->added = list_or_empty(b->a, vt_get(r, "added"));
+    e->resolved = list_or_empty(b->a, vt_get(r, "resolved"));
+}
+
+static void version_free(version *v)
+{
+    assessment_free(v->as);
+    arena_free(&v->a);
 }
 
 static void build_file(builder *b, file_trail *ft, const hist_entry *hist, size_t n)
 {
     ft->entries = arena_alloc(b->a, (n ? n : 1) * sizeof *ft->entries);
     ft->n = n;
-    version prev = {"", NULL, NULL};
+    version prev = {.blob = ""};
     for (size_t k = n; k-- > 0;) {          /* oldest first */
         const hist_entry *h = &hist[k];
-        version cur = {h->status == HIST_DELETED ? "" : h->new_blob, NULL, NULL};
+        version cur = {.blob = h->status == HIST_DELETED ? "" : h->new_blob};
+        date_of_time(h->commit->committer_time, cur.date);
         fill_entry(b, &ft->entries[k], h, &prev, &cur);
-        assessment_free(prev.as);
+        version_free(&prev);
         prev = cur;
     }
-    assessment_free(prev.as);
+    version_free(&prev);
 }
 
 static int by_time(const void *x, const void *y)
@@ -215,7 +227,7 @@ trails *trails_build(project *p, const history *h, cache *c, const char *only_pa
 {
     (void)d;
     trails *t = xcalloc(1, sizeof *t);
-    char *section = xasprintf("eval:%s", rules_digest(p->rules));
+    char *section = xasprintf("trail:%s", rules_digest(p->rules));
     builder b = {p, c, section, &t->a};
     t->truncated = history_truncated(h);
     t->files = xcalloc(p->n + 1, sizeof *t->files);

@@ -73,15 +73,18 @@ expect_contains "$page" "This version does not parse"
 expect_file "$T_TMP/site/changes.html"
 expect_file "$T_TMP/site/feed.xml"
 if python3 -c 'import sys,xml.etree.ElementTree as E; r=E.parse(sys.argv[1]).getroot(); assert r.tag.endswith("feed"); assert len(r.findall("{http://www.w3.org/2005/Atom}entry"))>=5' "$T_TMP/site/feed.xml"; then pass; else fail "atom feed"; fi
-expect_file "$R/.vetted-cache/cache.json"
+expect_file "$R/.vetted-cache/cache.tsv"
 expect_eq "$(git -C "$R" status --porcelain)" "" "the cache is ignored by git"
 expect_status 0 "$VETTED" -C "$R" build -o "$T_TMP/site-warm"
 if diff -r "$T_TMP/site" "$T_TMP/site-warm" >/dev/null; then pass; else fail "a build from the cache differs"; fi
 rm -rf "$R/.vetted-cache"
-printf '{"version": 1, "sections": {"fields": {"x": [' >"$T_TMP/bad-cache.json"
-mkdir -p "$R/.vetted-cache" && cp "$T_TMP/bad-cache.json" "$R/.vetted-cache/cache.json"
+mkdir -p "$R/.vetted-cache"
+printf 'vetted-cache\t2\nx\ty\t{"broken\nnot a line\n' >"$R/.vetted-cache/cache.tsv"
 expect_status 0 "$VETTED" -C "$R" build -o "$T_TMP/site-badcache"
 if diff -r "$T_TMP/site" "$T_TMP/site-badcache" >/dev/null; then pass; else fail "a corrupt cache changed the site"; fi
+# a cache whose entries are valid lines but wrong values is survived too
+sed -i 's/\t{.*/\t{"added": 3, "overall": "x"}/' "$R/.vetted-cache/cache.tsv"
+expect_status 0 "$VETTED" -C "$R" build -o "$T_TMP/site-badcache2"
 
 # uncommitted changes are marked, on the page of that file only
 write content/pcb/acme-pcb.md 2

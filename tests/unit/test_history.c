@@ -1,0 +1,454 @@
+/* test_history.c: the history walk against git itself. Builds repositories
+ * with the git command (linear edits, branches with their own authors
+ * merged back, merges that take one side, an exact rename, a file deleted
+ * and re-added, a file outside content/, a signed commit), then compares
+ * every file's list with `git log -- <path>` (`git log --follow` for the
+ * renamed file). Also: an older revision, a shallow clone, a missing
+ * parent, a missing tree, an unknown revision. */
+#include "check.h"
+#include "history.h"
+#include "repo.h"
+#include "util.h"
+
+#include <git2.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char tmp[] = "/tmp/vetted-history-XXXXXX";
+static char *origin;            /* the repository the scenario builds */
+static long long clock_now = 1767225600;     /* 2026-01-01, one hour per commit */
+
+/* Runs a shell command made from fmt; returns its exit status. */
+static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int sh(const char *fmt, ...)
+{
+    buf cmd = BUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    buf_vprintf(&cmd, fmt, ap);
+    va_end(ap);
+    int rc = system(cmd.ptr);
+    if (rc != 0) fprintf(stderr, "command failed (%d): %s\n", rc, cmd.ptr);
+    buf_free(&cmd);
+    return rc;
+}
+
+static void write_text(const char *path, const char *text)
+{
+    char *full = path_join(origin, path);
+    if (file_write(full, text, strlen(text)) < 0) fprintf(stderr, "cannot write %s\n", full);
+    free(full);
+}
+
+/* Exports the dates and the author for the next git command. */
+static void as(const char *who)
+{
+    char date[32], email[64];
+    clock_now += 3600;
+    snprintf(date, sizeof date, "@%lld +0100", clock_now);
+    snprintf(email, sizeof email, "%s@example.com", who);
+    setenv("GIT_AUTHOR_NAME", who, 1);
+    setenv("GIT_AUTHOR_EMAIL", email, 1);
+    setenv("GIT_COMMITTER_NAME", who, 1);
+    setenv("GIT_COMMITTER_EMAIL", email, 1);
+    setenv("GIT_AUTHOR_DATE", date, 1);
+    setenv("GIT_COMMITTER_DATE", date, 1);
+}
+
+/* Commits every change of the working tree as who. */
+static void commit(const char *who, const char *msg)
+{
+    as(who);
+    sh("cd %s && git add -A && git commit -q -m '%s'", origin, msg);
+}
+
+/* A merge of branch into the current branch that ends in a conflict on one
+ * file, resolved by taking "ours", "theirs", or the given text. */
+static void merge_resolving(const char *who, const char *branch, const char *file, const char *how)
+{
+    as(who);
+    sh("cd %s && { git merge -q --no-ff %s -m 'Merge %s' >/dev/null 2>&1 || true; }", origin, branch, branch);
+    if (!strcmp(how, "ours") || !strcmp(how, "theirs"))
+        sh("cd %s && git checkout -q --%s %s", origin, how, file);
+    else
+        write_text(file, how);
+    sh("cd %s && git add -A && git commit -q --no-edit", origin);
+}
+
+static void merge_clean(const char *who, const char *branch)
+{
+    as(who);
+    sh("cd %s && git merge -q --no-ff %s -m 'Merge %s'", origin, branch, branch);
+}
+
+/* Replaces the tip of main by the same commit with a gpgsig header. */
+static void sign_head(void)
+{
+    git_repository *r = NULL;
+    git_commit *c = NULL;
+    git_oid head, signed_id;
+    git_buf raw = GIT_BUF_INIT;
+    if (git_repository_open(&r, origin) == 0 && git_reference_name_to_id(&head, r, "HEAD") == 0 &&
+        git_commit_lookup(&c, r, &head) == 0) {
+        const git_commit *parent_ids[1];
+        git_commit *parent = NULL;
+        git_commit_parent(&parent, c, 0);
+        parent_ids[0] = parent;
+        git_tree *tree = NULL;
+        git_commit_tree(&tree, c);
+        git_commit_create_buffer(&raw, r, git_commit_author(c), git_commit_committer(c), NULL,
+                                 git_commit_message(c), tree, 1, parent_ids);
+        const char *sig = "-----BEGIN PGP SIGNATURE-----\n\nnot a real signature\n-----END PGP SIGNATURE-----";
+        if (git_commit_create_with_signature(&signed_id, r, raw.ptr, sig, "gpgsig") == 0) {
+            git_reference *ref = NULL;
+            git_reference_create(&ref, r, "refs/heads/main", &signed_id, 1, "sign");
+            git_reference_free(ref);
+        }
+        git_tree_free(tree);
+        git_commit_free(parent);
+    }
+    git_buf_dispose(&raw);
+    git_commit_free(c);
+    git_repository_free(r);
+}
+
+/* The story; see the file comment. */
+static void build_origin(void)
+{
+    sh("git init -q -b main %s", origin);
+    write_text("content/a.md", "a1\n");
+    write_text("content/b.md", "b1\n");
+    write_text("content/c.md", "c1\n");
+    write_text("content/old.md", "renamed later\n");
+    write_text("content/d.md", "d1\n");
+    write_text("content/pcb/x.md", "x1\n");
+    write_text("content/untouched.md", "never changed\n");
+    write_text("README.md", "r1\n");
+    commit("Alice", "Import");
+    write_text("content/a.md", "a2\n");
+    commit("Alice", "Edit a");
+    write_text("README.md", "r2\n");
+    commit("Alice", "Outside content only");
+    sh("cd %s && git mv content/old.md content/new.md", origin);
+    commit("Alice", "Rename old to new");
+    write_text("content/new.md", "renamed later, then edited\n");
+    commit("Alice", "Edit new");
+    sh("cd %s && git rm -q content/d.md", origin);
+    commit("Alice", "Delete d");
+
+    /* a branch with its own author: one file merged in, one overridden */
+    sh("cd %s && git checkout -q -b feature", origin);
+    write_text("content/a.md", "a3 by bob\n");
+    commit("Bob", "Bob edits a");
+    write_text("content/c.md", "c by bob\n");
+    commit("Bob", "Bob edits c");
+    sh("cd %s && git checkout -q main", origin);
+    write_text("content/b.md", "b2\n");
+    commit("Alice", "Edit b");
+    write_text("content/c.md", "c by alice\n");
+    commit("Alice", "Alice edits c");
+    merge_resolving("Alice", "feature", "content/c.md", "ours");
+
+    write_text("content/d.md", "d again\n");
+    commit("Alice", "Re-add d\n\nThe supplier is back.\nSecond line.");
+    write_text("content/old.md", "a new file with the old name\n");
+    commit("Alice", "New old");
+
+    /* both sides change x; the merge makes a third version */
+    sh("cd %s && git checkout -q -b fix", origin);
+    write_text("content/pcb/x.md", "x by carol\n");
+    commit("Carol", "Carol edits x");
+    sh("cd %s && git checkout -q main", origin);
+    write_text("content/pcb/x.md", "x by alice\n");
+    commit("Alice", "Alice edits x");
+    merge_resolving("Alice", "fix", "content/pcb/x.md", "x merged\n");
+
+    /* both sides change b; the merge takes the branch's */
+    sh("cd %s && git checkout -q -b theirs", origin);
+    write_text("content/b.md", "b by dave\n");
+    commit("Dave", "Dave edits b");
+    sh("cd %s && git checkout -q main", origin);
+    write_text("content/b.md", "b by alice, dropped\n");
+    commit("Alice", "Alice edits b");
+    merge_resolving("Alice", "theirs", "content/b.md", "theirs");
+
+    /* both sides make the same change to a */
+    sh("cd %s && git checkout -q -b same", origin);
+    write_text("content/a.md", "a same\n");
+    commit("Erin", "Erin edits a");
+    write_text("content/c.md", "c by erin\n");
+    commit("Erin", "Erin edits c");
+    sh("cd %s && git checkout -q main", origin);
+    write_text("content/a.md", "a same\n");
+    commit("Alice", "Alice edits a the same way");
+    merge_clean("Alice", "same");
+
+    write_text("content/c.md", "c signed\n");
+    commit("Alice", "Signed edit of c");
+    sign_head();
+}
+
+/* The commit ids git lists for path at rev, space-separated. Caller frees. */
+static char *git_log(const char *repo, const char *rev, const char *path, int follow)
+{
+    buf cmd = BUF_INIT, out = BUF_INIT;
+    buf_printf(&cmd, "git -C %s log %s --format=%%H %s -- %s", repo, follow ? "--follow" : "", rev, path);
+    FILE *f = popen(cmd.ptr, "r");
+    char line[128];
+    while (f && fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = '\0';
+        buf_printf(&out, "%s%s", out.len ? " " : "", line);
+    }
+    if (f) pclose(f);
+    buf_free(&cmd);
+    return buf_detach(&out);
+}
+
+static char *listed(const history *h, const char *path)
+{
+    buf out = BUF_INIT;
+    size_t n;
+    const hist_entry *e = history_of(h, path, &n);
+    for (size_t i = 0; i < n; i++) buf_printf(&out, "%s%s", i ? " " : "", e[i].commit->id);
+    return buf_detach(&out);
+}
+
+/* The files git has under content/ at rev, space-separated. Caller frees. */
+static char *git_files(const char *repo, const char *rev)
+{
+    buf cmd = BUF_INIT, out = BUF_INIT;
+    buf_printf(&cmd, "git -C %s ls-tree -r --name-only %s content/", repo, rev);
+    FILE *f = popen(cmd.ptr, "r");
+    char line[512];
+    while (f && fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = '\0';
+        buf_printf(&out, "%s%s", out.len ? " " : "", line);
+    }
+    if (f) pclose(f);
+    buf_free(&cmd);
+    return buf_detach(&out);
+}
+
+/* Every file's list agrees with git log; new.md with git log --follow when
+ * follow is set (where the rename is in the history and no merge touches
+ * the file, the two agree). */
+static void check_against_git(const history *h, const char *repo, const char *rev, int follow)
+{
+    buf files = BUF_INIT;
+    for (size_t i = 0; i < history_file_count(h); i++)
+        buf_printf(&files, "%s%s", i ? " " : "", history_file_at(h, i));
+    char *want_files = git_files(repo, rev);
+    CHECK_STR(files.ptr ? files.ptr : "", want_files);
+    free(want_files);
+    buf_free(&files);
+    for (size_t i = 0; i < history_file_count(h); i++) {
+        const char *path = history_file_at(h, i);
+        char *want = git_log(repo, rev, path, follow && !strcmp(path, "content/new.md"));
+        char *got = listed(h, path);
+        if (strcmp(got, want)) fprintf(stderr, "history of %s at %s differs from git log\n", path, rev);
+        CHECK_STR(got, want);
+        free(got);
+        free(want);
+    }
+}
+
+static const hist_entry *entry_with_subject(const history *h, const char *path, const char *subject)
+{
+    size_t n;
+    const hist_entry *e = history_of(h, path, &n);
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(e[i].commit->subject, subject)) return &e[i];
+    return NULL;
+}
+
+static size_t last_progress, progress_total, progress_calls;
+
+static void on_progress(void *ud, size_t done, size_t total)
+{
+    (void)ud;
+    last_progress = done;
+    progress_total = total;
+    progress_calls++;
+}
+
+static history *walk(const char *repo_path, const char *rev, diag_list *d)
+{
+    repo_info info;
+    git_repository *r = repo_open(repo_path, &info);
+    history *h = r ? history_walk(r, rev, d, on_progress, NULL) : NULL;
+    repo_close(r);
+    return h;
+}
+
+static void test_full_history(void)
+{
+    diag_list d = DIAG_LIST_INIT;
+    history *h = walk(origin, "HEAD", &d);
+    CHECK(h != NULL);
+    if (!h) {
+        diag_print(&d, stderr);
+        diag_free(&d);
+        return;
+    }
+    CHECK_INT(d.n, 0);
+    CHECK_INT(history_truncated(h), 0);
+    check_against_git(h, origin, "HEAD", 1);
+    CHECK_INT(last_progress, history_commit_count(h));
+    CHECK_INT(progress_total, history_commit_count(h));
+    CHECK(progress_calls > 0);
+
+    /* README.md is not a content file, and had no effect on any list */
+    size_t n;
+    CHECK(history_of(h, "README.md", &n) == NULL);
+    CHECK_INT(n, 0);
+    CHECK(history_of(h, "content/nope.md", &n) == NULL);
+    CHECK(entry_with_subject(h, "content/a.md", "Outside content only") == NULL);
+    history_of(h, "content/untouched.md", &n);
+    CHECK_INT(n, 1);
+
+    /* statuses, paths and blobs */
+    const hist_entry *e = entry_with_subject(h, "content/new.md", "Rename old to new");
+    CHECK(e && e->status == HIST_RENAMED);
+    if (e) {
+        CHECK_STR(e->path, "content/new.md");
+        CHECK_STR(e->old_path, "content/old.md");
+        CHECK_STR(e->old_blob, e->new_blob);
+    }
+    e = entry_with_subject(h, "content/new.md", "Import");
+    CHECK(e && e->status == HIST_ADDED && !strcmp(e->path, "content/old.md") && !e->old_blob[0]);
+    e = entry_with_subject(h, "content/old.md", "Rename old to new");   /* the other file of that name */
+    CHECK(e && e->status == HIST_DELETED && !e->new_blob[0] && e->old_blob[0]);
+    e = entry_with_subject(h, "content/d.md", "Delete d");
+    CHECK(e && e->status == HIST_DELETED);
+    e = entry_with_subject(h, "content/d.md", "Re-add d");
+    CHECK(e && e->status == HIST_ADDED);
+    if (e) CHECK_STR(e->commit->body, "The supplier is back.\nSecond line.");
+    e = entry_with_subject(h, "content/pcb/x.md", "Merge fix");
+    CHECK(e && e->status == HIST_MODIFIED && e->commit->nparents == 2);
+    e = entry_with_subject(h, "content/a.md", "Bob edits a");
+    CHECK(e && !strcmp(e->commit->author_name, "Bob") && !strcmp(e->commit->author_email, "Bob@example.com"));
+    if (e) CHECK_INT(e->commit->author_offset, 60);
+    /* hidden by the merges that took one side, as git log hides them */
+    CHECK(entry_with_subject(h, "content/c.md", "Bob edits c") == NULL);
+    CHECK(entry_with_subject(h, "content/b.md", "Alice edits b") == NULL);
+    CHECK(entry_with_subject(h, "content/a.md", "Erin edits a") == NULL);
+    CHECK(entry_with_subject(h, "content/b.md", "Dave edits b") != NULL);
+    CHECK(entry_with_subject(h, "content/c.md", "Erin edits c") != NULL);
+
+    /* commits: walk order, metadata, signature */
+    const hist_commit *top = history_commit_at(h, 0);
+    CHECK(top && top->is_signed && !strcmp(top->subject, "Signed edit of c") && !top->body[0]);
+    CHECK(history_commit_at(h, 1) && !history_commit_at(h, 1)->is_signed);
+    CHECK(history_commit_at(h, history_commit_count(h)) == NULL);
+    int ordered = 1;
+    for (size_t i = 1; i < history_commit_count(h); i++)
+        ordered &= history_commit_at(h, i - 1)->committer_time >= history_commit_at(h, i)->committer_time;
+    CHECK(ordered);
+    if (top) CHECK_INT(strlen(top->short_id), 7);
+    history_free(h);
+    diag_free(&d);
+}
+
+static void test_older_revision(void)
+{
+    diag_list d = DIAG_LIST_INIT;
+    history *h = walk(origin, "HEAD~3", &d);
+    CHECK(h != NULL);
+    if (h) check_against_git(h, origin, "HEAD~3", 1);
+    history_free(h);
+    h = walk(origin, "HEAD~1^2", &d);       /* the side branch of the last merge */
+    CHECK(h != NULL);
+    if (h) check_against_git(h, origin, "HEAD~1^2", 1);
+    history_free(h);
+    diag_free(&d);
+}
+
+static void test_shallow_clone(void)
+{
+    char *shallow = path_join(tmp, "shallow");
+    sh("git clone -q --depth 3 file://%s %s", origin, shallow);
+    diag_list d = DIAG_LIST_INIT;
+    history *h = walk(shallow, "HEAD", &d);
+    CHECK(h != NULL);
+    if (h) {
+        CHECK_INT(history_truncated(h), 1);
+        CHECK_INT(d.n, 0);                  /* expected in a shallow clone: no warning */
+        check_against_git(h, shallow, "HEAD", 0);  /* --follow does not simplify: lists both roots */
+        size_t n;
+        history_of(h, "content/untouched.md", &n);
+        CHECK_INT(n, 1);                    /* listed at the shallow boundary, as git does */
+    }
+    history_free(h);
+    diag_free(&d);
+    free(shallow);
+}
+
+/* A copy of origin with the object file of rev's object removed. */
+static char *copy_without(const char *name, const char *rev)
+{
+    char *copy = path_join(tmp, name);
+    sh("cp -R %s %s && cd %s && id=$(git rev-parse %s) && rm -f .git/objects/$(echo $id | cut -c1-2)/$(echo $id | cut -c3-)",
+       origin, copy, copy, rev);
+    return copy;
+}
+
+static void test_missing_objects(void)
+{
+    char *no_root = copy_without("noroot", "$(git rev-list --max-parents=0 HEAD)");
+    diag_list d = DIAG_LIST_INIT;
+    history *h = walk(no_root, "HEAD", &d);
+    CHECK(h != NULL);
+    if (!h) diag_print(&d, stderr);
+    if (h) {
+        CHECK_INT(history_truncated(h), 1);
+        CHECK_INT(d.errors, 0);
+        CHECK(d.n == 1 && strstr(d.items[0].msg, "is missing"));
+        size_t n;
+        const hist_entry *e = history_of(h, "content/untouched.md", &n);
+        CHECK(n == 1 && e && !strcmp(e->commit->subject, "Edit a"));
+    }
+    history_free(h);
+    diag_free(&d);
+
+    char *no_tree = copy_without("notree", "HEAD~8:content");
+    h = walk(no_tree, "HEAD", &d);
+    CHECK(h == NULL);
+    CHECK(d.errors == 1 && strstr(d.items[0].msg, "cannot read tree"));
+    diag_free(&d);
+
+    h = walk(origin, "no-such-branch", &d);
+    CHECK(h == NULL);
+    CHECK(d.errors == 1 && strstr(d.items[0].msg, "cannot resolve revision 'no-such-branch'"));
+    diag_free(&d);
+    free(no_root);
+    free(no_tree);
+}
+
+int main(void)
+{
+    setenv("GIT_CONFIG_GLOBAL", "/dev/null", 1);
+    setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
+    setenv("GIT_EDITOR", "true", 1);
+    setenv("GIT_MERGE_AUTOEDIT", "no", 1);
+    if (system("git --version >/dev/null 2>&1") != 0) {
+        printf("history: SKIPPED (no git command)\n");
+        return check_done("history");
+    }
+    if (!mkdtemp(tmp)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    origin = path_join(tmp, "origin");
+    git_libgit2_init();
+    build_origin();
+    test_full_history();
+    test_older_revision();
+    test_shallow_clone();
+    test_missing_objects();
+    git_libgit2_shutdown();
+    repo_shutdown();
+    if (!getenv("KEEP")) remove_tree(tmp);
+    free(origin);
+    return check_done("history");
+}
