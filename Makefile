@@ -15,7 +15,7 @@ TEST_DEB := clang libclang-rt-14-dev valgrind lua5.4 python3-yaml
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # cmark-gfm's extensions library ships no .pc file of its own in Debian.
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -pthread
 
 WARN      := -Wall -Wextra -std=c11 -D_GNU_SOURCE
 ALL_CFLAGS = $(WARN) $(PKG_CFLAGS) -DVETTED_VERSION='"$(VERSION)"' \

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-assessment *assessment_parse(const char *path, const char *src, size_t len, diag_list *d)
+static assessment *parse(const char *path, const char *src, size_t len, int with_body, diag_list *d)
 {
     assessment *as = xcalloc(1, sizeof *as);
     as->path = arena_strdup(&as->a, path);
@@ -29,11 +29,25 @@ assessment *assessment_parse(const char *path, const char *src, size_t len, diag
     as->data = doc.data;
     as->name = vt_get_text(doc.data, "supplier");
     as->category = model_category(&as->a, doc.data, as->group);
-    char *html = markdown_to_html(doc.body, doc.body_len);
-    as->body_html = arena_strdup(&as->a, html);
-    free(html);
+    if (with_body) {
+        char *html = markdown_to_html(doc.body, doc.body_len);
+        as->body_html = arena_strdup(&as->a, html);
+        free(html);
+    } else {
+        as->body_html = "";
+    }
     as->body_line = doc.body_line;
     return as;
+}
+
+assessment *assessment_parse(const char *path, const char *src, size_t len, diag_list *d)
+{
+    return parse(path, src, len, 1, d);
+}
+
+assessment *assessment_parse_data(const char *path, const char *src, size_t len, diag_list *d)
+{
+    return parse(path, src, len, 0, d);
 }
 
 void assessment_free(assessment *as)

@@ -50,6 +50,9 @@ typedef struct assessment {
 /* Parses and checks one file. Returns a new assessment, or NULL after
  * reporting every error to d. */
 assessment *assessment_parse(const char *path, const char *src, size_t len, diag_list *d);
+/* The same without rendering the narrative (body_html is ""), for old
+ * versions whose page is never shown. */
+assessment *assessment_parse_data(const char *path, const char *src, size_t len, diag_list *d);
 void assessment_free(assessment *as);
 
 /* Adds a finding (strings copied into the assessment's arena). */

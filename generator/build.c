@@ -12,8 +12,26 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 #include <unistd.h>
+
+/* VETTED_TIMING=1 prints how long each stage took (for profiling). */
+static void stage_done(const char *stage)
+{
+    static int on = -1;
+    static struct timespec last;
+    if (on < 0) {
+        on = getenv("VETTED_TIMING") != NULL;
+        clock_gettime(CLOCK_MONOTONIC, &last);
+    }
+    if (!on) return;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    fprintf(stderr, "vetted: %-10s %8.3f s\n", stage,
+            (double)(now.tv_sec - last.tv_sec) + (double)(now.tv_nsec - last.tv_nsec) / 1e9);
+    last = now;
+}
 
 char *build_cache_dir(const char *root)
 {
@@ -55,22 +73,28 @@ static trails *load_trails(project *p, const build_opts *o, cache *c, const char
         return NULL;
     }
     history *h = history_walk(p->repo, o->rev ? o->rev : "HEAD", d, build_progress, "vetted: history");
+    stage_done("walk");
     if (!h) return NULL;
     if (history_truncated(h) && !o->quiet)
         fprintf(stderr, "vetted: the history is truncated (shallow clone): trails end early\n");
     *hist = h;
-    return trails_build(p, h, c, only, d);
+    trails *t = trails_build(p, h, c, only, d);
+    stage_done("trails");
+    return t;
 }
 
 int build_run(const build_opts *o, diag_list *d)
 {
     project p;
     project_opts po = {.root = o->root, .rev = o->rev, .as_of = o->as_of, .evaluate = 1};
+    stage_done("start");
     int failed = project_load(&p, &po, d) < 0;
+    stage_done("evaluate");
     theme *t = failed ? NULL : load_theme(&p, d);
     failed |= !t;
     char *cache_dir = o->no_cache ? NULL : build_cache_dir(o->root);
     cache *c = failed ? NULL : cache_open(cache_dir);
+    stage_done("cache");
     history *hist = NULL;
     trails *tr = failed ? NULL : load_trails(&p, o, c, NULL, &hist, d);
     cycles cs = {0};
@@ -87,8 +111,10 @@ int build_run(const build_opts *o, diag_list *d)
     } else if (!failed) {
         failed = output_commit(out) < 0;
     }
+    stage_done("render");
     if (c && !failed && tr) cache_prune_unused(c);
     if (c && !failed) cache_save(c);
+    stage_done("save");
     if (!failed && !o->quiet)
         fprintf(stderr, "vetted: built %zu supplier%s into %s (as of %s)\n", p.n, p.n == 1 ? "" : "s", o->out, p.as_of);
     snapshots_free(&cs);
@@ -122,6 +148,7 @@ int history_run(const build_opts *o, const char *supplier, int json, diag_list *
     }
     char *cache_dir = o->no_cache ? NULL : build_cache_dir(o->root);
     cache *c = failed ? NULL : cache_open(cache_dir);
+    stage_done("cache");
     history *hist = NULL;
     build_opts quiet = *o;
     quiet.quiet = 1;

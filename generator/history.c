@@ -106,8 +106,6 @@ static void keymap_free(keymap *m)
 typedef struct path_rec {
     const char *name;           /* in history.mem */
     uint32_t head_file;         /* index in history.files, or NO_ID */
-    uint32_t *owners;           /* head files whose history this name carries */
-    uint32_t nowners, cap;
 } path_rec;
 
 typedef struct file_rec {
@@ -141,26 +139,14 @@ static uint32_t path_intern(history *h, const char *s, size_t len)
     }
     id = (uint32_t)h->npaths++;
     path_rec *p = &h->paths[id];
-    *p = (path_rec){arena_strndup(&h->mem, s, len), NO_ID, NULL, 0, 0};
+    *p = (path_rec){arena_strndup(&h->mem, s, len), NO_ID};
     keymap_put(&h->path_ids, p->name, len, id);
     return id;
-}
-
-static void path_add_owner(path_rec *p, uint32_t file)
-{
-    for (uint32_t i = 0; i < p->nowners; i++)
-        if (p->owners[i] == file) return;
-    if (p->nowners == p->cap) {
-        p->cap = p->cap ? p->cap * 2 : 2;
-        p->owners = xrealloc(p->owners, p->cap * sizeof *p->owners);
-    }
-    p->owners[p->nowners++] = file;
 }
 
 void history_free(history *h)
 {
     if (!h) return;
-    for (size_t i = 0; i < h->npaths; i++) free(h->paths[i].owners);
     free(h->paths);
     keymap_free(&h->path_ids);
     free(h->files);
@@ -173,6 +159,14 @@ void history_free(history *h)
 /* ---- walk state -------------------------------------------------------------- */
 
 typedef struct nameset nameset;
+typedef struct ownermap ownermap;
+
+/* The names whose history passes through a commit, and the files each
+ * carries the history of (see "name sets and their owners"). */
+typedef struct reach {
+    const nameset *names;
+    const ownermap *owners;
+} reach;
 
 typedef struct node {
     hist_commit *info;          /* in history.mem */
@@ -184,7 +178,7 @@ typedef struct node {
     unsigned nwalked;
     unsigned children;          /* children not yet ordered */
     uint64_t seq;               /* tie-break of the ordering */
-    const nameset *reach;       /* names whose history passes through this commit */
+    reach reach;
 } node;
 
 /* One file that differs between a commit and a parent. */
@@ -224,6 +218,7 @@ typedef struct walker {
     out_entry *out;
     size_t nout, out_cap;
     const hist_commit **last_listed;    /* per head file: the newest commit listed */
+    uint32_t *file_ids;         /* 0, 1, 2...: the default owners of head files */
 } walker;
 
 static void git_failed(walker *w, const char *what, const git_oid *id)
@@ -499,15 +494,13 @@ static void order_nodes(walker *w)
 
 /* ---- 3. compare ------------------------------------------------------------- */
 
-/* Trees are read raw and their entries decoded on the fly: no allocation
- * per entry, and an unchanged entry is recognised by one memcmp of its
- * bytes. The trees read last are kept (RECENT_TREES of them), since each
- * commit's trees are read again as the parent side of the next comparison. */
+/* Trees are read raw and their entries decoded on the fly, without an
+ * allocation per entry. The trees read last are kept (RECENT_TREES of
+ * them), since each commit's trees are read again as the parent side of
+ * the next comparison. */
 
 typedef struct tree_entry {
-    const unsigned char *bytes; /* "<octal mode> <name>\0<raw id>" */
-    size_t size;
-    unsigned mode;
+    unsigned mode;              /* canonical, as git compares modes */
     const char *name;           /* not NUL-terminated here: use name_len */
     size_t name_len;
     const unsigned char *id;    /* GIT_OID_RAWSZ bytes */
@@ -523,6 +516,17 @@ static tree_iter tree_iter_of(git_odb_object *tree)
     return (tree_iter){p, p ? p + git_odb_object_size(tree) : NULL};
 }
 
+/* git's canonical form of a mode read from a tree. */
+static unsigned canon_mode(unsigned mode)
+{
+    switch (mode & 0170000) {
+    case 0040000: return 0040000;
+    case 0100000: return mode & 0100 ? 0100755 : 0100644;
+    case 0120000: return 0120000;
+    default: return 0160000;
+    }
+}
+
 /* Decodes the next entry: 1 with *e filled, 0 at the end, -1 when the
  * tree is malformed. */
 static int tree_next(tree_iter *it, tree_entry *e)
@@ -535,15 +539,14 @@ static int tree_next(tree_iter *it, tree_entry *e)
     const unsigned char *name = p + 1;
     const unsigned char *nul = memchr(name, '\0', (size_t)(it->end - name));
     if (!nul || nul == name || (size_t)(it->end - nul) <= GIT_OID_RAWSZ) return -1;
-    const unsigned char *next = nul + 1 + GIT_OID_RAWSZ;
-    *e = (tree_entry){it->p, (size_t)(next - it->p), mode, (const char *)name, (size_t)(nul - name), nul + 1};
-    it->p = next;
+    *e = (tree_entry){canon_mode(mode), (const char *)name, (size_t)(nul - name), nul + 1};
+    it->p = nul + 1 + GIT_OID_RAWSZ;
     return 1;
 }
 
 static int mode_is_tree(unsigned mode)
 {
-    return (mode & 0170000) == 0040000;
+    return mode == 0040000;
 }
 
 /* git's tree order: names compared bytewise, a tree's name as if it ended
@@ -628,7 +631,7 @@ static int diff_trees(walker *w, change_list *out, const git_oid *old_id, const 
 /* One name of the directory, present in a, b or both (then of one kind). */
 static int diff_entries(walker *w, change_list *out, const tree_entry *a, const tree_entry *b)
 {
-    if (a && b && a->size == b->size && !memcmp(a->bytes, b->bytes, a->size)) return 0;
+    if (a && b && a->mode == b->mode && !memcmp(a->id, b->id, GIT_OID_RAWSZ)) return 0;
     const tree_entry *e = b ? b : a;
     if (!mode_is_tree(e->mode)) {
         record_file(w, out, a, b);
@@ -766,37 +769,23 @@ static const change *find_change(const change_list *l, uint32_t path)
     return lo < l->n && l->items[lo].path == path ? &l->items[lo] : NULL;
 }
 
-/* ---- name sets ---------------------------------------------------------------- */
-
-/* Immutable sets of path ids, in the scratch arena and shared between
- * commits: either just ids, or every name except ids (the usual case on
- * the main line, where all names pass). NULL is the empty set. */
-struct nameset {
-    int all_but;
-    size_t n;
-    uint32_t ids[];             /* sorted, unique */
-};
-
-static const nameset every_name = {1, 0};
+/* ---- name sets and their owners ------------------------------------------ */
 
 enum { KEEP_LEFT = 1, KEEP_RIGHT = 2, KEEP_BOTH = 4 };
 
-/* A set made of sorted ids x and y: those only in x, only in y, or in both,
- * as keep says. */
-static const nameset *ids_combine(arena *a, int all_but, const uint32_t *x, size_t nx,
-                                  const uint32_t *y, size_t ny, int keep)
+/* Merges sorted unique ids x and y into out (room for nx + ny): those only
+ * in x, only in y, or in both, as keep says. Returns the count. */
+static size_t ids_merge(uint32_t *out, const uint32_t *x, size_t nx, const uint32_t *y, size_t ny, int keep)
 {
-    nameset *s = arena_alloc(a, sizeof *s + (nx + ny) * sizeof *s->ids);
-    s->all_but = all_but;
-    size_t i = 0, j = 0;
+    size_t i = 0, j = 0, n = 0;
     while (i < nx || j < ny) {
         int c = i == nx ? 1 : j == ny ? -1 : (x[i] > y[j]) - (x[i] < y[j]);
         int k = c < 0 ? KEEP_LEFT : c > 0 ? KEEP_RIGHT : KEEP_BOTH;
-        if (keep & k) s->ids[s->n++] = c <= 0 ? x[i] : y[j];
+        if (keep & k) out[n++] = c <= 0 ? x[i] : y[j];
         i += c <= 0;
         j += c >= 0;
     }
-    return s;
+    return n;
 }
 
 static int ids_has(const uint32_t *ids, size_t n, uint32_t id)
@@ -808,6 +797,26 @@ static int ids_has(const uint32_t *ids, size_t n, uint32_t id)
         else hi = mid;
     }
     return lo < n && ids[lo] == id;
+}
+
+/* Immutable sets of names (path ids), in the scratch arena and shared
+ * between commits: either just ids, or every name except ids (the usual
+ * case on the main line, where all names pass). NULL is the empty set. */
+struct nameset {
+    int all_but;
+    size_t n;
+    uint32_t ids[];             /* sorted, unique */
+};
+
+static const nameset every_name = {1, 0};
+
+static const nameset *ids_combine(arena *a, int all_but, const uint32_t *x, size_t nx,
+                                  const uint32_t *y, size_t ny, int keep)
+{
+    nameset *s = arena_alloc(a, sizeof *s + (nx + ny) * sizeof *s->ids);
+    s->all_but = all_but;
+    s->n = ids_merge(s->ids, x, nx, y, ny, keep);
+    return s;
 }
 
 static int ns_has(const nameset *s, uint32_t id)
@@ -838,10 +847,97 @@ static const nameset *ns_without(arena *a, const nameset *s, const uint32_t *ids
     return ids_combine(a, 0, s->ids, s->n, ids, n, KEEP_LEFT);
 }
 
-/* Sorted ids, explicit. */
+/* Sorted ids, as a set. */
 static const nameset *ns_of(arena *a, const uint32_t *ids, size_t n)
 {
     return n ? ids_combine(a, 0, ids, n, NULL, 0, KEEP_LEFT) : NULL;
+}
+
+/* Whose history a name carries: by default the head file of that name (if
+ * any); after a rename, the files of the new name. An owner map holds the
+ * names that differ from the default; like name sets, maps are immutable
+ * and shared, and NULL means no exceptions. */
+typedef struct owners {
+    uint32_t name;
+    uint32_t n;
+    const uint32_t *files;      /* sorted head file indices */
+} owners;
+
+struct ownermap {
+    size_t n;
+    owners items[];             /* sorted by name */
+};
+
+static owners owners_of(const walker *w, const ownermap *m, uint32_t name)
+{
+    size_t lo = 0, hi = m ? m->n : 0;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->items[mid].name < name) lo = mid + 1;
+        else hi = mid;
+    }
+    if (m && lo < m->n && m->items[lo].name == name) return m->items[lo];
+    uint32_t file = w->h->paths[name].head_file;
+    return (owners){name, file != NO_ID, file != NO_ID ? &w->file_ids[file] : NULL};
+}
+
+/* The files of name in r (none when its history does not pass there). */
+static owners owners_in(const walker *w, const reach *r, uint32_t name)
+{
+    return ns_has(r->names, name) ? owners_of(w, r->owners, name) : (owners){name, 0, NULL};
+}
+
+static owners owners_union(arena *a, owners x, owners y)
+{
+    uint32_t *files = arena_alloc(a, (x.n + y.n + 1) * sizeof *files);
+    size_t n = ids_merge(files, x.files, x.n, y.files, y.n, KEEP_LEFT | KEEP_RIGHT | KEEP_BOTH);
+    return (owners){x.name, (uint32_t)n, files};
+}
+
+static int owners_are_default(const history *h, owners o)
+{
+    uint32_t file = h->paths[o.name].head_file;
+    return file == NO_ID ? o.n == 0 : o.n == 1 && o.files[0] == file;
+}
+
+static int owners_by_name(const void *a, const void *b)
+{
+    uint32_t x = ((const owners *)a)->name, y = ((const owners *)b)->name;
+    return (x > y) - (x < y);
+}
+
+/* A map of the n items (any order, unique names) that are not defaults. */
+static const ownermap *ownermap_of(walker *w, owners *items, size_t n)
+{
+    ownermap *m = arena_alloc(&w->scratch, sizeof *m + (n + 1) * sizeof *m->items);
+    for (size_t i = 0; i < n; i++)
+        if (!owners_are_default(w->h, items[i])) m->items[m->n++] = items[i];
+    qsort(m->items, m->n, sizeof *m->items, owners_by_name);
+    return m->n ? m : NULL;
+}
+
+/* The union of two reaches: the names of either, each with the files it
+ * has in the reaches it belongs to. */
+static reach reach_union(walker *w, reach a, reach b)
+{
+    if (ns_empty(a.names) || (a.names == b.names && a.owners == b.owners)) return b;
+    if (ns_empty(b.names)) return a;
+    reach r = {ns_union(&w->scratch, a.names, b.names), NULL};
+    size_t na = a.owners ? a.owners->n : 0, nb = b.owners ? b.owners->n : 0;
+    owners *items = xmalloc((na + nb + 1) * sizeof *items);
+    size_t i = 0, j = 0, n = 0;
+    while (i < na || j < nb) {
+        uint32_t x = i < na ? a.owners->items[i].name : NO_ID;
+        uint32_t y = j < nb ? b.owners->items[j].name : NO_ID;
+        uint32_t name = x < y ? x : y;
+        if (ns_has(r.names, name))
+            items[n++] = owners_union(&w->scratch, owners_in(w, &a, name), owners_in(w, &b, name));
+        i += x == name;
+        j += y == name;
+    }
+    r.owners = ownermap_of(w, items, n);
+    free(items);
+    return r;
 }
 
 /* ---- 4. follow ---------------------------------------------------------------- */
@@ -867,8 +963,8 @@ static void out_push(walker *w, uint32_t file, const hist_entry *e)
     w->out[w->nout++] = (out_entry){file, *e};
 }
 
-/* Lists commit n, whose change c (against its first parent) is one of the
- * files whose history passes through n, for every head file c's name owns. */
+/* Lists commit n for the files whose history its change c (against its
+ * first parent) belongs to. */
 static void list_change(walker *w, const node *n, const change *c)
 {
     const path_rec *p = &w->h->paths[c->path];
@@ -877,8 +973,9 @@ static void list_change(walker *w, const node *n, const change *c)
     oid_hex_or_empty(e.new_blob, &c->new_id, c->new_mode);
     oid_hex_or_empty(e.old_blob, &c->old_id, c->old_mode);
     if (e.status == HIST_RENAMED) memcpy(e.old_blob, e.new_blob, sizeof e.old_blob);   /* exact */
-    for (uint32_t i = 0; i < p->nowners; i++) {
-        uint32_t f = p->owners[i];
+    owners o = owners_of(w, n->reach.owners, c->path);
+    for (uint32_t i = 0; i < o.n; i++) {
+        uint32_t f = o.files[i];
         if (w->last_listed[f] == n->info) continue;
         w->last_listed[f] = n->info;
         out_push(w, f, &e);
@@ -902,7 +999,7 @@ static size_t first_same_parent(const change_list *lists, size_t k, uint32_t pat
     return k;
 }
 
-/* Small growable id list, sorted before use. */
+/* Small growable id list. */
 typedef struct id_list {
     uint32_t *ids;
     size_t n, cap;
@@ -923,19 +1020,10 @@ static int id_cmp(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static void id_sort(id_list *l)
-{
-    qsort(l->ids, l->n, sizeof *l->ids, id_cmp);
-    size_t k = 0;
-    for (size_t i = 0; i < l->n; i++)
-        if (!k || l->ids[k - 1] != l->ids[i]) l->ids[k++] = l->ids[i];
-    l->n = k;
-}
-
-/* The names of r that git follows from a merge (or plain commit) into its
- * parent i: for i = 0 all but those that changed against parent 0 and are
- * unchanged against a later one; for i > 0 those that changed against
- * every parent before i and are unchanged against i or changed against all. */
+/* The names of r that git follows from a commit into its parent i: for
+ * i = 0 all but those that changed against parent 0 and are unchanged
+ * against a later one; for i > 0 those that changed against every parent
+ * before i and are unchanged against i or changed against all. */
 static const nameset *names_into_parent(walker *w, const nameset *r, const change_list *lists,
                                         size_t k, size_t i)
 {
@@ -952,38 +1040,41 @@ static const nameset *names_into_parent(walker *w, const nameset *r, const chang
     return s;
 }
 
-/* From here on (in walk order) the commits of name `before` count for the
- * files of name `now`; and still for its own files if its history passes
- * here too (then both lists share the older commits, as git log does). */
-static void alias_name(walker *w, const nameset *s, uint32_t before, uint32_t now)
-{
-    path_rec *old = &w->h->paths[before];
-    const path_rec *cur = &w->h->paths[now];
-    if (!ns_has(s, before)) old->nowners = 0;
-    for (uint32_t f = 0; f < cur->nowners; f++) path_add_owner(old, cur->owners[f]);
-}
-
-/* Replaces in s each name that an exact rename in l brought in by the name
- * it had before. */
-static const nameset *follow_renames(walker *w, const nameset *s, const change_list *l)
+/* Applies to r (the reach handed to a parent) the exact renames of l, the
+ * changes against that parent: each renamed name gives way to the name it
+ * had before, which carries its files from there on (and keeps its own
+ * files if its history passes here too: then both lists go on with it, as
+ * git log does). */
+static reach follow_renames(walker *w, reach r, const change_list *l)
 {
     id_list gone = {NULL, 0, 0}, before = {NULL, 0, 0};
     for (size_t j = 0; j < l->n; j++) {
         const change *c = &l->items[j];
-        if (c->renamed_from == NO_ID || !ns_has(s, c->path)) continue;
+        if (c->renamed_from == NO_ID || !ns_has(r.names, c->path)) continue;
         id_push(&gone, c->path);
         id_push(&before, c->renamed_from);
-        alias_name(w, s, c->renamed_from, c->path);
     }
-    if (gone.n) {
-        id_sort(&gone);
-        id_sort(&before);
-        s = ns_union(&w->scratch, ns_without(&w->scratch, s, gone.ids, gone.n),
-                     ns_of(&w->scratch, before.ids, before.n));
+    if (!gone.n) return r;
+    size_t nold = r.owners ? r.owners->n : 0;
+    owners *items = xmalloc((nold + before.n) * sizeof *items);
+    size_t n = 0;
+    for (size_t j = 0; j < before.n; j++)       /* names only deleted: distinct */
+        items[n++] = owners_union(&w->scratch, owners_in(w, &r, before.ids[j]),
+                                  owners_in(w, &r, gone.ids[j]));
+    qsort(gone.ids, gone.n, sizeof *gone.ids, id_cmp);
+    qsort(before.ids, before.n, sizeof *before.ids, id_cmp);
+    for (size_t j = 0; j < nold; j++) {
+        uint32_t name = r.owners->items[j].name;
+        if (!ids_has(gone.ids, gone.n, name) && !ids_has(before.ids, before.n, name))
+            items[n++] = r.owners->items[j];
     }
+    reach out = {ns_union(&w->scratch, ns_without(&w->scratch, r.names, gone.ids, gone.n),
+                          ns_of(&w->scratch, before.ids, before.n)),
+                 ownermap_of(w, items, n)};
+    free(items);
     free(gone.ids);
     free(before.ids);
-    return s;
+    return out;
 }
 
 /* Lists n for each name of its reach that differs from every parent, then
@@ -991,16 +1082,16 @@ static const nameset *follow_renames(walker *w, const nameset *s, const change_l
  * or against an empty tree (one list) for a root. */
 static void follow(walker *w, node *n, const change_list *lists)
 {
-    const nameset *r = n->reach;
+    const reach *r = &n->reach;
     size_t k = n->nwalked ? n->nwalked : 1;
     for (size_t j = 0; j < lists[0].n; j++) {
         const change *c = &lists[0].items[j];
-        if (ns_has(r, c->path) && changed_in_all(lists + 1, k - 1, c->path)) list_change(w, n, c);
+        if (ns_has(r->names, c->path) && changed_in_all(lists + 1, k - 1, c->path)) list_change(w, n, c);
     }
     for (size_t i = 0; i < n->nwalked; i++) {
-        const nameset *into = follow_renames(w, names_into_parent(w, r, lists, k, i), &lists[i]);
+        reach into = {names_into_parent(w, r->names, lists, k, i), r->owners};
         node *p = n->parents[i];
-        p->reach = ns_union(&w->scratch, p->reach, into);
+        p->reach = reach_union(w, p->reach, follow_renames(w, into, &lists[i]));
     }
 }
 
@@ -1012,10 +1103,10 @@ static int walk_commits(walker *w, history_progress_fn progress, void *ud)
         if (w->nodes[i]->nwalked > most) most = w->nodes[i]->nwalked;
     change_list *lists = xcalloc(most, sizeof *lists);
     int rc = 0;
-    w->nodes[0]->reach = &every_name;
+    w->nodes[0]->reach.names = &every_name;
     for (size_t i = 0; i < w->nnodes && rc == 0; i++) {
         node *n = w->nodes[i];
-        if (!ns_empty(n->reach)) {
+        if (!ns_empty(n->reach.names)) {
             for (unsigned p = 0; p < (n->nwalked ? n->nwalked : 1) && rc == 0; p++)
                 rc = compare_commits(w, n->nwalked ? n->parents[p] : NULL, n, &lists[p]);
             if (rc == 0) follow(w, n, lists);
@@ -1043,10 +1134,11 @@ static int list_head_files(walker *w)
             uint32_t path = all.items[i].path;
             h->files[h->nfiles] = (file_rec){path, NULL, 0};
             h->paths[path].head_file = (uint32_t)h->nfiles;
-            path_add_owner(&h->paths[path], (uint32_t)h->nfiles);
             h->nfiles++;
         }
         w->last_listed = xcalloc(h->nfiles + 1, sizeof *w->last_listed);
+        w->file_ids = xmalloc((h->nfiles + 1) * sizeof *w->file_ids);
+        for (size_t i = 0; i < h->nfiles; i++) w->file_ids[i] = (uint32_t)i;
     }
     free(all.items);
     return rc;
@@ -1090,6 +1182,7 @@ static void walker_free(walker *w)
     buf_free(&w->dir);
     free(w->out);
     free(w->last_listed);
+    free(w->file_ids);
     arena_free(&w->scratch);
 }
 

@@ -74,9 +74,8 @@ static int same_dir(const char *a, const char *b)
     return realpath(a, ra) && realpath(b, rb) && !strcmp(ra, rb);
 }
 
-int project_load_rules(project *p, diag_list *d)
+rules *project_rules_instance(project *p, diag_list *d)
 {
-    if (p->rules) return 0;
     rules_dir dirs[2];
     size_t n = 0;
     if (store_stat(p->files, "scripts", NULL) == STORE_DIR)
@@ -87,8 +86,20 @@ int project_load_rules(project *p, diag_list *d)
     int pack_is_own = n && !p->rev_built && same_dir(p->root, p->datadir);
     if (use_pack && !pack_is_own) dirs[n++] = (rules_dir){p->pack, "scripts", "[vetted]/scripts"};
     rules_setup setup = {dirs, n, p->cfg.rules, repo_has_file, p};
-    p->rules = rules_load(&setup, d);
+    return rules_load(&setup, d);
+}
+
+int project_load_rules(project *p, diag_list *d)
+{
+    if (!p->rules) p->rules = project_rules_instance(p, d);
     return p->rules ? 0 : -1;
+}
+
+int project_jobs(void)
+{
+    const char *env = getenv("VETTED_JOBS");
+    long n = env && *env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 8 ? 8 : (int)n;
 }
 
 static int by_slug(const void *a, const void *b)

@@ -47,6 +47,12 @@ int project_load(project *p, const project_opts *o, diag_list *d);
 /* Loads the rules (the repository's scripts/ at the revision, then the
  * default pack) without evaluating anything. Returns 0 or -1 (reported). */
 int project_load_rules(project *p, diag_list *d);
+/* Loads another, independent instance of the same rules (one Lua state
+ * per worker thread). NULL after reporting to d. Caller frees. */
+rules *project_rules_instance(project *p, diag_list *d);
+/* How many worker threads to use: $VETTED_JOBS, else the online cores
+ * (at most 8). */
+int project_jobs(void);
 /* Evaluates one assessment with the loaded rules at p->as_of. */
 void project_evaluate(project *p, assessment *as, diag_list *d);
 void project_free(project *p);

@@ -3,6 +3,7 @@
 #include "fielddiff.h"
 
 #include <git2.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -15,6 +16,8 @@ typedef struct file_trail {
 
 struct trails {
     arena a;
+    arena *worker_arenas;
+    size_t nworkers;
     file_trail *files;        /* sorted by path */
     size_t n;
     const trail_entry **recent;
@@ -33,11 +36,20 @@ typedef struct version {
     const char *why;          /* parse error */
 } version;
 
+/* One worker: its own Lua state, repository handle and arena; the cache
+ * is shared under a lock. */
 typedef struct builder {
     project *p;
+    rules *rules;
+    git_repository *repo;
     cache *c;
+    pthread_mutex_t *cache_lock;
     const char *trail_section;
     arena *a;
+    /* the files this worker builds: every `step`-th from `first` */
+    file_trail *files;
+    const history *h;
+    size_t first, step, n;
 } builder;
 
 static void date_of_time(long long t, char out[11])
@@ -65,10 +77,10 @@ static assessment *parse_version(builder *b, version *v, const char *path)
     if (v->as || v->why || !*v->blob) return v->as;
     buf data = BUF_INIT;
     diag_list d = DIAG_LIST_INIT;
-    if (read_blob(b->p->repo, v->blob, &data) < 0)
+    if (read_blob(b->repo, v->blob, &data) < 0)
         diag_add(&d, DIAG_ERROR, path, 0, 0, "blob %s is missing from the repository", v->blob);
     else
-        v->as = assessment_parse(path, data.ptr ? data.ptr : "", data.len, &d);
+        v->as = assessment_parse_data(path, data.ptr ? data.ptr : "", data.len, &d);
     if (!v->as)
         v->why = d.n ? arena_printf(&v->a, "%s%s%s", d.items[0].line ? arena_printf(&v->a, "line %d: ", d.items[0].line) : "",
                                     d.items[0].msg, d.n > 1 ? " (and more)" : "")
@@ -98,7 +110,7 @@ static const vt *evaluate_version(builder *b, version *v, const char *path)
         vt_add(&v->a, e, "error", vt_str(&v->a, v->why));
     } else {
         diag_list quiet = DIAG_LIST_INIT;
-        rules_evaluate(b->p->rules, as, v->date, &quiet);
+        rules_evaluate(b->rules, as, v->date, &quiet);
         diag_free(&quiet);
         vt *fs = vt_list(&v->a);
         for (size_t i = 0; i < as->nfindings; i++) vt_push(&v->a, fs, finding_tuple(&v->a, &as->findings[i]));
@@ -138,7 +150,9 @@ static vt *finding_difference(arena *a, const vt *of, const vt *minus)
 static const vt *entry_result(builder *b, version *prev, version *cur, const char *path)
 {
     char *key = xasprintf("%s@%s:%s@%s", prev->blob, prev->date, cur->blob, cur->date);
+    pthread_mutex_lock(b->cache_lock);
     vt *r = cache_get(b->c, b->trail_section, key, b->a);
+    pthread_mutex_unlock(b->cache_lock);
     if (!r) {
         r = vt_map(b->a);
         const vt *ce = evaluate_version(b, cur, path);
@@ -154,7 +168,9 @@ static const vt *entry_result(builder *b, version *prev, version *cur, const cha
         vt_add(b->a, r, "changes", comparable ? fielddiff(b->a, o->data, n ? n->data : NULL) : vt_list(b->a));
         vt_add(b->a, r, "added", vt_copy(b->a, finding_difference(&cur->a, ce, pe)));
         vt_add(b->a, r, "resolved", vt_copy(b->a, finding_difference(&cur->a, pe, ce)));
+        pthread_mutex_lock(b->cache_lock);
         cache_put(b->c, b->trail_section, key, r);
+        pthread_mutex_unlock(b->cache_lock);
     }
     free(key);
     return r;
@@ -223,23 +239,79 @@ static int by_file_path(const void *x, const void *y)
     return strcmp(((const file_trail *)x)->path, ((const file_trail *)y)->path);
 }
 
+static void *work(void *arg)
+{
+    builder *b = arg;
+    for (size_t i = b->first; i < b->n; i += b->step) {
+        size_t n = 0;
+        const hist_entry *hist = history_of(b->h, b->files[i].path, &n);
+        build_file(b, &b->files[i], hist, n);
+    }
+    return NULL;
+}
+
+/* Worker k > 0 gets its own rules and repository; NULL when they cannot be
+ * had (then fewer workers run). */
+static int start_worker(builder *b, project *p, diag_list *d)
+{
+    if (b->rules) return 0;
+    diag_list quiet = DIAG_LIST_INIT;
+    b->rules = project_rules_instance(p, &quiet);
+    diag_free(&quiet);
+    (void)d;
+    if (!b->rules) return -1;
+    if (git_repository_open(&b->repo, git_repository_path(p->repo)) < 0) {
+        rules_free(b->rules);
+        b->rules = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+static void run_workers(trails *t, project *p, const history *h, cache *c, const char *section, diag_list *d)
+{
+    size_t jobs = (size_t)project_jobs();
+    if (jobs > t->n / 16 + 1) jobs = t->n / 16 + 1;   /* threads pay only for real work */
+    pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    builder *bs = xcalloc(jobs, sizeof *bs);
+    t->worker_arenas = xcalloc(jobs, sizeof *t->worker_arenas);
+    size_t started = 0;
+    for (size_t k = 0; k < jobs; k++) {
+        bs[k] = (builder){p, k ? NULL : p->rules, k ? NULL : p->repo, c, &lock, section,
+                          &t->worker_arenas[k], t->files, h, k, jobs, t->n};
+        if (k && start_worker(&bs[k], p, d) < 0) break;
+        started++;
+    }
+    for (size_t k = 0; k < started; k++) bs[k].step = started;
+    pthread_t *threads = xcalloc(started, sizeof *threads);
+    for (size_t k = 1; k < started; k++)
+        if (pthread_create(&threads[k], NULL, work, &bs[k]) != 0) bs[k].step = 0;
+    work(&bs[0]);
+    for (size_t k = 1; k < started; k++) {
+        if (bs[k].step) pthread_join(threads[k], NULL);
+        else work(&bs[k]);   /* the thread did not start: do its share here */
+    }
+    for (size_t k = 1; k < started; k++) {
+        rules_free(bs[k].rules);
+        git_repository_free(bs[k].repo);
+    }
+    t->nworkers = jobs;
+    free(threads);
+    free(bs);
+}
+
 trails *trails_build(project *p, const history *h, cache *c, const char *only_path, diag_list *d)
 {
-    (void)d;
     trails *t = xcalloc(1, sizeof *t);
     char *section = xasprintf("trail:%s", rules_digest(p->rules));
-    builder b = {p, c, section, &t->a};
     t->truncated = history_truncated(h);
     t->files = xcalloc(p->n + 1, sizeof *t->files);
     for (size_t i = 0; i < p->n; i++) {
         if (only_path && strcmp(only_path, p->items[i]->path)) continue;
-        size_t n = 0;
-        const hist_entry *hist = history_of(h, p->items[i]->path, &n);
-        file_trail *ft = &t->files[t->n++];
-        ft->path = arena_strdup(&t->a, p->items[i]->path);
-        build_file(&b, ft, hist, n);
-        t->nrecent += n;
+        t->files[t->n++].path = arena_strdup(&t->a, p->items[i]->path);
     }
+    run_workers(t, p, h, c, section, d);
+    for (size_t i = 0; i < t->n; i++) t->nrecent += t->files[i].n;
     if (t->n) qsort(t->files, t->n, sizeof *t->files, by_file_path);
     t->recent = xcalloc(t->nrecent + 1, sizeof *t->recent);
     size_t k = 0;
@@ -271,6 +343,8 @@ void trails_free(trails *t)
     if (!t) return;
     free(t->files);
     free(t->recent);
+    for (size_t k = 0; k < t->nworkers; k++) arena_free(&t->worker_arenas[k]);
+    free(t->worker_arenas);
     arena_free(&t->a);
     free(t);
 }

@@ -173,7 +173,10 @@ void *arena_alloc(arena *a, size_t n)
     n = (n + 15) & ~(size_t)15;
     arena_block *blk = a->head;
     if (!blk || blk->size - blk->used < n) {
-        size_t size = n > 32768 ? n : 32768;
+        /* Blocks grow from 4 KiB to 64 KiB: thousands of small arenas (one
+         * per assessment) stay small, large ones do few allocations. */
+        size_t size = blk ? (blk->size < 65536 ? blk->size * 2 : 65536) : 4096;
+        if (size < n) size = n;
         blk = xmalloc(sizeof *blk + size);
         blk->next = a->head;
         blk->used = 0;
