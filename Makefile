@@ -26,7 +26,7 @@ HDR  := $(wildcard generator/*.h generator/*.inc)
 UNIT := $(wildcard tests/unit/test_*.c)
 
 .SECONDARY:
-.PHONY: all deps site test test-release test-asan golden-update install clean fuzz valgrind bench check-deps
+.PHONY: all deps site test golden-update install clean fuzz valgrind bench
 
 all: vetted
 
@@ -123,6 +123,12 @@ fuzz:
 valgrind: vetted
 	@$(MAKE) --no-print-directory EXTRA_DEB="$(TEST_DEB)" deps
 	@bash tests/valgrind.sh
+
+# Benchmarks against Hugo and git on repositories of ../shared/bench/mkcorpus.py.
+# BENCH_ARGS="--runs 3 --sizes 500x2000" for a quick look; --large adds 20k x 80k.
+bench: vetted
+	@$(MAKE) --no-print-directory EXTRA_DEB="hugo time" deps
+	@python3 bench/bench.py $(BENCH_ARGS)
 
 install: vetted
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/vetted

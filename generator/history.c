@@ -112,6 +112,8 @@ typedef struct file_rec {
     uint32_t path;
     hist_entry *entries;        /* a slice of history.entries */
     size_t n;
+    uint32_t continues_as;      /* history_walk_since: its name at the known commit, or NO_ID */
+    int needs_full_walk;
 } file_rec;
 
 struct history {
@@ -178,6 +180,7 @@ typedef struct node {
     unsigned nwalked;
     unsigned children;          /* children not yet ordered */
     uint64_t seq;               /* tie-break of the ordering */
+    int old;                    /* the known commit or older (history_walk_since) */
     reach reach;
 } node;
 
@@ -217,6 +220,7 @@ typedef struct walker {
     int depth;
     out_entry *out;
     size_t nout, out_cap;
+    node *known;                /* history_walk_since: the commit walked before */
     const hist_commit **last_listed;    /* per head file: the newest commit listed */
     uint32_t *file_ids;         /* 0, 1, 2...: the default owners of head files */
 } walker;
@@ -393,13 +397,13 @@ static void load_shallow(walker *w)
     free(path);
 }
 
-static int resolve_head(walker *w, const char *head, git_oid *out)
+static int resolve_revision(walker *w, const char *rev, git_oid *out)
 {
     git_object *obj = NULL, *commit = NULL;
-    if (git_revparse_single(&obj, w->repo, head) < 0 ||
+    if (git_revparse_single(&obj, w->repo, rev) < 0 ||
         git_object_peel(&commit, obj, GIT_OBJECT_COMMIT) < 0) {
         const git_error *e = git_error_last();
-        diag_add(w->d, DIAG_ERROR, NULL, 0, 0, "history: cannot resolve revision '%s': %s", head,
+        diag_add(w->d, DIAG_ERROR, NULL, 0, 0, "history: cannot resolve revision '%s': %s", rev,
                  e && e->message ? e->message : "not a commit");
         git_object_free(obj);
         return -1;
@@ -414,7 +418,7 @@ static int resolve_head(walker *w, const char *head, git_oid *out)
 static int discover(walker *w, const char *head)
 {
     git_oid id;
-    if (resolve_head(w, head, &id) < 0) return -1;
+    if (resolve_revision(w, head, &id) < 0) return -1;
     load_shallow(w);
     if (git_repository_odb(&w->odb, w->repo) < 0) {
         git_failed(w, "cannot open the object database", NULL);
@@ -427,6 +431,35 @@ static int discover(walker *w, const char *head)
     }
     for (size_t i = 0; i < w->nnodes; i++)
         if (node_link(w, w->nodes[i]) < 0) return -1;
+    return 0;
+}
+
+/* Marks the commit `known` and its ancestors as old (before ordering:
+ * node_ids still gives discovery indices). */
+static int mark_old(walker *w, const char *known)
+{
+    git_oid id;
+    if (resolve_revision(w, known, &id) < 0) return -1;
+    uint32_t i = keymap_get(&w->node_ids, id.id, GIT_OID_RAWSZ);
+    if (i == NO_ID) {
+        diag_add(w->d, DIAG_ERROR, NULL, 0, 0,
+                 "history: '%s' is not in the history of the revision walked", known);
+        return -1;
+    }
+    w->known = w->nodes[i];
+    node **stack = xmalloc(w->nnodes * sizeof *stack);
+    size_t n = 0;
+    stack[n++] = w->known;
+    w->known->old = 1;
+    while (n) {
+        node *c = stack[--n];
+        for (unsigned p = 0; p < c->nwalked; p++) {
+            if (c->parents[p]->old) continue;
+            c->parents[p]->old = 1;
+            stack[n++] = c->parents[p];
+        }
+    }
+    free(stack);
     return 0;
 }
 
@@ -1106,7 +1139,7 @@ static int walk_commits(walker *w, history_progress_fn progress, void *ud)
     w->nodes[0]->reach.names = &every_name;
     for (size_t i = 0; i < w->nnodes && rc == 0; i++) {
         node *n = w->nodes[i];
-        if (!ns_empty(n->reach.names)) {
+        if (!n->old && !ns_empty(n->reach.names)) {
             for (unsigned p = 0; p < (n->nwalked ? n->nwalked : 1) && rc == 0; p++)
                 rc = compare_commits(w, n->nwalked ? n->parents[p] : NULL, n, &lists[p]);
             if (rc == 0) follow(w, n, lists);
@@ -1132,7 +1165,7 @@ static int list_head_files(walker *w)
         /* sorted by path id, and ids were given in tree order: git's path order */
         for (size_t i = 0; i < all.n; i++) {
             uint32_t path = all.items[i].path;
-            h->files[h->nfiles] = (file_rec){path, NULL, 0};
+            h->files[h->nfiles] = (file_rec){path, NULL, 0, NO_ID, 0};
             h->paths[path].head_file = (uint32_t)h->nfiles;
             h->nfiles++;
         }
@@ -1167,8 +1200,8 @@ static void keep_commits(walker *w)
 {
     history *h = w->h;
     h->commits = xmalloc((w->nnodes + 1) * sizeof *h->commits);
-    for (size_t i = 0; i < w->nnodes; i++) h->commits[i] = w->nodes[i]->info;
-    h->ncommits = w->nnodes;
+    for (size_t i = 0; i < w->nnodes; i++)
+        if (!w->nodes[i]->old) h->commits[h->ncommits++] = w->nodes[i]->info;
 }
 
 static void walker_free(walker *w)
@@ -1186,8 +1219,49 @@ static void walker_free(walker *w)
     arena_free(&w->scratch);
 }
 
-history *history_walk(git_repository *repo, const char *head, diag_list *d,
-                      history_progress_fn progress, void *ud)
+/* Notes that file f's older history goes on with name at the old commit n. */
+static void carry_on(walker *w, const change_list *at_known, uint32_t f, const node *n, uint32_t name)
+{
+    file_rec *file = &w->h->files[f];
+    if (n != w->known || file->continues_as != NO_ID || !find_change(at_known, name))
+        file->needs_full_walk = 1;
+    else
+        file->continues_as = name;
+}
+
+/* The names that carry file f's history into the old commit n. */
+static void names_of_file(walker *w, const change_list *at_known, uint32_t f, const node *n)
+{
+    const reach *r = &n->reach;
+    uint32_t own = w->h->files[f].path;
+    owners o = owners_in(w, r, own);
+    if (ids_has(o.files, o.n, f)) carry_on(w, at_known, f, n, own);
+    for (size_t i = 0; r->owners && i < r->owners->n; i++) {
+        const owners *other = &r->owners->items[i];
+        if (other->name != own && ns_has(r->names, other->name) && ids_has(other->files, other->n, f))
+            carry_on(w, at_known, f, n, other->name);
+    }
+}
+
+/* How each file's list goes on before the new commits: only through the
+ * known commit, under one name that is a file there, or not at all. */
+static int find_continuations(walker *w)
+{
+    change_list at_known = {NULL, 0, 0};     /* the files at known, as changes from nothing */
+    int rc = compare_commits(w, NULL, w->known, &at_known);
+    for (size_t i = 0; rc == 0 && i < w->nnodes; i++) {
+        const node *n = w->nodes[i];
+        if (!n->old || ns_empty(n->reach.names)) continue;
+        for (uint32_t f = 0; f < w->h->nfiles; f++) names_of_file(w, &at_known, f, n);
+    }
+    for (size_t f = 0; f < w->h->nfiles; f++)
+        if (w->h->files[f].needs_full_walk) w->h->files[f].continues_as = NO_ID;
+    free(at_known.items);
+    return rc;
+}
+
+static history *walk(git_repository *repo, const char *head, const char *known, diag_list *d,
+                     history_progress_fn progress, void *ud)
 {
     history *h = xcalloc(1, sizeof *h);
     walker w = {0};
@@ -1198,11 +1272,13 @@ history *history_walk(git_repository *repo, const char *head, diag_list *d,
      * costs more than reading them; git does not. Off for the walk only. */
     git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
     int rc = discover(&w, head);
+    if (rc == 0 && known) rc = mark_old(&w, known);
     if (rc == 0) {
         order_nodes(&w);
         rc = list_head_files(&w);
     }
     if (rc == 0) rc = walk_commits(&w, progress, ud);
+    if (rc == 0 && known) rc = find_continuations(&w);
     if (rc == 0) {
         group_entries(&w);
         keep_commits(&w);
@@ -1214,6 +1290,18 @@ history *history_walk(git_repository *repo, const char *head, diag_list *d,
         return NULL;
     }
     return h;
+}
+
+history *history_walk(git_repository *repo, const char *head, diag_list *d,
+                      history_progress_fn progress, void *ud)
+{
+    return walk(repo, head, NULL, d, progress, ud);
+}
+
+history *history_walk_since(git_repository *repo, const char *head, const char *known, diag_list *d,
+                            history_progress_fn progress, void *ud)
+{
+    return walk(repo, head, known, d, progress, ud);
 }
 
 /* ---- queries ------------------------------------------------------------------- */
@@ -1243,3 +1331,13 @@ const hist_commit *history_commit_at(const history *h, size_t i)
 }
 
 int history_truncated(const history *h) { return h->truncated; }
+
+const char *history_continues_as(const history *h, const char *path, int *full_walk)
+{
+    *full_walk = 0;
+    uint32_t id = keymap_get(&h->path_ids, path, strlen(path));
+    if (id == NO_ID || h->paths[id].head_file == NO_ID) return NULL;
+    const file_rec *f = &h->files[h->paths[id].head_file];
+    *full_walk = f->needs_full_walk;
+    return f->continues_as == NO_ID ? NULL : h->paths[f->continues_as].name;
+}

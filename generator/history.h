@@ -77,6 +77,30 @@ typedef void (*history_progress_fn)(void *ud, size_t done, size_t total);
 history *history_walk(git_repository *repo, const char *head, diag_list *d,
                       history_progress_fn progress, void *ud);
 
+/* The part of the history of `head` newer than the commit `known` (an
+ * earlier head, an ancestor of this one): the lists hold only the commits
+ * that are not in the history of `known`, exactly as history_walk would
+ * list them. history_continues_as says how each list goes on. It still
+ * reads every commit (cheap), but compares only the new ones. Returns NULL
+ * after reporting to d, also when `known` is not an ancestor of head.
+ * Caller frees with history_free. */
+history *history_walk_since(git_repository *repo, const char *head, const char *known, diag_list *d,
+                            history_progress_fn progress, void *ud);
+
+/* For a history from history_walk_since: the name the file at `path` had
+ * at `known` (a file there), whose list from a walk of `known` is the rest
+ * of this file's list; NULL when the list has no older part. *full_walk is
+ * set (and NULL returned) when the older part is not that list: the file's
+ * history reaches older commits through another way than `known` (a merged
+ * branch that forked before `known` and changed it), or through two names,
+ * or through a name that is no file at `known`; walk head in full then.
+ * After a full walk: NULL, *full_walk = 0.
+ * Order: the new entries come first; a full walk orders by commit time, so
+ * to get its order where a merged branch's commits are older than known
+ * ones, merge the two lists by committer_time (newest first, new first on
+ * equal times). The returned string belongs to h. */
+const char *history_continues_as(const history *h, const char *path, int *full_walk);
+
 /* The commits that changed the file at `path` (its repository-relative name
  * at head, e.g. "content/pcb/acme.md"), newest first; *n = 0 and NULL when
  * the file does not exist at head. The array belongs to h. */
@@ -86,7 +110,8 @@ const hist_entry *history_of(const history *h, const char *path, size_t *n);
 size_t history_file_count(const history *h);
 const char *history_file_at(const history *h, size_t i);
 
-/* Every commit reachable from head, in walk order (newest first). */
+/* Every commit reachable from head (from history_walk_since: not from
+ * `known`), in walk order (newest first). */
 size_t history_commit_count(const history *h);
 const hist_commit *history_commit_at(const history *h, size_t i);
 

@@ -53,9 +53,12 @@ static vt *entry_vm(arena *a, const trail_entry *e)
     }
     vt_add(a, m, "changes", texts_of(a, e->changes));
     vt_add(a, m, "has_changes", vt_bool(a, e->changes && e->changes->n > 0));
-    vt_add(a, m, "added", findings_of(a, e->added));
+    /* A file's first version adds every finding it has: a count says it. */
+    int first = e->status == HIST_ADDED;
+    vt_add(a, m, "added", first ? vt_list(a) : findings_of(a, e->added));
     vt_add(a, m, "resolved", findings_of(a, e->resolved));
-    vt_add(a, m, "has_finding_changes", vt_bool(a, e->added->n + e->resolved->n > 0));
+    if (first) vt_add(a, m, "initial_findings", vt_int(a, (long long)e->added->n));
+    vt_add(a, m, "has_finding_changes", vt_bool(a, (first ? 0 : e->added->n) + e->resolved->n > 0));
     return m;
 }
 

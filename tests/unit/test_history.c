@@ -364,6 +364,97 @@ static void test_older_revision(void)
     diag_free(&d);
 }
 
+static history *walk_since(const char *rev, const char *known, diag_list *d)
+{
+    repo_info info;
+    git_repository *r = repo_open(origin, &info);
+    history *h = r ? history_walk_since(r, rev, known, d, NULL, NULL) : NULL;
+    repo_close(r);
+    return h;
+}
+
+/* The new entries, then the list of `name` in the walk of known, merged by
+ * commit time as history.h says; as ids. */
+static char *combined(const history *since, const char *path, const history *old, const char *name)
+{
+    size_t nn, no = 0;
+    const hist_entry *ne = history_of(since, path, &nn), *oe = name ? history_of(old, name, &no) : NULL;
+    buf out = BUF_INIT;
+    for (size_t i = 0, j = 0; i < nn || j < no;) {
+        int take_new = j == no || (i < nn && ne[i].commit->committer_time >= oe[j].commit->committer_time);
+        buf_printf(&out, "%s%s", out.len ? " " : "", take_new ? ne[i++].commit->id : oe[j++].commit->id);
+    }
+    return buf_detach(&out);
+}
+
+/* A walk since known plus the walk of known gives the full walk's lists,
+ * for every file not sent to a full walk. Returns how many were. */
+static size_t check_since(const history *full, const char *known)
+{
+    diag_list d = DIAG_LIST_INIT;
+    history *since = walk_since("HEAD", known, &d), *old = walk(origin, known, &d);
+    CHECK(since && old);
+    size_t flagged = 0;
+    for (size_t i = 0; since && old && i < history_file_count(full); i++) {
+        const char *path = history_file_at(full, i);
+        int full_walk;
+        const char *name = history_continues_as(since, path, &full_walk);
+        if (full_walk) {
+            flagged++;
+            continue;
+        }
+        char *got = combined(since, path, old, name), *want = listed(full, path);
+        if (strcmp(got, want)) fprintf(stderr, "since %s: %s (continues as %s)\n", known, path, name);
+        CHECK_STR(got, want);
+        free(got);
+        free(want);
+    }
+    CHECK_INT(d.n, 0);
+    history_free(since);
+    history_free(old);
+    diag_free(&d);
+    return flagged;
+}
+
+static void test_walk_since(void)
+{
+    diag_list d = DIAG_LIST_INIT;
+    history *full = walk(origin, "HEAD", &d);
+    CHECK(full != NULL);
+    if (!full) return;
+    size_t nfiles = history_file_count(full);
+    CHECK_INT(check_since(full, "HEAD"), 0);
+    CHECK_INT(check_since(full, "HEAD~1"), 0);
+    CHECK_INT(check_since(full, "HEAD~2"), 1);          /* c.md: through Erin's branch */
+    CHECK_INT(check_since(full, "HEAD~1^2"), nfiles - 1);   /* all but c.md go on through main */
+    size_t flagged = check_since(full, "HEAD~8");
+    CHECK(flagged > 0 && flagged < nfiles);
+
+    history *since = walk_since("HEAD", "HEAD", &d);
+    CHECK(since && history_commit_count(since) == 0);
+    int full_walk;
+    if (since) CHECK_STR(history_continues_as(since, "content/a.md", &full_walk), "content/a.md");
+    history_free(since);
+    since = walk_since("HEAD", "HEAD~1", &d);
+    CHECK(since && history_commit_count(since) == 1);
+    if (since) {
+        size_t n;
+        history_of(since, "content/c.md", &n);
+        CHECK_INT(n, 1);
+        history_of(since, "content/a.md", &n);
+        CHECK_INT(n, 0);
+    }
+    history_free(since);
+    CHECK(history_continues_as(full, "content/a.md", &full_walk) == NULL && !full_walk);
+    CHECK_INT(d.n, 0);
+
+    since = walk_since("HEAD~1^2", "HEAD", &d);
+    CHECK(since == NULL);
+    CHECK(d.errors == 1 && strstr(d.items[0].msg, "not in the history"));
+    history_free(full);
+    diag_free(&d);
+}
+
 static void test_shallow_clone(void)
 {
     char *shallow = path_join(tmp, "shallow");
@@ -444,6 +535,7 @@ int main(void)
     build_origin();
     test_full_history();
     test_older_revision();
+    test_walk_since();
     test_shallow_clone();
     test_missing_objects();
     git_libgit2_shutdown();
