@@ -5,17 +5,19 @@
  *     metadata and the id of its content/ subtree (one commit parse each);
  *  2. order: git's --date-order (children first, then newer commit time);
  *  3. compare: each commit with each parent over content/ only, by a sorted
- *     merge of tree entries that skips equal subtree ids;
- *  4. follow: in walk order, each commit carries the set of names whose
- *     history passes through it (a name set, below); a commit is listed for
- *     a name when the name differs from every parent, and hands the name on
- *     to parents as git's history simplification does, renamed where an
- *     exact rename brought it in. The set starts as "every name" at head;
- *     merges that take one side narrow it, fork points widen it again.
+ *     merge of raw tree entries that skips equal subtree ids;
+ *  4. follow: in walk order, each commit carries its reach: the names
+ *     (path ids) whose history passes through it, and which head files each
+ *     name's commits count for. A commit is listed for a name that differs
+ *     from every parent; the name goes on to the parents git's history
+ *     simplification follows, as the name it had before where an exact
+ *     rename brought it in. Head starts with every name, each counting for
+ *     the head file of that name; merges that take one side narrow the set
+ *     of the other parent, fork points join the sets again.
  *
- * Names and files: paths are interned as ids. Each head file starts as the
- * owner of its own name; a rename old -> new makes old's later (older)
- * commits count for new's files too (one alias map, in walk order). */
+ * Reaches are immutable and shared between commits (a chain of plain
+ * commits passes one pointer along), so the cost is that of the changes,
+ * not of commits x files. */
 #include "history.h"
 
 #include <git2.h>

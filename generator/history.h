@@ -1,35 +1,41 @@
 /* history.h: the commits that changed each file under content/, from one
  * walk over the history of a revision (libgit2, no shelling out to git).
  *
- * What a file's list holds: the commits that `git log -- <path>` lists
- * (git's default history simplification: a merge is listed only when the
- * file differs from every parent; a merge whose file equals one parent's is
- * followed into the first such parent only, which hides the other side),
- * and across exact-content renames the older history of the old name, as
- * `git log --follow` does. The two agree on every history without merges;
- * with merges, git's --follow neither lists merges nor simplifies, so this
- * module takes plain git log as the reference and adds rename following.
+ * What a file's list holds: the commits `git log -- <path>` lists, newest
+ * first, with git's default history simplification (a merge is listed only
+ * when the file differs from every parent; a merge whose file equals a
+ * parent's is followed into the first such parent only, which hides the
+ * other side's commits), and, across exact renames, the older history of
+ * the old name, as `git log --follow` does. On a history without merges
+ * that is exactly what `git log --follow` lists. With merges, --follow
+ * differs from plain git log (it lists no merges and hides nothing); this
+ * module takes plain git log as the reference there and adds the renames.
  *
- * How it is done: commits are listed in git's --date-order (children
- * before parents, newer commit time first); each commit is compared with
- * each parent over the content/ subtree only, descending only into
- * subtrees whose ids differ; the change lists are inverted into per-file
- * lists while the set of names followed into each parent is carried down
- * the graph. Cost: one tree comparison per commit and parent, never
- * commits x files.
+ * Renames: within one comparison of a commit with a parent, a deleted and
+ * an added file with the same blob are a rename (several with one blob are
+ * paired in path order). Not followed, unlike git --follow: renames with
+ * edits, and copies (a new file made from a copy of another starts its own
+ * list).
  *
- * Renames: within one commit-parent comparison, a deleted path and an added
- * path with the same blob id are a rename (several with the same blob are
- * paired in path order). Renames with edits are not detected (git --follow
- * would detect those above 50% similarity).
+ * Order: git's --date-order (no commit before its children, otherwise newer
+ * commit time first), which is git log's order when commit times do not go
+ * backwards along the history.
  *
- * Shallow clones and missing parent commits: the walk treats a commit whose
- * parents are missing as a root (as git does at a shallow boundary) and
- * history_truncated() says so. A missing tree is an error.
+ * Shallow clones and missing parent commits: a commit listed in
+ * .git/shallow, or whose parents are missing, is walked as a root (as git
+ * does at a shallow boundary) and history_truncated() says so; a missing
+ * parent outside a shallow clone is also reported as a warning. A missing
+ * or malformed tree is an error.
  *
- * Ownership: history_walk returns a history the caller frees with
- * history_free; every pointer and string reachable from it (commits,
- * entries, paths) belongs to it and lives until then. */
+ * Cost: one commit parse each, then one comparison of the content/ trees
+ * per commit and parent that descends only into subtrees whose ids differ;
+ * never commits x files. The walk turns off libgit2's re-hashing of every
+ * object read (GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION), which git does not
+ * do either and which costs more than the reading, and turns it back on
+ * (the default) when done.
+ *
+ * Ownership: a history is freed with history_free; every pointer and string
+ * reachable from it (commits, entries, paths) lives until then. */
 #ifndef VETTED_HISTORY_H
 #define VETTED_HISTORY_H
 
@@ -50,7 +56,7 @@ typedef struct hist_commit {
     const char *subject;        /* first paragraph, lines joined, as git's %s */
     const char *body;           /* the rest, trimmed; "" when none */
     int is_signed;              /* has a gpgsig or gpgsig-sha256 header (not verified) */
-    int nparents;               /* as recorded, missing ones (shallow clone) included */
+    int nparents;               /* as recorded, parents missing from a shallow clone included */
 } hist_commit;
 
 typedef enum { HIST_ADDED, HIST_MODIFIED, HIST_RENAMED, HIST_DELETED } hist_status;
@@ -58,7 +64,7 @@ typedef enum { HIST_ADDED, HIST_MODIFIED, HIST_RENAMED, HIST_DELETED } hist_stat
 typedef struct hist_entry {
     const hist_commit *commit;
     hist_status status;         /* of a merge: against its first parent */
-    const char *path;           /* the file's name at that commit (its name before, when deleted) */
+    const char *path;           /* the file's name at that commit (before, when deleted) */
     const char *old_path;       /* the name before, for HIST_RENAMED; NULL otherwise */
     char new_blob[41];          /* blob id after the commit; "" when deleted */
     char old_blob[41];          /* blob id before; "" when added */
@@ -66,57 +72,59 @@ typedef struct hist_entry {
 
 typedef struct history history;
 
-/* Progress of a walk: done out of total commits compared so far; called
- * now and then (not for every commit) and once at the end. */
+/* Progress: done out of total commits; called every 256 commits and once
+ * with done == total at the end. */
 typedef void (*history_progress_fn)(void *ud, size_t done, size_t total);
 
-/* Walks the history of `head` (a revision string: "HEAD", a branch, an id)
- * and builds every content/ file's list. progress may be NULL. Returns NULL
- * after reporting to d (unknown revision, missing tree, unreadable object).
- * Caller frees with history_free. */
+/* Walks the history of `head` (a revision: "HEAD", a branch, an id) and
+ * builds the list of every file under content/ at head. progress may be
+ * NULL. Returns NULL after reporting to d (unknown revision, unreadable
+ * commit, missing tree). Caller frees with history_free. */
 history *history_walk(git_repository *repo, const char *head, diag_list *d,
                       history_progress_fn progress, void *ud);
 
 /* The part of the history of `head` newer than the commit `known` (an
- * earlier head, an ancestor of this one): the lists hold only the commits
- * that are not in the history of `known`, exactly as history_walk would
- * list them. history_continues_as says how each list goes on. It still
- * reads every commit (cheap), but compares only the new ones. Returns NULL
- * after reporting to d, also when `known` is not an ancestor of head.
- * Caller frees with history_free. */
+ * earlier head, in the history of this one): each list holds only the
+ * commits not in the history of `known`, exactly as history_walk lists
+ * them, and history_continues_as says how it goes on. It still reads every
+ * commit, but compares only the new ones. Returns NULL after reporting to
+ * d, also when `known` is not in the history of head. Caller frees with
+ * history_free. */
 history *history_walk_since(git_repository *repo, const char *head, const char *known, diag_list *d,
                             history_progress_fn progress, void *ud);
+
+/* The commits that changed the file at `path` (its repository-relative name
+ * at head, e.g. "content/pcb/acme.md"), newest first; NULL and *n = 0 when
+ * there are none or no such file at head. The array belongs to h. */
+const hist_entry *history_of(const history *h, const char *path, size_t *n);
 
 /* For a history from history_walk_since: the name the file at `path` had
  * at `known` (a file there), whose list from a walk of `known` is the rest
  * of this file's list; NULL when the list has no older part. *full_walk is
  * set (and NULL returned) when the older part is not that list: the file's
- * history reaches older commits through another way than `known` (a merged
- * branch that forked before `known` and changed it), or through two names,
- * or through a name that is no file at `known`; walk head in full then.
- * After a full walk: NULL, *full_walk = 0.
- * Order: the new entries come first; a full walk orders by commit time, so
- * to get its order where a merged branch's commits are older than known
- * ones, merge the two lists by committer_time (newest first, new first on
- * equal times). The returned string belongs to h. */
+ * history reaches older commits other than through `known` (a merge of a
+ * branch that forked before `known`, or git following a merge's first
+ * parent where `known` is a later one), or under two names, or under a
+ * name that is no file at `known`; walk head in full then. After
+ * history_walk: NULL and *full_walk = 0.
+ * Order: the older part comes after the new entries, except that where a
+ * merged branch's commits are older than known ones, a full walk puts them
+ * by commit time: merge the two lists by committer_time (newest first, new
+ * entries first on equal times) to get the full walk's order. The string
+ * belongs to h. */
 const char *history_continues_as(const history *h, const char *path, int *full_walk);
-
-/* The commits that changed the file at `path` (its repository-relative name
- * at head, e.g. "content/pcb/acme.md"), newest first; *n = 0 and NULL when
- * the file does not exist at head. The array belongs to h. */
-const hist_entry *history_of(const history *h, const char *path, size_t *n);
 
 /* The files under content/ at head, in git's path order. */
 size_t history_file_count(const history *h);
-const char *history_file_at(const history *h, size_t i);
+const char *history_file_at(const history *h, size_t i);    /* NULL past the end */
 
-/* Every commit reachable from head (from history_walk_since: not from
- * `known`), in walk order (newest first). */
+/* The commits walked (from history_walk_since: the new ones), in walk
+ * order, newest first. */
 size_t history_commit_count(const history *h);
-const hist_commit *history_commit_at(const history *h, size_t i);
+const hist_commit *history_commit_at(const history *h, size_t i);   /* NULL past the end */
 
-/* 1 when the history ends early: a shallow clone, or commits whose
- * parents are missing. Lists then stop at the oldest commit present. */
+/* 1 when the history ends early: a shallow clone, or commits whose parents
+ * are missing. Lists then stop at the oldest commits present. */
 int history_truncated(const history *h);
 
 void history_free(history *h);

@@ -46,10 +46,15 @@ static void scrub_urls(cmark_node *doc)
     cmark_iter_free(it);
 }
 
+void markdown_init(void)
+{
+    cmark_gfm_core_extensions_ensure_registered();
+}
+
 char *markdown_to_html(const char *text, size_t len)
 {
     static const char *const extensions[] = {"table", "tasklist", "strikethrough", "autolink"};
-    cmark_gfm_core_extensions_ensure_registered();
+    markdown_init();
     int options = CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8;
     cmark_parser *parser = cmark_parser_new(options);
     for (size_t i = 0; i < sizeof extensions / sizeof *extensions; i++) {

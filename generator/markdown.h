@@ -11,6 +11,10 @@
 
 char *markdown_to_html(const char *text, size_t len);
 
+/* Registers cmark-gfm's extensions (a global registry): call once before
+ * threads render Markdown. Later calls do nothing. */
+void markdown_init(void);
+
 /* Is this URL safe to put in an href? (http, https, mailto, relative) */
 int markdown_url_is_safe(const char *url);
 

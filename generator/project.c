@@ -1,9 +1,11 @@
 /* project.c: see project.h. */
 #include "project.h"
+#include "markdown.h"
 #include "model.h"
 #include "source.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -123,15 +125,56 @@ static int check_collisions(project *p, diag_list *d)
     return errors;
 }
 
+typedef struct parser_job {
+    const src_set *files;
+    assessment **out;        /* one slot per file, NULL when it failed */
+    diag_list *diags;        /* one list per file */
+    size_t first, step;
+} parser_job;
+
+static void *parse_some(void *arg)
+{
+    parser_job *j = arg;
+    for (size_t i = j->first; i < j->files->n; i += j->step) {
+        const src_file *f = &j->files->files[i];
+        j->out[i] = assessment_parse(f->path, f->data, f->len, &j->diags[i]);
+    }
+    return NULL;
+}
+
+/* Parses every file on every core; messages keep file order. */
 static void parse_all(project *p, const src_set *files, diag_list *d)
 {
-    p->items = xcalloc(files->n + 1, sizeof *p->items);
-    for (size_t i = 0; i < files->n; i++) {
-        const src_file *f = &files->files[i];
-        assessment *as = assessment_parse(f->path, f->data, f->len, d);
-        if (as) p->items[p->n++] = as;
+    size_t n = files->n, jobs = (size_t)project_jobs();
+    if (jobs > n / 64 + 1) jobs = n / 64 + 1;
+    assessment **out = xcalloc(n + 1, sizeof *out);
+    diag_list *diags = xcalloc(n + 1, sizeof *diags);
+    parser_job *pj = xcalloc(jobs, sizeof *pj);
+    pthread_t *threads = xcalloc(jobs, sizeof *threads);
+    markdown_init();   /* cmark-gfm's extension registry is global: fill it first */
+    for (size_t k = 0; k < jobs; k++) pj[k] = (parser_job){files, out, diags, k, jobs};
+    int *started = xcalloc(jobs, sizeof *started);
+    for (size_t k = 1; k < jobs; k++) started[k] = pthread_create(&threads[k], NULL, parse_some, &pj[k]) == 0;
+    parse_some(&pj[0]);
+    for (size_t k = 1; k < jobs; k++) {
+        if (started[k]) pthread_join(threads[k], NULL);
+        else parse_some(&pj[k]);
+    }
+    p->items = xcalloc(n + 1, sizeof *p->items);
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < diags[i].n; j++) {
+            const diag *x = &diags[i].items[j];
+            diag_add(d, x->level, x->path, x->line, x->col, "%s", x->msg);
+        }
+        diag_free(&diags[i]);
+        if (out[i]) p->items[p->n++] = out[i];
     }
     if (p->n) qsort(p->items, p->n, sizeof *p->items, by_slug);
+    free(started);
+    free(threads);
+    free(pj);
+    free(diags);
+    free(out);
 }
 
 static int open_files(project *p, const project_opts *o, diag_list *d)
@@ -168,6 +211,62 @@ static void mark_dirty(project *p)
     free(paths);
 }
 
+/* One worker of evaluate_all: every `step`-th assessment from `first`,
+ * with its own rules (its own Lua state) and its own messages. */
+typedef struct evaluator {
+    project *p;
+    rules *rules;
+    size_t first, step;
+    diag_list *diags;        /* one list per assessment, merged in order */
+} evaluator;
+
+static void *evaluate_some(void *arg)
+{
+    evaluator *e = arg;
+    for (size_t i = e->first; i < e->p->n; i += e->step)
+        rules_evaluate(e->rules, e->p->items[i], e->p->as_of, &e->diags[i]);
+    return NULL;
+}
+
+/* Evaluates every assessment on every core; messages keep file order. */
+static void evaluate_all(project *p, diag_list *d)
+{
+    size_t jobs = (size_t)project_jobs();
+    if (jobs > p->n / 64 + 1) jobs = p->n / 64 + 1;
+    evaluator *ev = xcalloc(jobs, sizeof *ev);
+    diag_list *diags = xcalloc(p->n + 1, sizeof *diags);
+    size_t started = 1;
+    ev[0] = (evaluator){p, p->rules, 0, 1, diags};
+    for (size_t k = 1; k < jobs; k++) {
+        diag_list quiet = DIAG_LIST_INIT;
+        rules *r = project_rules_instance(p, &quiet);
+        diag_free(&quiet);
+        if (!r) break;
+        ev[k] = (evaluator){p, r, k, 1, diags};
+        started++;
+    }
+    pthread_t *threads = xcalloc(started, sizeof *threads);
+    for (size_t k = 0; k < started; k++) ev[k].step = started;
+    for (size_t k = 1; k < started; k++)
+        if (pthread_create(&threads[k], NULL, evaluate_some, &ev[k]) != 0) ev[k].step = 0;
+    evaluate_some(&ev[0]);
+    for (size_t k = 1; k < started; k++) {
+        if (ev[k].step) pthread_join(threads[k], NULL);
+        else { ev[k].step = started; evaluate_some(&ev[k]); }
+        rules_free(ev[k].rules);
+    }
+    for (size_t i = 0; i < p->n; i++) {
+        for (size_t j = 0; j < diags[i].n; j++) {
+            const diag *x = &diags[i].items[j];
+            diag_add(d, x->level, x->path, x->line, x->col, "%s", x->msg);
+        }
+        diag_free(&diags[i]);
+    }
+    free(diags);
+    free(threads);
+    free(ev);
+}
+
 int project_load(project *p, const project_opts *o, diag_list *d)
 {
     memset(p, 0, sizeof *p);
@@ -187,7 +286,7 @@ int project_load(project *p, const project_opts *o, diag_list *d)
     mark_dirty(p);
     if (d->errors > errors) return -1;
     if (o->evaluate && project_load_rules(p, d) < 0) return -1;
-    for (size_t i = 0; o->evaluate && i < p->n; i++) project_evaluate(p, p->items[i], d);
+    if (o->evaluate) evaluate_all(p, d);
     return d->errors > errors ? -1 : 0;
 }
 

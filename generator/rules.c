@@ -18,6 +18,7 @@ enum { KILL_NONE, KILL_MEMORY, KILL_BUDGET };
 typedef struct rule {
     rule_info info;
     int check_ref;
+    long long cost;       /* instructions spent, in thousands (VETTED_TIMING) */
 } rule;
 
 struct rules {
@@ -541,6 +542,7 @@ static void add_rule(rules *r, const char *file, diag_list *d)
             r->list = xrealloc(r->list, r->cap * sizeof *r->list);
         }
         ru = &r->list[r->n++];
+        memset(ru, 0, sizeof *ru);
     }
     ru->info.id = arena_strdup(&r->a, id);
     ru->info.title = arena_strdup(&r->a, field_string(L, t, "title"));
@@ -884,6 +886,7 @@ void rules_evaluate(rules *r, assessment *as, const char *as_of, diag_list *d)
         lua_pushvalue(L, s);
         if (call_protected(r, 1, 1) != LUA_OK) rule_failed(r, as, &ru->info, d);
         else collect_failures(as, &ru->info, L);
+        r->list[i].cost += (RULES_INSTRUCTION_BUDGET - r->budget_left) / HOOK_EVERY;
         disarm_limits(r);
         lua_settop(L, s);
     }
@@ -906,6 +909,9 @@ const rule_info *rules_find(const rules *r, const char *id)
 void rules_free(rules *r)
 {
     if (!r) return;
+    if (getenv("VETTED_TIMING"))
+        for (size_t i = 0; i < r->n; i++)
+            if (r->list[i].cost) fprintf(stderr, "vetted: rule %-28s %10lld k instructions\n", r->list[i].info.id, r->list[i].cost);
     lua_close(r->L);
     free(r->list);
     free(r->dirs);

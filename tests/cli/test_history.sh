@@ -141,9 +141,9 @@ expect_contains "$ERR" "truncated"
 # two workers give the same site as one (output order stays deterministic)
 M=$T_TMP/many
 git init -q -b main "$M"
-for i in $(seq 1 40); do supplier "$M/content/g$((i % 3))/s$i.md" "Supplier $i" "pentest: {critical: $((i % 2)), major: $((i % 4))}"; done
+for i in $(seq 1 70); do supplier "$M/content/g$((i % 3))/s$i.md" "Supplier $i" "pentest: {critical: $((i % 2)), major: $((i % 4))}"; done
 git -C "$M" add -A && git -C "$M" -c user.name=A -c user.email=a@x commit -q -m one
-for i in $(seq 1 40 | awk 'NR % 3 == 0'); do sed -i 's/major: [0-9]/major: 9/' "$M/content/g$((i % 3))/s$i.md"; done
+for i in $(seq 1 70 | awk 'NR % 3 == 0'); do sed -i 's/major: [0-9]/major: 9/' "$M/content/g$((i % 3))/s$i.md"; done
 git -C "$M" add -A && git -C "$M" -c user.name=B -c user.email=b@x commit -q -m two
 VETTED_JOBS=1 expect_status 0 "$VETTED" -C "$M" build --no-cache -o "$T_TMP/many1"
 VETTED_JOBS=2 expect_status 0 "$VETTED" -C "$M" build --no-cache -o "$T_TMP/many2"
