@@ -28,6 +28,7 @@ typedef struct score {
     int valid;
     int confidentiality, integrity, availability, overall;
     char grade[2];
+    const char *capped_by;   /* the rule whose critical finding capped the grade, or NULL */
     vt *breakdown;           /* list of {what, concern, cost} */
 } score;
 

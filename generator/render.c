@@ -312,6 +312,7 @@ static vt *scores_vm(arena *a, const score *sc, int with_class)
     vt_add(a, m, "overall", vt_int(a, sc->overall));
     vt_add(a, m, "grade", vt_str(a, sc->grade));
     if (with_class) vt_add(a, m, "grade_class", vt_strf(a, "grade-%c", tolower((unsigned char)sc->grade[0])));
+    if (sc->capped_by) vt_add(a, m, "capped_by", vt_str(a, sc->capped_by));
     vt_add(a, m, "breakdown", sc->breakdown ? vt_copy(a, sc->breakdown) : vt_list(a));
     return m;
 }

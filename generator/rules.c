@@ -859,6 +859,8 @@ static void run_score(rules *r, assessment *as, int supplier_idx, diag_list *d)
         if (!ok) bad = "score.lua must return integers 0..100 for confidentiality, integrity, "
                        "availability and overall, and a grade A..E";
         else sc.breakdown = read_breakdown(L, lua_gettop(L), &as->a);
+        const char *cap = ok ? field_string(L, -1, "grade_capped_by") : NULL;
+        sc.capped_by = cap ? arena_strdup(&as->a, cap) : NULL;
     }
     if (bad) {
         char *first;
