@@ -165,6 +165,25 @@ static void collect_unknown_items(arena *a, vt *extra, const vt *list, const cha
 
 /* ---- the parts of a supplier ------------------------------------------- */
 
+/* Days from as_of to date (negative: date is past); 0 with *ok = 0 when
+ * either is not a date. */
+static long days_until(const char *date, const char *as_of, int *ok)
+{
+    int y, m, d, ay, am, ad;
+    *ok = date && date_parse(date, &y, &m, &d) == 0 && date_parse(as_of, &ay, &am, &ad) == 0;
+    return *ok ? date_days(y, m, d) - date_days(ay, am, ad) : 0;
+}
+
+/* Sets <key>_expired and <key>_soon (within 90 days) for a date field. */
+static void date_flags(arena *a, vt *m, const char *prefix, const char *date, const char *as_of)
+{
+    int ok;
+    long left = days_until(date, as_of, &ok);
+    if (!ok) return;
+    vt_add(a, m, arena_printf(a, "%s_past", prefix), vt_bool(a, left < 0));
+    vt_add(a, m, arena_printf(a, "%s_soon", prefix), vt_bool(a, left >= 0 && left <= 90));
+}
+
 static vt *concern_vm(arena *a, const vt *data)
 {
     const vt *c = vt_get(data, "concern");
@@ -179,10 +198,11 @@ static vt *concern_vm(arena *a, const vt *data)
     return list;
 }
 
-static vt *certification_vm(arena *a, const vt *c)
+static vt *certification_vm(arena *a, const vt *c, const char *as_of)
 {
     if (!c || c->kind != VT_MAP) return NULL;
     vt *m = vt_map(a);
+    date_flags(a, m, "expires", vt_get_text(c, "expires"), as_of);
     for (const char *const *k = KNOWN_CERT; *k; k++)
         if (strcmp(*k, "covers_our_work")) copy_text(a, m, c, *k);
     set_answer(a, m, "covers_our_work", vt_get(c, "covers_our_work"));
@@ -390,10 +410,11 @@ static vt *supplier_vm(arena *a, const project *p, const assessment *as, const c
     copy_text(a, m, d, "assessed");
     copy_text(a, m, d, "assessor");
     set_text(a, m, "next_review", model_next_review(a, d));
+    date_flags(a, m, "next_review", model_next_review(a, d), p->as_of);
     vt_add(a, m, "services", text_list(a, vt_get(d, "services")));
     vt_add(a, m, "sees", text_list(a, vt_get(d, "sees")));
     vt_add(a, m, "concern", concern_vm(a, d));
-    vt *cert = certification_vm(a, vt_get(d, "certification"));
+    vt *cert = certification_vm(a, vt_get(d, "certification"), p->as_of);
     if (cert) vt_add(a, m, "certification", cert);
     vt_add(a, m, "isms_focus", text_list(a, vt_get(d, "isms_focus")));
     vt_add(a, m, "objectives", objectives_vm(a, vt_get(d, "objectives")));
@@ -413,7 +434,7 @@ static vt *supplier_vm(arena *a, const project *p, const assessment *as, const c
     return m;
 }
 
-static vt *summary_vm(arena *a, const assessment *as, int with_class)
+static vt *summary_vm(arena *a, const assessment *as, const char *as_of, int with_class)
 {
     const vt *d = as->data;
     const vt *cert = vt_get(d, "certification");
@@ -427,6 +448,7 @@ static vt *summary_vm(arena *a, const assessment *as, int with_class)
     vt_add(a, m, "certified", vt_bool(a, cert && cert->kind == VT_MAP));
     copy_text(a, m, cert, "standard");
     copy_text(a, m, cert, "expires");
+    date_flags(a, m, "expires", vt_get_text(cert, "expires"), as_of);
     if (as->score.valid) {
         vt_add(a, m, "score", vt_int(a, as->score.overall));
         vt_add(a, m, "grade", vt_str(a, as->score.grade));
@@ -596,7 +618,7 @@ static int worst_first(const void *x, const void *y)
     return strcmp(a->slug, b->slug);
 }
 
-static vt *categories_vm(arena *a, assessment **sorted, size_t n)
+static vt *categories_vm(arena *a, assessment **sorted, size_t n, const char *as_of)
 {
     vt *cats = vt_list(a);
     vt *cur = NULL;
@@ -607,10 +629,13 @@ static vt *categories_vm(arena *a, assessment **sorted, size_t n)
             vt *cat = vt_map(a);
             vt_add(a, cat, "name", vt_str(a, *cur_name ? cur_name : "other"));
             cur = vt_list(a);
+            size_t count = 0;
+            while (i + count < n && !strcmp(sorted[i + count]->category, cur_name)) count++;
+            vt_add(a, cat, "count", vt_int(a, (long long)count));
             vt_add(a, cat, "suppliers", cur);
             vt_push(a, cats, cat);
         }
-        vt_push(a, cur, summary_vm(a, sorted[i], 1));
+        vt_push(a, cur, summary_vm(a, sorted[i], as_of, 1));
     }
     return cats;
 }
@@ -623,13 +648,13 @@ static int render_index(const project *p, theme *t, const trails *tr, output *ou
     vt *ctx = render_common_vm(&a, p, tr, root_for(p, 0), p->cfg.title);
     vt_add(&a, ctx, "suppliers_count", vt_int(&a, (long long)p->n));
     if (p->n) qsort(sorted, p->n, sizeof *sorted, by_name);
-    vt_add(&a, ctx, "categories", categories_vm(&a, sorted, p->n));
+    vt_add(&a, ctx, "categories", categories_vm(&a, sorted, p->n, p->as_of));
     if (p->n) qsort(sorted, p->n, sizeof *sorted, worst_first);
     vt *worst = vt_list(&a);
     vt *json_list = vt_list(&a);
     for (size_t i = 0; i < p->n; i++) {
-        vt_push(&a, worst, summary_vm(&a, sorted[i], 1));
-        vt *j = summary_vm(&a, sorted[i], 0);
+        vt_push(&a, worst, summary_vm(&a, sorted[i], p->as_of, 1));
+        vt *j = summary_vm(&a, sorted[i], p->as_of, 0);
         vt_add(&a, j, "json", vt_strf(&a, "suppliers/%s.json", sorted[i]->slug));
         vt_push(&a, json_list, j);
     }
