@@ -92,9 +92,14 @@ static const char *chart_svg(arena *a, const trail_entry *entries, size_t n)
     }
     buf_puts(&b, "<polyline class=\"line\" points=\"");
     buf pts = BUF_INIT;
+    size_t scored = 0, k = 0;
+    for (size_t i = 0; i < n; i++) scored += entries[i].has_score;
     for (size_t i = n; i-- > 0;) {
         if (!entries[i].has_score) continue;
-        long x = PAD + (days_of(entries[i].date) - first) * (W - PAD - 10) / span;
+        /* By date; when every change fell on one day, evenly. */
+        long x = last > first ? PAD + (days_of(entries[i].date) - first) * (W - PAD - 10) / span
+               : PAD + (long)(scored > 1 ? k * (size_t)(W - PAD - 10) / (scored - 1) : 0);
+        k++;
         long y = PAD / 2 + (100 - entries[i].overall) * (H - PAD) / 100;
         buf_printf(&b, "%ld,%ld ", x, y);
         buf_printf(&pts, "<circle class=\"point\" cx=\"%ld\" cy=\"%ld\" r=\"3\"><title>%s: %d (%s)</title></circle>",
