@@ -41,9 +41,10 @@ char *project_datadir(void)
         exe[n] = '\0';
         char *slash = strrchr(exe, '/');
         if (slash) *slash = '\0';
-        /* The source tree: ./vetted, or build/<kind>/vetted for tests. */
-        const char *ups[] = {"", "/../.."};
-        for (size_t i = 0; i < 2; i++) {
+        /* The source tree (./vetted, or build/<kind>/vetted for tests), or
+         * an installation: <prefix>/bin/vetted with <prefix>/share/vetted. */
+        const char *ups[] = {"", "/../..", "/../share/vetted"};
+        for (size_t i = 0; i < 3; i++) {
             char *dir = xasprintf("%s%s", exe, ups[i]);
             char real[PATH_MAX];
             if (has_pack(dir) && realpath(dir, real)) {

@@ -59,7 +59,8 @@ void project_free(project *p);
 
 /* Where the default rule pack and themes are: $VETTED_DATADIR, else the
  * folder of the running binary when it holds them (a source tree), else
- * the installed share/vetted. Caller frees. */
+ * share/vetted beside the binary's bin/ (any PREFIX), else the compiled-in
+ * PREFIX/share/vetted. Caller frees. */
 char *project_datadir(void);
 
 /* Finds theme `name`: the repository's themes/<name>, else the default
