@@ -28,8 +28,13 @@ static void stage_done(const char *stage)
     if (!on) return;
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
-    fprintf(stderr, "vetted: %-10s %8.3f s\n", stage,
-            (double)(now.tv_sec - last.tv_sec) + (double)(now.tv_nsec - last.tv_nsec) / 1e9);
+    long pages = 0, resident = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (f && fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
+    if (f) fclose(f);
+    fprintf(stderr, "vetted: %-10s %8.3f s %8ld MiB resident\n", stage,
+            (double)(now.tv_sec - last.tv_sec) + (double)(now.tv_nsec - last.tv_nsec) / 1e9,
+            resident * (sysconf(_SC_PAGESIZE) / 1024) / 1024);
     last = now;
 }
 

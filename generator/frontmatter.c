@@ -4,6 +4,7 @@
 #include "frontmatter.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
@@ -105,7 +106,6 @@ static vt *make_scalar(arena *a, const yaml_event_t *ev)
     if (tag && strcmp(tag, "!") != 0) {
         if (!strcmp(tag, YAML_STR_TAG)) return v;
     }
-    if (strlen(v->str) != n) return v; /* embedded NUL: keep as text */
     if (n == 0 || !strcmp(v->str, "~") || !strcmp(v->str, "null") ||
         !strcmp(v->str, "Null") || !strcmp(v->str, "NULL")) {
         v->kind = VT_NULL;
@@ -132,6 +132,7 @@ typedef struct frame {
     const char *key;     /* map: the key waiting for its value */
     int key_line, key_col;
     size_t first_count;  /* node count when this node began (for anchors) */
+    size_t first_bytes;  /* text bytes when this node began */
     char *anchor;
 } frame;
 
@@ -139,7 +140,68 @@ typedef struct anchor_def {
     char *name;
     vt *node;
     size_t size;         /* nodes in the subtree, aliases expanded */
+    size_t bytes;        /* bytes of text in the subtree, aliases expanded */
 } anchor_def;
+
+/* A hash table from (owner, name) to an index: the keys of every mapping
+ * (owner: the map) and the anchors (owner: NULL), so that documents with
+ * tens of thousands of keys or anchors cost linear time, not quadratic. */
+typedef struct hslot {
+    const void *owner;
+    const char *name;    /* NULL: empty slot */
+    size_t index;
+} hslot;
+
+typedef struct htable {
+    hslot *slots;
+    size_t cap, n;       /* cap: 0 or a power of two */
+} htable;
+
+static size_t hash_of(const void *owner, const char *name)
+{
+    unsigned long long h = 1469598103934665603ULL ^ (unsigned long long)(uintptr_t)owner;
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        h ^= *p;
+        h *= 1099511628211ULL;
+    }
+    return (size_t)(h ^ (h >> 29));
+}
+
+static hslot *htable_slot(const htable *t, const void *owner, const char *name)
+{
+    size_t mask = t->cap - 1;
+    for (size_t i = hash_of(owner, name) & mask;; i = (i + 1) & mask) {
+        hslot *s = &t->slots[i];
+        if (!s->name || (s->owner == owner && !strcmp(s->name, name))) return s;
+    }
+}
+
+/* The index stored for (owner, name), or -1. */
+static long htable_get(const htable *t, const void *owner, const char *name)
+{
+    if (!t->cap) return -1;
+    const hslot *s = htable_slot(t, owner, name);
+    return s->name ? (long)s->index : -1;
+}
+
+/* Sets (owner, name) -> index; name must outlive the table. */
+static void htable_put(htable *t, const void *owner, const char *name, size_t index)
+{
+    if ((t->n + 1) * 2 > t->cap) {
+        htable old = *t;
+        t->cap = old.cap ? old.cap * 2 : 64;
+        t->slots = xcalloc(t->cap, sizeof *t->slots);
+        t->n = 0;
+        for (size_t i = 0; i < old.cap; i++)
+            if (old.slots[i].name) htable_put(t, old.slots[i].owner, old.slots[i].name, old.slots[i].index);
+        free(old.slots);
+    }
+    hslot *s = htable_slot(t, owner, name);
+    if (!s->name) t->n++;
+    s->owner = owner;
+    s->name = name;
+    s->index = index;
+}
 
 typedef struct builder {
     arena *a;
@@ -150,7 +212,9 @@ typedef struct builder {
     int depth;
     anchor_def *anchors;
     size_t nanchors, cap_anchors;
+    htable names;        /* anchors by name, and the keys of every map */
     size_t count;        /* nodes so far, aliases expanded */
+    size_t bytes;        /* bytes of scalar text so far, aliases expanded */
     vt *root;
     int failed;
 } builder;
@@ -162,14 +226,16 @@ static void fail_at(builder *b, yaml_mark_t m, const char *fmt, const char *arg)
     diag_add(b->d, DIAG_ERROR, b->path, (int)m.line + b->first_line, (int)m.column + 1, fmt, arg);
 }
 
-static void remember_anchor(builder *b, const char *name, vt *node, size_t size)
+static void remember_anchor(builder *b, const char *name, vt *node, size_t size, size_t bytes)
 {
-    for (size_t i = 0; i < b->nanchors; i++)
-        if (!strcmp(b->anchors[i].name, name)) {
-            b->anchors[i].node = node;   /* YAML allows redefinition */
-            b->anchors[i].size = size;
-            return;
-        }
+    long found = htable_get(&b->names, NULL, name);
+    if (found >= 0) {
+        anchor_def *def = &b->anchors[found];
+        def->node = node;   /* YAML allows redefinition */
+        def->size = size;
+        def->bytes = bytes;
+        return;
+    }
     if (b->nanchors == b->cap_anchors) {
         b->cap_anchors = b->cap_anchors ? b->cap_anchors * 2 : 8;
         b->anchors = xrealloc(b->anchors, b->cap_anchors * sizeof *b->anchors);
@@ -177,6 +243,8 @@ static void remember_anchor(builder *b, const char *name, vt *node, size_t size)
     b->anchors[b->nanchors].name = xstrdup(name);
     b->anchors[b->nanchors].node = node;
     b->anchors[b->nanchors].size = size;
+    b->anchors[b->nanchors].bytes = bytes;
+    htable_put(&b->names, NULL, b->anchors[b->nanchors].name, b->nanchors);
     b->nanchors++;
 }
 
@@ -197,8 +265,9 @@ static void attach(builder *b, vt *node, yaml_mark_t m)
             fail_at(b, m, "%s", "a mapping key must be a plain value, not a list, mapping or null");
             return;
         }
-        vt_pair *dup = vt_get_pair(f->node, node->str);
-        if (dup) {
+        long seen = htable_get(&b->names, f->node, node->str);
+        if (seen >= 0) {
+            const vt_pair *dup = &f->node->pairs[seen];
             char msg[64];
             snprintf(msg, sizeof msg, "%d", dup->line);
             if (!b->failed) {
@@ -216,14 +285,22 @@ static void attach(builder *b, vt *node, yaml_mark_t m)
     vt_pair *p = vt_add(b->a, f->node, f->key, node);
     p->line = f->key_line;
     p->col = f->key_col;
+    htable_put(&b->names, f->node, p->key, f->node->n - 1);
     f->key = NULL;
 }
 
-static int count_node(builder *b, size_t n, yaml_mark_t m)
+/* Counts n more nodes holding `bytes` bytes of text; aliases count what
+ * they stand for, so a small file cannot expand into a huge tree. */
+static int count_node(builder *b, size_t n, size_t bytes, yaml_mark_t m)
 {
     b->count += n;
+    b->bytes += bytes;
     if (b->count > FM_MAX_NODES) {
         fail_at(b, m, "%s", "document too large after alias expansion (limit " "100000" " nodes)");
+        return -1;
+    }
+    if (b->bytes > FM_MAX_BYTES) {
+        fail_at(b, m, "%s", "document too large after alias expansion (limit " "16" " MiB of text)");
         return -1;
     }
     return 0;
@@ -235,7 +312,7 @@ static void begin_collection(builder *b, const yaml_event_t *ev, vt_kind kind, c
         fail_at(b, ev->start_mark, "%s", "nesting deeper than 64 levels");
         return;
     }
-    if (count_node(b, 1, ev->start_mark) < 0) return;
+    if (count_node(b, 1, 0, ev->start_mark) < 0) return;
     vt *node = vt_new(b->a, kind);
     node->line = (int)ev->start_mark.line + b->first_line;
     node->col = (int)ev->start_mark.column + 1;
@@ -243,6 +320,7 @@ static void begin_collection(builder *b, const yaml_event_t *ev, vt_kind kind, c
     memset(f, 0, sizeof *f);
     f->node = node;
     f->first_count = b->count - 1;
+    f->first_bytes = b->bytes;
     f->anchor = anchor ? xstrdup((const char *)anchor) : NULL;
 }
 
@@ -250,7 +328,7 @@ static void end_collection(builder *b, const yaml_event_t *ev)
 {
     frame f = b->stack[--b->depth];
     if (f.anchor) {
-        remember_anchor(b, f.anchor, f.node, b->count - f.first_count);
+        remember_anchor(b, f.anchor, f.node, b->count - f.first_count, b->bytes - f.first_bytes);
         free(f.anchor);
     }
     attach(b, f.node, ev->start_mark);
@@ -260,21 +338,28 @@ static void on_event(builder *b, const yaml_event_t *ev)
 {
     switch (ev->type) {
     case YAML_SCALAR_EVENT: {
-        if (count_node(b, 1, ev->start_mark) < 0) return;
+        /* "\0" and "\u0000" escapes decode to NUL, which C strings (keys,
+         * paths, messages) would silently cut at: refuse them as the raw
+         * byte is refused. */
+        if (memchr(ev->data.scalar.value, 0, ev->data.scalar.length)) {
+            fail_at(b, ev->start_mark, "%s", "a NUL character (\\0) is not allowed in a value");
+            return;
+        }
+        if (count_node(b, 1, ev->data.scalar.length, ev->start_mark) < 0) return;
         vt *v = make_scalar(b->a, ev);
         v->line = (int)ev->start_mark.line + b->first_line;
         v->col = (int)ev->start_mark.column + 1;
-        if (ev->data.scalar.anchor) remember_anchor(b, (const char *)ev->data.scalar.anchor, v, 1);
+        if (ev->data.scalar.anchor)
+            remember_anchor(b, (const char *)ev->data.scalar.anchor, v, 1, ev->data.scalar.length);
         attach(b, v, ev->start_mark);
         break;
     }
     case YAML_ALIAS_EVENT: {
         const char *name = (const char *)ev->data.alias.anchor;
-        anchor_def *def = NULL;
-        for (size_t i = 0; i < b->nanchors; i++)
-            if (!strcmp(b->anchors[i].name, name)) def = &b->anchors[i];
+        long found = htable_get(&b->names, NULL, name);
+        anchor_def *def = found >= 0 ? &b->anchors[found] : NULL;
         if (!def) { fail_at(b, ev->start_mark, "unknown alias '*%s'", name); return; }
-        if (count_node(b, def->size, ev->start_mark) < 0) return;
+        if (count_node(b, def->size, def->bytes, ev->start_mark) < 0) return;
         attach(b, def->node, ev->start_mark);
         break;
     }
@@ -297,6 +382,7 @@ static void free_builder(builder *b)
 {
     for (size_t i = 0; i < b->nanchors; i++) free(b->anchors[i].name);
     free(b->anchors);
+    free(b->names.slots);
     for (int i = 0; i < b->depth; i++) free(b->stack[i].anchor);
 }
 

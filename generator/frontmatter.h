@@ -3,8 +3,9 @@
  * value tree that keeps the line and column of every node.
  *
  * Hostile input is bounded: nesting deeper than FM_MAX_DEPTH, alias
- * expansion beyond FM_MAX_NODES nodes, duplicate keys, invalid UTF-8 and
- * NUL bytes are errors with a position, never a crash or a blow-up.
+ * expansion beyond FM_MAX_NODES nodes or FM_MAX_BYTES bytes of text,
+ * duplicate keys, invalid UTF-8 and NUL bytes (raw or escaped) are errors
+ * with a position, never a crash or a blow-up.
  *
  * Ownership: trees live in the caller's arena; body points into src. */
 #ifndef VETTED_FRONTMATTER_H
@@ -16,6 +17,7 @@
 
 #define FM_MAX_DEPTH 64
 #define FM_MAX_NODES 100000
+#define FM_MAX_BYTES (16u << 20)   /* text of all scalars, aliases expanded */
 
 typedef struct fm_doc {
     vt *data;            /* the front matter mapping (VT_MAP), NULL on error */

@@ -39,12 +39,16 @@ struct vt {
      * VT_INT/VT_FLOAT/VT_BOOL/VT_NULL: the literal). Never NULL for scalars. */
     const char *str;
     size_t len;
-    long long i;        /* VT_INT */
-    double f;           /* VT_FLOAT */
-    int b;              /* VT_BOOL */
+    union {             /* by kind: trees of thousands of nodes stay small */
+        long long i;    /* VT_INT */
+        double f;       /* VT_FLOAT */
+        int b;          /* VT_BOOL */
+    };
     size_t n, cap;      /* VT_LIST: items; VT_MAP: pairs */
-    vt **items;
-    vt_pair *pairs;
+    union {
+        vt **items;     /* VT_LIST */
+        vt_pair *pairs; /* VT_MAP */
+    };
 };
 
 vt *vt_new(arena *a, vt_kind kind);

@@ -48,6 +48,13 @@ run_case() {
         expect_not_contains "$out$err" "$line" "$name: output"
     done < <(bi_expect "$name" absent)
     expect_not_contains "$out$err" "$BI_SECRET" "$name: output (a file outside the repository was read)"
+    while IFS= read -r line; do
+        if grep -qE -- "^$line" <<<"$out"$'\n'"$err"; then fail "$name: an output line starts with '$line'"; else pass; fi
+    done < <(bi_expect "$name" no-line-start)
+    if [ -n "$(bi_expect "$name" no-control)" ]; then   # C0 controls but tab and newline, and DEL
+        if LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' "$BI_OUT" "$BI_ERR"; then
+            fail "$name: control characters in the output"; else pass; fi
+    fi
     # Nothing new, changed or gone in the repository or beside it (the
     # repository's own .vetted-cache/ excepted).
     local after_tree
