@@ -227,8 +227,10 @@ int file_read(const char *path, buf *out)
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return -1;
     buf_reset(out);
+    struct stat st;
+    if (fstat(fd, &st) == 0 && st.st_size > 0) buf_grow(out, (size_t)st.st_size + 1);  /* one allocation */
     for (;;) {
-        buf_grow(out, 65536);
+        if (out->cap - out->len < 2) buf_grow(out, 65536);
         ssize_t n = read(fd, out->ptr + out->len, out->cap - out->len - 1);
         if (n < 0) {
             if (errno == EINTR) continue;
