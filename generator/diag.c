@@ -31,15 +31,35 @@ static const char *level_name(diag_level l)
     return l == DIAG_ERROR ? "error" : l == DIAG_WARNING ? "warning" : "note";
 }
 
+/* Writes s with control characters escaped, so that a file name or a
+ * message from the repository cannot start a line of its own (a CI system
+ * reads lines beginning with "::" as commands). Tracebacks keep their
+ * newlines and tabs, indented, when `multiline`. */
+static void put_safe(FILE *f, const char *s, int multiline)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (multiline && c == '\n') fputs("\n    ", f);
+        else if (multiline && c == '\t') fputc('\t', f);
+        else if (c == '\n') fputs("\\n", f);
+        else if (c < 0x20 || c == 0x7f) fprintf(f, "\\x%02x", c);
+        else fputc(c, f);
+    }
+}
+
 void diag_print(const diag_list *d, FILE *f)
 {
     for (size_t i = 0; i < d->n; i++) {
         const diag *x = &d->items[i];
-        if (!x->path) fprintf(f, "vetted: %s: %s\n", level_name(x->level), x->msg);
-        else if (x->line > 0)
-            fprintf(f, "%s:%d:%d: %s: %s\n", x->path, x->line, x->col > 0 ? x->col : 1,
-                    level_name(x->level), x->msg);
-        else fprintf(f, "%s: %s: %s\n", x->path, level_name(x->level), x->msg);
+        if (!x->path) {
+            fputs("vetted", f);
+        } else {
+            put_safe(f, x->path, 0);
+            if (x->line > 0) fprintf(f, ":%d:%d", x->line, x->col > 0 ? x->col : 1);
+        }
+        fprintf(f, ": %s: ", level_name(x->level));
+        put_safe(f, x->msg, 1);
+        fputc('\n', f);
     }
 }
 
