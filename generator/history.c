@@ -1017,14 +1017,6 @@ static void list_change(walker *w, const node *n, const change *c)
     }
 }
 
-/* Is the path changed against every parent compared (lists[0..k))? */
-static int changed_in_all(const change_list *lists, size_t k, uint32_t path)
-{
-    for (size_t i = 0; i < k; i++)
-        if (!find_change(&lists[i], path)) return 0;
-    return 1;
-}
-
 /* The first parent the path is unchanged against (git follows only that
  * one), or k when it differs from all (git follows them all). */
 static size_t first_same_parent(const change_list *lists, size_t k, uint32_t path)
@@ -1093,7 +1085,7 @@ static reach follow_renames(walker *w, reach r, const change_list *l)
     size_t nold = r.owners ? r.owners->n : 0;
     owners *items = xmalloc((nold + before.n) * sizeof *items);
     size_t n = 0;
-    for (size_t j = 0; j < before.n; j++)       /* names only deleted: distinct */
+    for (size_t j = 0; j < before.n; j++)   /* a deleted file is the source of one rename at most */
         items[n++] = owners_union(&w->scratch, owners_in(w, &r, before.ids[j]),
                                   owners_in(w, &r, gone.ids[j]));
     qsort(gone.ids, gone.n, sizeof *gone.ids, id_cmp);
@@ -1121,7 +1113,7 @@ static void follow(walker *w, node *n, const change_list *lists)
     size_t k = n->nwalked ? n->nwalked : 1;
     for (size_t j = 0; j < lists[0].n; j++) {
         const change *c = &lists[0].items[j];
-        if (ns_has(r->names, c->path) && changed_in_all(lists + 1, k - 1, c->path)) list_change(w, n, c);
+        if (ns_has(r->names, c->path) && first_same_parent(lists, k, c->path) == k) list_change(w, n, c);
     }
     for (size_t i = 0; i < n->nwalked; i++) {
         reach into = {names_into_parent(w, r->names, lists, k, i), r->owners};
@@ -1262,6 +1254,16 @@ static int find_continuations(walker *w)
     return rc;
 }
 
+/* During a walk libgit2 is told neither to re-hash each object it reads
+ * (git does not either, and it costs more than the reading) nor to cache
+ * objects (each is read once here). Both are process-wide settings: back
+ * to libgit2's defaults afterwards. */
+static void set_walk_options(int walking)
+{
+    git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, !walking);
+    git_libgit2_opts(GIT_OPT_ENABLE_CACHING, !walking);
+}
+
 static history *walk(git_repository *repo, const char *head, const char *known, diag_list *d,
                      history_progress_fn progress, void *ud)
 {
@@ -1270,9 +1272,7 @@ static history *walk(git_repository *repo, const char *head, const char *known, 
     w.h = h;
     w.repo = repo;
     w.d = d;
-    /* libgit2 re-hashes every object it reads unless told not to, which
-     * costs more than reading them; git does not. Off for the walk only. */
-    git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+    set_walk_options(1);
     int rc = discover(&w, head);
     if (rc == 0 && known) rc = mark_old(&w, known);
     if (rc == 0) {
@@ -1286,7 +1286,7 @@ static history *walk(git_repository *repo, const char *head, const char *known, 
         keep_commits(&w);
     }
     walker_free(&w);
-    git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
+    set_walk_options(0);
     if (rc < 0) {
         history_free(h);
         return NULL;

@@ -29,10 +29,11 @@
  *
  * Cost: one commit parse each, then one comparison of the content/ trees
  * per commit and parent that descends only into subtrees whose ids differ;
- * never commits x files. The walk turns off libgit2's re-hashing of every
- * object read (GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION), which git does not
- * do either and which costs more than the reading, and turns it back on
- * (the default) when done.
+ * never commits x files. During the walk, libgit2's re-hashing of every
+ * object read (GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION; git does not do it
+ * either, and it costs more than the reading) and its object cache
+ * (GIT_OPT_ENABLE_CACHING; each object is read once) are off; both are
+ * process-wide and set back to libgit2's defaults (on) when done.
  *
  * Ownership: a history is freed with history_free; every pointer and string
  * reachable from it (commits, entries, paths) lives until then. */

@@ -175,6 +175,22 @@ static int sandbox_load(lua_State *L)
     return 1;
 }
 
+/* setmetatable without finalizers: a __gc runs outside any rule's call,
+ * where no budget could stop it. */
+static int sandbox_setmetatable(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    int t = lua_type(L, 2);
+    luaL_argexpected(L, t == LUA_TNIL || t == LUA_TTABLE, 2, "nil or table");
+    if (t == LUA_TTABLE && (lua_pushliteral(L, "__gc"), lua_rawget(L, 2)) != LUA_TNIL)
+        return luaL_error(L, "setmetatable: finalizers (__gc) are not allowed in rules");
+    if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL)
+        return luaL_error(L, "cannot change a protected metatable");
+    lua_settop(L, 2);
+    lua_setmetatable(L, 1);
+    return 1;
+}
+
 static int get_int_field(lua_State *L, const char *key, int def, int required)
 {
     int t = lua_getfield(L, 1, key);
@@ -383,7 +399,8 @@ static void build_env(rules *r, const vt *config)
     lua_setfield(L, -2, "time");
     lua_setfield(L, env, "os");
     static const luaL_Reg fns[] = {{"pcall", sandbox_pcall}, {"xpcall", sandbox_xpcall},
-        {"load", sandbox_load}, {"require", sandbox_require}, {"print", print_fn}, {NULL, NULL}};
+        {"load", sandbox_load}, {"require", sandbox_require}, {"print", print_fn},
+        {"setmetatable", sandbox_setmetatable}, {NULL, NULL}};
     lua_pushvalue(L, env);
     luaL_setfuncs(L, fns, 0);
     lua_pop(L, 1);

@@ -24,6 +24,8 @@ rule dump    evil.dump    'return string.dump(function() end)'
 rule clock   evil.clock   'return os.date("%Y")'
 rule raise   evil.raise   'error("deliberate")'
 rule meta    evil.meta    'getmetatable("").__index = nil'
+rule gc      evil.gc      'setmetatable({}, { __gc = function() while true do end end }) return "made"'
+rule meta2   good.meta    'local t = setmetatable({}, { __index = function(_, k) return k .. "!" end }) return t.x'
 rule good    good.rule    'return { message = "supplier " .. s.supplier .. " as of " .. s.as_of, path = "supplier" }'
 printf 'return { answer = 42 }\n' >"$R/scripts/lib/helper.lua"
 rule usereq  good.require 'local h = require("lib.helper") return "answer " .. h.answer'
@@ -44,6 +46,8 @@ expect_contains "$out" "error: [evil.dump] rule evil.dump failed: scripts/rules/
 expect_contains "$out" "os.date needs a time: rules do not read the clock"
 expect_contains "$out" "error: [evil.raise] rule evil.raise failed: scripts/rules/raise.lua:2: deliberate"
 expect_contains "$out" "error: [evil.meta] rule evil.meta failed:"
+expect_contains "$out" "error: [evil.gc] rule evil.gc failed: scripts/rules/gc.lua:2: setmetatable: finalizers (__gc) are not allowed in rules"
+expect_contains "$out" "minor: [good.meta] x!"
 expect_contains "$out" "content/acme.md:2:11: minor: [good.rule] supplier Acme as of 2026-11-01"
 expect_contains "$out" "minor: [good.require] answer 42"
 expect_contains "$err" "content/acme.md: warning: rule evil.raise failed"
