@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define CACHE_FILE "cache.tsv"
@@ -101,6 +102,13 @@ cache *cache_open(const char *dir)
 {
     cache *c = xcalloc(1, sizeof *c);
     grow(c);
+    struct stat st;
+    /* A cache folder that is a link (or not a folder) could make vetted
+     * write outside the repository: such a cache is not used. */
+    if (dir && lstat(dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "vetted: warning: %s is not a folder (a link?): the cache is not used\n", dir);
+        dir = NULL;
+    }
     if (dir) {
         c->dir = xstrdup(dir);
         load(c);

@@ -28,10 +28,19 @@ static int valid_name(const char *s)
     return 1;
 }
 
+static int has_control(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f) return 1;
+    return 0;
+}
+
 static int read_base_path(config *c, const char *path, const vt *v, diag_list *d)
 {
     const char *s = vt_text(v);
-    if (!s || s[0] != '/' || strstr(s, "..") || strpbrk(s, "\"'<>\\ \t\n?#"))
+    /* "//host/" would be a protocol-relative URL: another site's. */
+    if (!s || s[0] != '/' || s[1] == '/' || strstr(s, "..") || strpbrk(s, "\"'<>\\ \t\n\r?#") ||
+        has_control(s))
         return error_at(d, path, v, "'base_path' must be an absolute URL path such as /suppliers/");
     size_t n = strlen(s);
     c->base_path = s[n - 1] == '/' ? s : arena_printf(&c->a, "%s/", s);

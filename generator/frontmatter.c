@@ -2,6 +2,7 @@
  * parser; the tree is built with an explicit stack (no recursion), so
  * depth is a counted limit rather than a stack overflow. */
 #include "frontmatter.h"
+#include "markdown.h"
 
 #include <ctype.h>
 #include <stdint.h>
@@ -473,6 +474,12 @@ int fm_parse(arena *a, const char *path, const char *src, size_t len, fm_doc *ou
             out->body = src + pos + close;
             out->body_len = len - pos - close;
             out->body_line = line + 1;
+            int at;
+            char msg[256];
+            if (markdown_check(out->body, out->body_len, &at, msg, sizeof msg) < 0) {
+                diag_add(d, DIAG_ERROR, path, out->body_line + at - 1, 1, "%s", msg);
+                return -1;
+            }
             return 0;
         }
         const char *nl = memchr(src + pos, '\n', len - pos);

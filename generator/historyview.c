@@ -156,9 +156,28 @@ vt *historyview_recent(arena *a, const project *p, const trails *t)
     return m;
 }
 
+/* Text for XML 1.0: escaped, without the control characters XML forbids
+ * and with invalid UTF-8 replaced (commit messages are anyone's bytes). */
 static void xml_text(buf *out, const char *s)
 {
-    buf_put_html(out, s ? s : "", s ? strlen(s) : 0);
+    buf clean = BUF_INIT;
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    while (*p) {
+        size_t n = *p < 0x80 ? 1 : (*p & 0xE0) == 0xC0 ? 2 : (*p & 0xF0) == 0xE0 ? 3 : (*p & 0xF8) == 0xF0 ? 4 : 0;
+        size_t k = 1;
+        while (n && k < n && (p[k] & 0xC0) == 0x80) k++;
+        if (!n || k < n) {
+            buf_puts(&clean, "\xEF\xBF\xBD");            /* U+FFFD */
+            p += k;
+        } else if (n == 1 && *p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') {
+            p++;
+        } else {
+            buf_put(&clean, p, n);
+            p += n;
+        }
+    }
+    buf_put_html(out, clean.ptr ? clean.ptr : "", clean.len);
+    buf_free(&clean);
 }
 
 static void iso_time(buf *out, long long t)

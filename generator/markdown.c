@@ -3,6 +3,7 @@
 #include "util.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -51,8 +52,88 @@ void markdown_init(void)
     cmark_gfm_core_extensions_ensure_registered();
 }
 
+/* The work one paragraph costs cmark-gfm: a run of lines without a blank
+ * one (no inline content crosses a blank line, so a run holds whole
+ * paragraphs, table cells and headings, or more of them). */
+typedef struct para_cost {
+    int line;                          /* its first line */
+    size_t bytes, openers, images, closers;
+    unsigned long long html, links;    /* openers * bytes, images * closers */
+} para_cost;
+
+static int is_blank_line(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r') return 0;
+    return 1;
+}
+
+static double weight(const para_cost *c)
+{
+    return (double)c->html / MARKDOWN_MAX_HTML_SCAN + (double)c->links / MARKDOWN_MAX_LINK_WORK;
+}
+
+int markdown_check(const char *text, size_t len, int *line, char *msg, size_t msglen)
+{
+    *line = 1;
+    if (len > MARKDOWN_MAX_BYTES) {
+        snprintf(msg, msglen, "the narrative is %zu bytes; the limit is %u MiB", len, MARKDOWN_MAX_BYTES >> 20);
+        return -1;
+    }
+    unsigned long long html = 0, links = 0;
+    para_cost worst = {1, 0, 0, 0, 0, 0, 0}, cur = {0, 0, 0, 0, 0, 0, 0};
+    size_t start = 0;
+    int ln = 1;
+    for (size_t i = 0;; ln++) {
+        const char *nl = i < len ? memchr(text + i, '\n', len - i) : NULL;
+        size_t end = nl ? (size_t)(nl - text) : len;
+        int blank = is_blank_line(text + i, end - i);
+        if (!blank) {
+            if (!cur.line) { cur.line = ln; start = i; }
+            for (size_t k = i; k < end; k++) {
+                if (text[k] == '<' && k + 1 < end && (text[k + 1] == '?' || text[k + 1] == '!')) cur.openers++;
+                else if (text[k] == '!' && k + 1 < end && text[k + 1] == '[') cur.images++;
+                else if (text[k] == ']') cur.closers++;
+            }
+        }
+        if ((blank || !nl) && cur.line) {   /* the paragraph ends */
+            cur.bytes = end - start;
+            cur.html = (unsigned long long)cur.openers * cur.bytes;
+            cur.links = (unsigned long long)cur.images * cur.closers;
+            html += cur.html;
+            links += cur.links;
+            if (weight(&cur) > weight(&worst)) worst = cur;
+            memset(&cur, 0, sizeof cur);
+        }
+        if (!nl) break;
+        i = end + 1;
+    }
+    if (html <= MARKDOWN_MAX_HTML_SCAN && links <= MARKDOWN_MAX_LINK_WORK) return 0;
+    *line = worst.line;
+    if (html > MARKDOWN_MAX_HTML_SCAN)
+        snprintf(msg, msglen, "this paragraph is too costly to render: %zu '<?' or '<!' in %zu bytes, each "
+                 "scanned to the paragraph's end; split it with blank lines or remove them",
+                 worst.openers, worst.bytes);
+    else
+        snprintf(msg, msglen, "this paragraph is too costly to render: %zu image openers '![' each passed "
+                 "over again by its %zu ']'; split it with blank lines", worst.images, worst.closers);
+    return -1;
+}
+
+static char *plain_text(const char *text, size_t len)
+{
+    buf b = BUF_INIT;
+    buf_puts(&b, "<pre class=\"narrative-plain\">");
+    buf_put_html(&b, text, len);
+    buf_puts(&b, "</pre>\n");
+    return buf_detach(&b);
+}
+
 char *markdown_to_html(const char *text, size_t len)
 {
+    int line;
+    char msg[256];
+    if (markdown_check(text, len, &line, msg, sizeof msg) < 0) return plain_text(text, len);
     static const char *const extensions[] = {"table", "tasklist", "strikethrough", "autolink"};
     markdown_init();
     int options = CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8;

@@ -24,6 +24,12 @@
 #include <string.h>
 
 #define MU_MAX_RENDER_NESTING 1000  /* sections + partials + blocks, all templates */
+/* One mu_render may visit at most MU_MAX_STEPS nodes and append at most
+ * MU_MAX_OUTPUT bytes: partials that include each other twice, or sections
+ * nested over lists, multiply without bound (2^60 is not a hang but it
+ * may as well be); past either limit rendering is an error. */
+#define MU_MAX_STEPS 50000000UL
+#define MU_MAX_OUTPUT (64u << 20)
 
 enum {
     N_TEXT,
@@ -577,6 +583,8 @@ typedef struct render {
     const frame *frames;
     int depth;                  /* partials, parents and overrides */
     int nesting;                /* everything that recurses */
+    unsigned long steps;        /* nodes visited */
+    size_t out_base;            /* out->len when rendering began */
 } render;
 
 static int rerr(render *r, const mu_template *t, const mu_node *n, const char *fmt, ...)
@@ -816,6 +824,12 @@ static int render_nodes(render *r, const mu_template *t, const mu_node *n)
 {
     int rc = 0;
     for (; n && rc == 0; n = n->next) {
+        if (++r->steps > MU_MAX_STEPS)
+            return rerr(r, t, n, "rendering takes more than %lu steps (do partials or sections multiply?)",
+                        MU_MAX_STEPS);
+        if (r->out->len - r->out_base > MU_MAX_OUTPUT)
+            return rerr(r, t, n, "rendering makes more than %u MiB (do partials or sections multiply?)",
+                        MU_MAX_OUTPUT >> 20);
         int nests = n->kind != N_TEXT && n->kind != N_VAR && n->kind != N_RAW;
         if (nests && enter(r, t, n) < 0) return -1;
         rc = render_node(r, t, n);
@@ -836,6 +850,7 @@ int mu_render(const mu_template *t, const vt *ctx, const mu_partials *partials,
     r.line_start = 1;
     push_ctx(&r, ctx);
     buf_put(out, "", 0);        /* out->ptr is never NULL afterwards */
+    r.out_base = out->len;
     int rc = render_nodes(&r, t, t->root);
     free(r.ctx);
     buf_free(&r.ind);

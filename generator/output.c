@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,11 +14,14 @@
 #include <unistd.h>
 
 struct output {
+    pthread_mutex_t lock;  /* output_put may be called from several threads */
     char *dest;
     char *tmp;
     char *prefix;          /* "" or "v/cycle-1/" */
     diag_list *d;
     int failed;
+    char **written;        /* a hash set of the paths written so far */
+    size_t nwritten, capwritten;
 };
 
 #define TMP_MARK ".vetted-tmp."
@@ -59,6 +63,7 @@ output *output_begin(const char *dest, diag_list *d)
     while (n > 1 && dest[n - 1] == '/') n--;
     output *o = xcalloc(1, sizeof *o);
     o->dest = xstrndup(dest, n);
+    pthread_mutex_init(&o->lock, NULL);
     o->prefix = xstrdup("");
     o->d = d;
     remove_leftovers(o->dest);
@@ -78,6 +83,51 @@ output *output_begin(const char *dest, diag_list *d)
 
 const char *output_dir(const output *o) { return o->tmp; }
 
+/* ---- the paths written: a page is never replaced by something else ------ */
+
+static size_t path_hash(const char *s)
+{
+    size_t h = 5381;
+    for (; *s; s++) h = h * 33 ^ (unsigned char)*s;
+    return h;
+}
+
+/* The slot of path in the set (empty when absent). */
+static char **written_slot(const output *o, const char *path)
+{
+    size_t mask = o->capwritten - 1;
+    for (size_t i = path_hash(path) & mask;; i = (i + 1) & mask)
+        if (!o->written[i] || !strcmp(o->written[i], path)) return &o->written[i];
+}
+
+/* Adds path; returns 1 when it was there already. */
+static int remember_written(output *o, const char *path)
+{
+    if ((o->nwritten + 1) * 2 > o->capwritten) {
+        char **old = o->written;
+        size_t oldcap = o->capwritten;
+        o->capwritten = oldcap ? oldcap * 2 : 256;
+        o->written = xcalloc(o->capwritten, sizeof *o->written);
+        for (size_t i = 0; i < oldcap; i++)
+            if (old[i]) *written_slot(o, old[i]) = old[i];
+        free(old);
+    }
+    char **slot = written_slot(o, path);
+    if (*slot) return 1;
+    *slot = xstrdup(path);
+    o->nwritten++;
+    return 0;
+}
+
+/* Does the file at path hold exactly data? */
+static int same_content(const char *path, const void *data, size_t len)
+{
+    buf b = BUF_INIT;
+    int same = file_read(path, &b) == 0 && b.len == len && (len == 0 || !memcmp(b.ptr, data, len));
+    buf_free(&b);
+    return same;
+}
+
 int output_path_is_safe(const char *relpath)
 {
     if (!relpath || !*relpath || relpath[0] == '/') return 0;
@@ -90,21 +140,35 @@ int output_path_is_safe(const char *relpath)
     return !strchr(relpath, '\\');
 }
 
+/* Records a failure (under the lock: threads share the output). */
+static void failed(output *o, const char *fmt, const char *arg, const char *why)
+{
+    pthread_mutex_lock(&o->lock);
+    diag_add(o->d, DIAG_ERROR, NULL, 0, 0, fmt, arg, why);
+    o->failed = 1;
+    pthread_mutex_unlock(&o->lock);
+}
+
 int output_put(output *o, const char *relpath, const void *data, size_t len)
 {
     if (!output_path_is_safe(relpath)) {
-        diag_add(o->d, DIAG_ERROR, NULL, 0, 0, "refusing to write '%s' outside the site", relpath);
-        o->failed = 1;
+        failed(o, "refusing to write '%s' outside the site%s", relpath, "");
         return -1;
     }
     char *full = xasprintf("%s%s", o->prefix, relpath);
     char *path = path_join(o->tmp, full);
-    free(full);
-    int rc = file_write(path, data, len);
-    if (rc < 0) {
-        diag_add(o->d, DIAG_ERROR, NULL, 0, 0, "cannot write %s: %s", path, strerror(errno));
-        o->failed = 1;
+    pthread_mutex_lock(&o->lock);
+    int again = remember_written(o, full);
+    pthread_mutex_unlock(&o->lock);
+    int rc = 0;
+    if (again && !same_content(path, data, len)) {
+        /* e.g. an evidence path that names a page: never replace a page */
+        failed(o, "refusing to write '%s' twice with different content%s", full, "");
+        rc = -1;
+    } else if (!again && (rc = file_write(path, data, len)) < 0) {
+        failed(o, "cannot write %s: %s", path, strerror(errno));
     }
+    free(full);
     free(path);
     return rc;
 }
@@ -178,6 +242,8 @@ int output_reuse(output *o, const char *relpath)
 
 static void release(output *o)
 {
+    for (size_t i = 0; i < o->capwritten; i++) free(o->written[i]);
+    free(o->written);
     free(o->prefix);
     free(o->tmp);
     free(o->dest);

@@ -19,7 +19,8 @@ typedef struct output output;
 output *output_begin(const char *dest, diag_list *d);
 /* The temporary directory (valid until commit/abort). */
 const char *output_dir(const output *o);
-/* Writes relpath (e.g. "suppliers/acme.html"). Returns 0 or -1 (reported). */
+/* Writes relpath (e.g. "suppliers/acme.html"). Returns 0 or -1 (reported).
+ * Safe to call from several threads at once (for different paths). */
 int output_put(output *o, const char *relpath, const void *data, size_t len);
 /* Makes every later output_put write under prefix/ ("" or NULL: the
  * site's root), for snapshots of review cycles (v/<tag>/). */

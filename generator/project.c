@@ -181,6 +181,10 @@ static void parse_all(project *p, const src_set *files, diag_list *d)
 static int open_files(project *p, const project_opts *o, diag_list *d)
 {
     p->repo = repo_open(p->root, &p->rev);
+    if (p->rev.error[0]) {
+        diag_add(d, DIAG_ERROR, NULL, 0, 0, "%s (a damaged repository)", p->rev.error);
+        return -1;
+    }
     if (!o->rev) {
         p->files = store_worktree(p->root);
         return 0;

@@ -6,6 +6,7 @@
 #include "source.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <strings.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,6 +166,19 @@ static void collect_unknown_items(arena *a, vt *extra, const vt *list, const cha
 
 /* ---- the parts of a supplier ------------------------------------------- */
 
+/* Evidence is published only in formats a browser does not run: an HTML
+ * or SVG file from the repository, served from the site, could script it. */
+static int publishable(const char *path)
+{
+    static const char *const safe[] = {".pdf", ".txt", ".md", ".csv", ".png", ".jpg", ".jpeg", ".gif",
+        ".webp", ".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp", ".zip", ".eml", ".log", NULL};
+    const char *dot = strrchr(path, '.');
+    for (const char *const *e = safe; dot && *e; e++)
+        if (!strcasecmp(dot, *e)) return 1;
+    return 0;
+}
+
+
 /* Days from as_of to date (negative: date is past); 0 with *ok = 0 when
  * either is not a date. */
 static long days_until(const char *date, const char *as_of, int *ok)
@@ -300,7 +314,7 @@ static vt *evidence_vm(arena *a, const project *p, const vt *list, const char *r
         copy_text(a, m, list->items[i], "what");
         int exists = path && output_path_is_safe(path) && store_stat(p->files, path, NULL) == STORE_FILE;
         vt_add(a, m, "exists", vt_bool(a, exists));
-        if (exists) vt_add(a, m, "url", vt_strf(a, "%s%s", root, path));
+        if (exists && publishable(path)) vt_add(a, m, "url", vt_strf(a, "%s%s", root, path));
         vt_push(a, out, m);
     }
     return out;
@@ -515,8 +529,8 @@ static int copy_evidence(const project *p, const assessment *as, output *out)
     for (size_t i = 0; list && list->kind == VT_LIST && i < list->n; i++) {
         const char *path = vt_get_text(list->items[i], "path");
         size_t size = 0;
-        if (!path || !output_path_is_safe(path) || store_stat(p->files, path, &size) != STORE_FILE ||
-            size > SOURCE_MAX_FILE)
+        if (!path || !output_path_is_safe(path) || !publishable(path) ||
+            store_stat(p->files, path, &size) != STORE_FILE || size > SOURCE_MAX_FILE)
             continue;
         buf b = BUF_INIT;
         if (store_read(p->files, path, &b) == 0) rc |= output_put(out, path, b.ptr ? b.ptr : "", b.len);
@@ -577,11 +591,60 @@ static int render_supplier(const project *p, theme *t, const trails *tr, const a
     return rc;
 }
 
+/* One worker of render_suppliers: every `step`-th supplier from `first`,
+ * with its own theme instance and its own messages. */
+typedef struct page_worker {
+    const project *p;
+    theme *t;
+    const trails *tr;
+    output *out;
+    size_t first, step;
+    diag_list d;
+    int failed;
+} page_worker;
+
+static void *render_some(void *arg)
+{
+    page_worker *w = arg;
+    for (size_t i = w->first; i < w->p->n && !w->failed; i += w->step)
+        if (render_supplier(w->p, w->t, w->tr, w->p->items[i], w->out, &w->d) < 0) w->failed = 1;
+    return NULL;
+}
+
+/* Supplier pages on every core; a page is a file of its own, so the
+ * output does not depend on which thread wrote it. */
 static int render_suppliers(const project *p, theme *t, const trails *tr, output *out, diag_list *d)
 {
-    for (size_t i = 0; i < p->n; i++)
-        if (render_supplier(p, t, tr, p->items[i], out, d) < 0) return -1;
-    return 0;
+    size_t jobs = (size_t)project_jobs();
+    if (jobs > p->n / 32 + 1) jobs = p->n / 32 + 1;
+    page_worker *w = xcalloc(jobs, sizeof *w);
+    size_t started = 0;
+    for (size_t k = 0; k < jobs; k++) {
+        theme *tk = k ? theme_clone(t, &w[0].d) : t;
+        if (!tk) break;
+        w[k] = (page_worker){.p = p, .t = tk, .tr = tr, .out = out, .first = k};
+        started++;
+    }
+    for (size_t k = 0; k < started; k++) w[k].step = started;
+    pthread_t *threads = xcalloc(started, sizeof *threads);
+    int *running = xcalloc(started, sizeof *running);
+    for (size_t k = 1; k < started; k++) running[k] = pthread_create(&threads[k], NULL, render_some, &w[k]) == 0;
+    render_some(&w[0]);
+    int rc = 0;
+    for (size_t k = 0; k < started; k++) {
+        if (k && running[k]) pthread_join(threads[k], NULL);
+        else if (k) render_some(&w[k]);
+        for (size_t j = 0; j < w[k].d.n; j++)
+            diag_add(d, w[k].d.items[j].level, w[k].d.items[j].path, w[k].d.items[j].line,
+                     w[k].d.items[j].col, "%s", w[k].d.items[j].msg);
+        diag_free(&w[k].d);
+        if (w[k].failed) rc = -1;
+        if (k) theme_free(w[k].t);
+    }
+    free(running);
+    free(threads);
+    free(w);
+    return rc;
 }
 
 /* Recent changes across suppliers, and their Atom feed. */

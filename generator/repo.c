@@ -54,8 +54,14 @@ git_repository *repo_open(const char *root, repo_info *info)
     info->is_git = 1;
     git_oid oid;
     git_commit *commit = NULL;
-    if (git_reference_name_to_id(&oid, repo, "HEAD") == 0 &&
-        git_commit_lookup(&commit, repo, &oid) == 0) {
+    int named = git_reference_name_to_id(&oid, repo, "HEAD") == 0;
+    if (named && git_commit_lookup(&commit, repo, &oid) < 0) {
+        const git_error *e = git_error_last();
+        char id[41];
+        git_oid_tostr(id, sizeof id, &oid);
+        snprintf(info->error, sizeof info->error, "HEAD names commit %s, which cannot be read: %s", id,
+                 e ? e->message : "missing object");
+    } else if (named) {
         info->head_exists = 1;
         git_oid_tostr(info->id, sizeof info->id, &oid);
         memcpy(info->short_id, info->id, 7);

@@ -17,6 +17,7 @@ typedef struct repo_info {
     char date[11];       /* commit date of HEAD, UTC, YYYY-MM-DD */
     int dirty;           /* uncommitted changes under content/, scripts/, themes/, evidence/ or vetted.yml */
     int head_exists;
+    char error[300];     /* HEAD names a commit that cannot be read: why */
 } repo_info;
 
 /* Opens the repository that holds root (or returns NULL when there is

@@ -35,6 +35,7 @@ struct rules {
     int (*file_exists)(void *ud, const char *path);
     void *ud;
     unsigned long long digest;   /* FNV-1a over the scripts and settings */
+    size_t printed;              /* bytes written by print() */
     char digest_hex[17];
 };
 
@@ -173,6 +174,71 @@ static int sandbox_load(lua_State *L)
         set_env(L);
     }
     return 1;
+}
+
+/* ---- string patterns: Lua matches them in C, beyond the instruction
+ * budget, and backtracking makes some patterns cost length^k. The
+ * functions that match are wrapped: a pattern whose worst case on this
+ * subject passes PATTERN_LIMIT steps is refused instead of hanging. */
+
+#define PATTERN_LIMIT 2e8
+
+/* Skips one single-character class at p (%x, [set], . or a literal). */
+static const char *skip_class(const char *p, const char *end)
+{
+    if (*p == '%') return p + 2 <= end ? p + 2 : end;
+    if (*p != '[') return p + 1;
+    p++;
+    if (p < end && *p == '^') p++;
+    do {                          /* the first ']' is part of the set */
+        if (p < end && *p == '%') p++;
+        if (p < end) p++;
+    } while (p < end && *p != ']');
+    return p < end ? p + 1 : end;
+}
+
+/* The worst number of steps of matching pattern pat on a subject of n bytes. */
+static double pattern_cost(const char *pat, size_t plen, size_t n)
+{
+    const char *p = pat, *end = pat + plen;
+    double cost = (double)n + 1, per_start = 1;
+    int anchored = p < end && *p == '^';
+    if (anchored) p++;
+    while (p < end) {
+        if (*p == '(' || *p == ')') { p++; continue; }
+        if (*p == '%' && p + 1 < end && p[1] == 'b') { p += 4; continue; }
+        if (*p == '%' && p + 1 < end && p[1] == 'f') { p = skip_class(p + 2, end); continue; }
+        p = skip_class(p, end);
+        if (p < end && (*p == '*' || *p == '+' || *p == '-')) { per_start *= (double)n + 1; p++; }
+        else if (p < end && *p == '?') { per_start *= 2; p++; }
+        if (per_start > PATTERN_LIMIT) break;
+    }
+    return anchored ? per_start : per_start * cost;
+}
+
+static int guarded_match(lua_State *L)
+{
+    size_t n, plen;
+    luaL_checklstring(L, 1, &n);
+    const char *pat = luaL_checklstring(L, 2, &plen);
+    int plain = lua_toboolean(L, lua_upvalueindex(2)) && lua_toboolean(L, 4);
+    if (!plain && pattern_cost(pat, plen, n) > PATTERN_LIMIT)
+        return luaL_error(L, "pattern too costly for a subject of %d bytes (it backtracks): simplify it",
+                          (int)n);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
+/* Replaces string.<name> of the table at idx by its guarded version;
+ * plain: the function's fourth argument can ask for a plain search. */
+static void guard_pattern_fn(lua_State *L, int idx, const char *name, int plain)
+{
+    lua_getfield(L, idx, name);
+    lua_pushboolean(L, plain);
+    lua_pushcclosure(L, guarded_match, 2);
+    lua_setfield(L, idx, name);
 }
 
 /* setmetatable without finalizers: a __gc runs outside any rule's call,
@@ -329,15 +395,25 @@ static int file_exists_fn(lua_State *L)
     return 1;
 }
 
+#define PRINT_LIMIT (64u << 10)   /* bytes of print() a run may write */
+
+/* print() to stderr, for debugging rules; bounded, so a rule cannot flood. */
 static int print_fn(lua_State *L)
 {
+    rules *r = owner(L);
     int n = lua_gettop(L);
+    if (r->printed >= PRINT_LIMIT) return 0;
     for (int i = 1; i <= n; i++) {
+        size_t len;
+        const char *text = luaL_tolstring(L, i, &len);
         if (i > 1) fputc('\t', stderr);
-        fputs(luaL_tolstring(L, i, NULL), stderr);
+        if (len > PRINT_LIMIT - r->printed) len = PRINT_LIMIT - r->printed;
+        fwrite(text, 1, len, stderr);
+        r->printed += len + 1;
         lua_pop(L, 1);
     }
     fputc('\n', stderr);
+    if (r->printed >= PRINT_LIMIT) fputs("vetted: rules printed too much; further print() is ignored\n", stderr);
     return 0;
 }
 
@@ -373,8 +449,18 @@ static void build_env(rules *r, const vt *config)
         "lower", "match", "rep", "reverse", "sub", "upper", "pack", "packsize", "unpack", NULL};
     lua_getfield(L, g, "string");
     copy_fields(L, lua_gettop(L), strfns);
+    guard_pattern_fn(L, lua_gettop(L), "find", 1);
+    guard_pattern_fn(L, lua_gettop(L), "match", 0);
+    guard_pattern_fn(L, lua_gettop(L), "gmatch", 0);
+    guard_pattern_fn(L, lua_gettop(L), "gsub", 0);
+    lua_pushvalue(L, -1);
     lua_setfield(L, env, "string");
-    lua_pop(L, 1);
+    /* Methods on strings ("x"):find(...) go through the same guards. */
+    lua_pushliteral(L, "");
+    lua_getmetatable(L, -1);
+    lua_pushvalue(L, -3);
+    lua_setfield(L, -2, "__index");
+    lua_pop(L, 4);                /* the metatable, "", the copy, string */
     static const char *const tabfns[] = {"concat", "insert", "move", "pack", "remove", "sort", "unpack", NULL};
     lua_getfield(L, g, "table");
     copy_fields(L, lua_gettop(L), tabfns);
@@ -611,7 +697,11 @@ static void load_rule_dir(rules *r, const rules_dir *dir, diag_list *d)
             if (list[i].name[0] == '.' || !str_ends_with(list[i].name, ".lua")) continue;
             char *rel = xasprintf("rules/%s", list[i].name);
             if (list[i].kind == STORE_FILE) load_rule_file(r, dir, rel, d);
-            else diag_add(d, DIAG_WARNING, rel, 0, 0, "not a regular file; skipped");
+            else {
+                char *shown = xasprintf("%s/%s", dir->name, rel);
+                diag_add(d, DIAG_WARNING, shown, 0, 0, "not a regular file; skipped");
+                free(shown);
+            }
             free(rel);
         }
         store_list_free(list, n);
@@ -893,24 +983,58 @@ static void run_score(rules *r, assessment *as, int supplier_idx, diag_list *d)
     lua_pop(L, 1);
 }
 
+typedef struct evaluation {
+    rules *r;
+    assessment *as;
+    const char *as_of;
+    diag_list *d;
+    size_t done;             /* rules run so far */
+} evaluation;
+
+/* The whole evaluation, itself run protected: a memory error anywhere
+ * (even building the supplier's table, when rules hoard memory between
+ * calls) ends this supplier's evaluation, not the process. */
+static int evaluate_protected(lua_State *L)
+{
+    evaluation *e = lua_touserdata(L, 1);
+    rules *r = e->r;
+    push_supplier(r, e->as, e->as_of);
+    int s = lua_gettop(L);
+    for (; e->done < r->n; e->done++) {
+        rule *ru = &r->list[e->done];
+        lua_rawgeti(L, LUA_REGISTRYINDEX, ru->check_ref);
+        lua_pushvalue(L, s);
+        if (call_protected(r, 1, 1) != LUA_OK) rule_failed(r, e->as, &ru->info, e->d);
+        else collect_failures(e->as, &ru->info, L);
+        ru->cost += (RULES_INSTRUCTION_BUDGET - r->budget_left) / HOOK_EVERY;
+        disarm_limits(r);
+        lua_settop(L, s);
+    }
+    assessment_sort_findings(e->as);
+    run_score(r, e->as, s, e->d);
+    return 0;
+}
+
 void rules_evaluate(rules *r, assessment *as, const char *as_of, diag_list *d)
 {
     lua_State *L = r->L;
     int top = lua_gettop(L);
-    push_supplier(r, as, as_of);
-    int s = lua_gettop(L);
-    for (size_t i = 0; i < r->n; i++) {
-        const rule *ru = &r->list[i];
-        lua_rawgeti(L, LUA_REGISTRYINDEX, ru->check_ref);
-        lua_pushvalue(L, s);
-        if (call_protected(r, 1, 1) != LUA_OK) rule_failed(r, as, &ru->info, d);
-        else collect_failures(as, &ru->info, L);
-        r->list[i].cost += (RULES_INSTRUCTION_BUDGET - r->budget_left) / HOOK_EVERY;
+    evaluation e = {r, as, as_of, d, 0};
+    lua_pushcfunction(L, evaluate_protected);
+    lua_pushlightuserdata(L, &e);
+    if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
+        /* Only memory runs out here: the rules keep what they allocate. */
+        const rule_info *ri = e.done < r->n ? &r->list[e.done].info : NULL;
+        finding f = {.rule = ri ? ri->id : "rules", .title = ri ? ri->title : "rules",
+                     .message = "the rules could not run: the Lua state is out of memory "
+                                "(a rule keeps memory between calls)",
+                     .sev = SEV_ERROR, .line = 1, .col = 1};
+        assessment_add_finding(as, &f);
+        assessment_sort_findings(as);
+        diag_add(d, DIAG_WARNING, as->path, 0, 0, "%s", f.message);
         disarm_limits(r);
-        lua_settop(L, s);
+        lua_gc(L, LUA_GCCOLLECT);
     }
-    assessment_sort_findings(as);
-    run_score(r, as, s, d);
     lua_settop(L, top);
 }
 

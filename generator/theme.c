@@ -113,6 +113,11 @@ theme *theme_load(const store *files, const char *dir, const char *display, diag
     return t;
 }
 
+theme *theme_clone(const theme *t, diag_list *d)
+{
+    return theme_load(t->files, t->dir, t->display, d);
+}
+
 int theme_render(theme *t, const char *name, const vt *ctx, buf *out, diag_list *d)
 {
     for (size_t i = 0; i < t->n; i++) {

@@ -18,6 +18,9 @@ typedef struct theme theme;
  * display is how its files are named in messages (e.g. "themes/default").
  * NULL after reporting errors to d. */
 theme *theme_load(const store *files, const char *dir, const char *display, diag_list *d);
+/* Another instance of the same theme, for another thread (a theme caches
+ * compiled partials and is not shared between threads). NULL on error. */
+theme *theme_clone(const theme *t, diag_list *d);
 /* Renders layout `name` with ctx, appending to out. Returns 0, or -1 after
  * reporting to d (a missing layout or a partial that fails). */
 int theme_render(theme *t, const char *name, const vt *ctx, buf *out, diag_list *d);
