@@ -14,7 +14,7 @@
 
 BI_DIR=${BI_DIR:-$ROOT/tests/bad-input}
 BI_SECRET=OUTSIDE-SECRET-6d1f0c
-BI_TIMEOUT=${BAD_INPUT_TIMEOUT:-60}
+BI_TIMEOUT=${BAD_INPUT_TIMEOUT:-30}
 
 # Deterministic git for setup scripts.
 export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1
@@ -47,6 +47,9 @@ bi_expect() {
         sed -n "s/^$2 //p; s/^$2\$//p" "$f"
     done
 }
+
+# bi_flag CASE KEY: does the case's expect file have a line that is just KEY?
+bi_flag() { grep -qx -- "$2" "$BI_DIR/$1/expect"; }
 
 # bi_prepare CASE W: makes $W/parent/{repo,outside} and runs the setup.
 # Sets BI_REPO, BI_EXTRA. Returns non-zero when the setup failed.
@@ -83,8 +86,8 @@ bi_run() {
     [ "${args[0]}" = build ] && args+=(-o "$site")
     BI_OUT=$site.stdout BI_ERR=$site.stderr
     # 64 MiB of output at most (ulimit -f counts KiB): a flood is a failure, not a full disk.
-    (ulimit -f 65536; cd "$BI_REPO/.." && exec timeout -k 5 "$BI_TIMEOUT" "$VETTED" -C "$BI_REPO" "${args[@]}") \
-        >"$BI_OUT" 2>"$BI_ERR"
+    { (ulimit -f 65536; cd "$BI_REPO/.." && exec timeout -k 5 "$BI_TIMEOUT" "$VETTED" -C "$BI_REPO" "${args[@]}") \
+        >"$BI_OUT" 2>"$BI_ERR"; } 2>/dev/null
     BI_RC=$?
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Scans built sites for markup that came from content unescaped.
 
-    scan_html.py DIR...      every *.html (and *.svg, *.xml) file under each DIR
+    scan_html.py DIR...      every *.html (and *.xhtml, *.svg, *.xml) file under each DIR
     scan_html.py --self-test
 
 The default theme has no script at all, so any of these is a failure:
@@ -79,7 +79,7 @@ def scan_paths(paths):
         for dirpath, dirnames, filenames in os.walk(top):
             dirnames.sort()
             for f in sorted(filenames):
-                if not f.endswith((".html", ".htm", ".svg", ".xml")):
+                if not f.endswith((".html", ".htm", ".xhtml", ".svg", ".xml")):
                     continue
                 path = os.path.join(dirpath, f)
                 with open(path, "rb") as fh:

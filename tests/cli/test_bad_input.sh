@@ -16,6 +16,15 @@ if ! "$VETTED" -C "$G" build -q -o "$T_TMP/good-site" --as-of 2026-11-22 >/dev/n
     fail "the good repository does not build"; t_done; exit
 fi
 
+# Like expect_contains / expect_not_contains, but what they print on failure
+# is cut short: the output of a flood case is megabytes.
+has() {   # HAYSTACK NEEDLE WHAT
+    if grep -qF -- "$2" <<<"$1"; then pass; else fail "$3 lacks: $2"; head -c 3000 <<<"$1" >&2; echo >&2; fi
+}
+lacks() {
+    if grep -qF -- "$2" <<<"$1"; then fail "$3 has: $2"; else pass; fi
+}
+
 site_state() { (cd "$1" && find . -printf '%y %p\n' | LC_ALL=C sort && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum); }
 
 run_case() {
@@ -35,23 +44,21 @@ run_case() {
     # No hang, no crash, no flood, no sanitizer report.
     if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then fail "$name: no result within ${BI_TIMEOUT}s (a hang)"
     elif [ "$rc" -eq 153 ]; then fail "$name: more than 64 MiB of output (a flood)"
-    elif [ "$rc" -ge 128 ]; then fail "$name: crashed (exit $rc)"; echo "$err" | tail -20 >&2
+    elif [ "$rc" -ge 128 ]; then fail "$name: crashed (exit $rc)"; tail -c 3000 <<<"$err" >&2
     else pass; fi
     if grep -qE 'ERROR: (Address|Leak|Memory)Sanitizer|runtime error:|panic:' <<<"$err"; then
         fail "$name: sanitizer report"; grep -E -A12 'Sanitizer|runtime error' <<<"$err" | head -30 >&2
     else pass; fi
-    if [ "$rc" = "$want" ]; then pass; else fail "$name: exit $rc, want $want"; echo "$err" | head -20 >&2; fi
+    if [ "$rc" = "$want" ]; then pass; else fail "$name: exit $rc, want $want"; head -c 3000 <<<"$err" >&2; echo >&2; fi
     # The expected messages, each with its location.
-    while IFS= read -r line; do expect_contains "$err" "$line" "$name: stderr"; done < <(bi_expect "$name" stderr)
-    while IFS= read -r line; do expect_contains "$out" "$line" "$name: stdout"; done < <(bi_expect "$name" stdout)
-    while IFS= read -r line; do
-        expect_not_contains "$out$err" "$line" "$name: output"
-    done < <(bi_expect "$name" absent)
-    expect_not_contains "$out$err" "$BI_SECRET" "$name: output (a file outside the repository was read)"
+    while IFS= read -r line; do has "$err" "$line" "$name: stderr"; done < <(bi_expect "$name" stderr)
+    while IFS= read -r line; do has "$out" "$line" "$name: stdout"; done < <(bi_expect "$name" stdout)
+    while IFS= read -r line; do lacks "$out$err" "$line" "$name: output"; done < <(bi_expect "$name" absent)
+    lacks "$out$err" "$BI_SECRET" "$name: output (a file outside the repository was read)"
     while IFS= read -r line; do
         if grep -qE -- "^$line" <<<"$out"$'\n'"$err"; then fail "$name: an output line starts with '$line'"; else pass; fi
     done < <(bi_expect "$name" no-line-start)
-    if [ -n "$(bi_expect "$name" no-control)" ]; then   # C0 controls but tab and newline, and DEL
+    if bi_flag "$name" no-control; then   # C0 controls but tab and newline, and DEL
         if LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' "$BI_OUT" "$BI_ERR"; then
             fail "$name: control characters in the output"; else pass; fi
     fi
@@ -89,4 +96,24 @@ run_case() {
 for name in ${BAD_INPUT_CASES:-$(bi_cases)}; do
     run_case "$name"
 done
+
+# The default output folder `public` is inside the repository when CI runs
+# `vetted build` in its checkout: a repository that commits `public` (and a
+# fake leftover temporary folder) as links to a folder outside must not get
+# vetted to write, or delete, anything there.
+if [ -z "${BAD_INPUT_CASES:-}" ]; then
+    W=$T_TMP/public-link
+    bi_prepare none "$W"
+    bi_supplier "$W/parent/repo/content/acme.md" "Acme Ltd."
+    echo keep >"$W/parent/outside/dir/keep.txt"
+    ln -s ../outside/dir "$W/parent/repo/public"
+    ln -s ../outside/dir "$W/parent/repo/.public.vetted-tmp.999999999"
+    before=$(bi_tree "$W/parent/outside")
+    (cd "$W/parent/repo" && timeout -k 5 "$BI_TIMEOUT" "$VETTED" build -q --as-of 2026-11-22) >"$W/out" 2>&1
+    rc=$?
+    expect_eq "$rc" 0 "public-link: exit status"
+    expect_eq "$(bi_tree "$W/parent/outside")" "$before" "public-link: the folder the links point to"
+    if [ -d "$W/parent/repo/public" ] && [ ! -L "$W/parent/repo/public" ]; then pass; else fail "public-link: public is not a real folder"; fi
+    expect_file "$W/parent/repo/public/index.html"
+fi
 t_done
