@@ -26,6 +26,14 @@ void diag_add(diag_list *d, diag_level level, const char *path, int line, int co
     if (level == DIAG_ERROR) d->errors++;
 }
 
+void diag_append(diag_list *to, const diag_list *from)
+{
+    for (size_t i = 0; i < from->n; i++) {
+        const diag *x = &from->items[i];
+        diag_add(to, x->level, x->path, x->line, x->col, "%s", x->msg);
+    }
+}
+
 static const char *level_name(diag_level l)
 {
     return l == DIAG_ERROR ? "error" : l == DIAG_WARNING ? "warning" : "note";

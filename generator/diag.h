@@ -28,6 +28,9 @@ typedef struct diag_list {
 
 void diag_add(diag_list *d, diag_level level, const char *path, int line, int col,
               const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* Appends copies of every diagnostic of from (messages of worker threads
+ * join the run's list in a fixed order). */
+void diag_append(diag_list *to, const diag_list *from);
 /* Prints every diagnostic in the order reported. */
 void diag_print(const diag_list *d, FILE *f);
 void diag_free(diag_list *d);

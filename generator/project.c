@@ -5,7 +5,6 @@
 #include "source.h"
 
 #include <limits.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -151,28 +150,16 @@ static void parse_all(project *p, const src_set *files, diag_list *d)
     assessment **out = xcalloc(n + 1, sizeof *out);
     diag_list *diags = xcalloc(n + 1, sizeof *diags);
     parser_job *pj = xcalloc(jobs, sizeof *pj);
-    pthread_t *threads = xcalloc(jobs, sizeof *threads);
     markdown_init();   /* cmark-gfm's extension registry is global: fill it first */
     for (size_t k = 0; k < jobs; k++) pj[k] = (parser_job){files, out, diags, k, jobs};
-    int *started = xcalloc(jobs, sizeof *started);
-    for (size_t k = 1; k < jobs; k++) started[k] = pthread_create(&threads[k], NULL, parse_some, &pj[k]) == 0;
-    parse_some(&pj[0]);
-    for (size_t k = 1; k < jobs; k++) {
-        if (started[k]) pthread_join(threads[k], NULL);
-        else parse_some(&pj[k]);
-    }
+    parallel_run(parse_some, pj, sizeof *pj, jobs);
     p->items = xcalloc(n + 1, sizeof *p->items);
     for (size_t i = 0; i < n; i++) {
-        for (size_t j = 0; j < diags[i].n; j++) {
-            const diag *x = &diags[i].items[j];
-            diag_add(d, x->level, x->path, x->line, x->col, "%s", x->msg);
-        }
+        diag_append(d, &diags[i]);
         diag_free(&diags[i]);
         if (out[i]) p->items[p->n++] = out[i];
     }
     if (p->n) qsort(p->items, p->n, sizeof *p->items, by_slug);
-    free(started);
-    free(threads);
     free(pj);
     free(diags);
     free(out);
@@ -250,25 +237,14 @@ static void evaluate_all(project *p, diag_list *d)
         ev[k] = (evaluator){p, r, k, 1, diags};
         started++;
     }
-    pthread_t *threads = xcalloc(started, sizeof *threads);
     for (size_t k = 0; k < started; k++) ev[k].step = started;
-    for (size_t k = 1; k < started; k++)
-        if (pthread_create(&threads[k], NULL, evaluate_some, &ev[k]) != 0) ev[k].step = 0;
-    evaluate_some(&ev[0]);
-    for (size_t k = 1; k < started; k++) {
-        if (ev[k].step) pthread_join(threads[k], NULL);
-        else { ev[k].step = started; evaluate_some(&ev[k]); }
-        rules_free(ev[k].rules);
-    }
+    parallel_run(evaluate_some, ev, sizeof *ev, started);
+    for (size_t k = 1; k < started; k++) rules_free(ev[k].rules);
     for (size_t i = 0; i < p->n; i++) {
-        for (size_t j = 0; j < diags[i].n; j++) {
-            const diag *x = &diags[i].items[j];
-            diag_add(d, x->level, x->path, x->line, x->col, "%s", x->msg);
-        }
+        diag_append(d, &diags[i]);
         diag_free(&diags[i]);
     }
     free(diags);
-    free(threads);
     free(ev);
 }
 

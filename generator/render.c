@@ -6,7 +6,6 @@
 #include "source.h"
 
 #include <ctype.h>
-#include <pthread.h>
 #include <strings.h>
 #include <stdlib.h>
 #include <string.h>
@@ -626,23 +625,14 @@ static int render_suppliers(const project *p, theme *t, const trails *tr, output
         started++;
     }
     for (size_t k = 0; k < started; k++) w[k].step = started;
-    pthread_t *threads = xcalloc(started, sizeof *threads);
-    int *running = xcalloc(started, sizeof *running);
-    for (size_t k = 1; k < started; k++) running[k] = pthread_create(&threads[k], NULL, render_some, &w[k]) == 0;
-    render_some(&w[0]);
+    parallel_run(render_some, w, sizeof *w, started);
     int rc = 0;
     for (size_t k = 0; k < started; k++) {
-        if (k && running[k]) pthread_join(threads[k], NULL);
-        else if (k) render_some(&w[k]);
-        for (size_t j = 0; j < w[k].d.n; j++)
-            diag_add(d, w[k].d.items[j].level, w[k].d.items[j].path, w[k].d.items[j].line,
-                     w[k].d.items[j].col, "%s", w[k].d.items[j].msg);
+        diag_append(d, &w[k].d);
         diag_free(&w[k].d);
         if (w[k].failed) rc = -1;
         if (k) theme_free(w[k].t);
     }
-    free(running);
-    free(threads);
     free(w);
     return rc;
 }

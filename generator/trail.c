@@ -283,20 +283,12 @@ static void run_workers(trails *t, project *p, const history *h, cache *c, const
         started++;
     }
     for (size_t k = 0; k < started; k++) bs[k].step = started;
-    pthread_t *threads = xcalloc(started, sizeof *threads);
-    for (size_t k = 1; k < started; k++)
-        if (pthread_create(&threads[k], NULL, work, &bs[k]) != 0) bs[k].step = 0;
-    work(&bs[0]);
-    for (size_t k = 1; k < started; k++) {
-        if (bs[k].step) pthread_join(threads[k], NULL);
-        else work(&bs[k]);   /* the thread did not start: do its share here */
-    }
+    parallel_run(work, bs, sizeof *bs, started);
     for (size_t k = 1; k < started; k++) {
         rules_free(bs[k].rules);
         git_repository_free(bs[k].repo);
     }
     t->nworkers = jobs;
-    free(threads);
     free(bs);
 }
 

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -313,6 +314,21 @@ char *path_join(const char *a, const char *b)
     if (!*a) return xstrdup(b);
     size_t la = strlen(a);
     return xasprintf("%s%s%s", a, a[la - 1] == '/' ? "" : "/", b);
+}
+
+void parallel_run(void *(*fn)(void *), void *args, size_t size, size_t n)
+{
+    char *base = args;
+    pthread_t *threads = xcalloc(n + 1, sizeof *threads);
+    int *started = xcalloc(n + 1, sizeof *started);
+    for (size_t k = 1; k < n; k++) started[k] = pthread_create(&threads[k], NULL, fn, base + k * size) == 0;
+    if (n) fn(base);
+    for (size_t k = 1; k < n; k++) {
+        if (started[k]) pthread_join(threads[k], NULL);
+        else fn(base + k * size);
+    }
+    free(started);
+    free(threads);
 }
 
 int str_ends_with(const char *s, const char *suffix)

@@ -66,6 +66,11 @@ int remove_tree(const char *path);
 /* Joins two path parts with one '/'. Caller frees. */
 char *path_join(const char *a, const char *b);
 
+/* Runs fn on each of the n argument blocks of `size` bytes at args, one
+ * thread each (the first on the calling thread), and returns when all
+ * are done. A thread that cannot be started runs on the calling thread. */
+void parallel_run(void *(*fn)(void *), void *args, size_t size, size_t n);
+
 int str_ends_with(const char *s, const char *suffix);
 int str_starts_with(const char *s, const char *prefix);
 
