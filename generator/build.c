@@ -77,7 +77,8 @@ static trails *load_trails(project *p, const build_opts *o, cache *c, const char
                     p->repo ? "no commits yet" : "not a git repository");
         return NULL;
     }
-    history *h = history_walk(p->repo, o->rev ? o->rev : "HEAD", d, build_progress, "vetted: history");
+    history *h = history_walk(p->repo, o->rev ? o->rev : "HEAD", o->no_cache ? NULL : c, d, build_progress,
+                              "vetted: history");
     stage_done("walk");
     if (!h) return NULL;
     if (history_truncated(h) && !o->quiet)

@@ -2,10 +2,12 @@
  *
  * Four steps, each a section below:
  *  1. discover: every commit reachable from head, with its parents, commit
- *     metadata and the id of its content/ subtree (one commit parse each);
+ *     metadata and the id of its content/ subtree (one commit parse each,
+ *     or its entry in the cache, with its changes when they were found);
  *  2. order: git's --date-order (children first, then newer commit time);
  *  3. compare: each commit with each parent over content/ only, by a sorted
- *     merge of raw tree entries that skips equal subtree ids;
+ *     merge of raw tree entries that skips equal subtree ids (unless the
+ *     cache has the changes: then those);
  *  4. follow: in walk order, each commit carries its reach: the names
  *     (path ids) whose history passes through it, and which head files each
  *     name's commits count for. A commit is listed for a name that differs
@@ -21,11 +23,13 @@
 #include "history.h"
 
 #include <git2.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
+#include "value.h"
 
 #define NO_ID UINT32_MAX
 #define CONTENT_DIR "content"
@@ -172,17 +176,33 @@ typedef struct reach {
     const ownermap *owners;
 } reach;
 
+/* A change as the cache has it, before its path is interned. */
+typedef struct cached_change {
+    const char *path;           /* "content/...", in the scratch arena */
+    size_t len;
+    unsigned old_mode, new_mode;        /* 0 when absent */
+    git_oid old_id, new_id;
+} cached_change;
+
+typedef struct cached_list {
+    cached_change *items;
+    size_t n;
+} cached_list;
+
 typedef struct node {
     hist_commit *info;          /* in history.mem */
     git_oid id;
     git_oid content;            /* the content/ subtree; valid when has_content */
     int has_content;
+    int content_known;          /* has_content and content are set (not yet, from the cache) */
     git_oid *parent_ids;        /* info->nparents of them */
     struct node **parents;      /* the parents walked; none when the commit is a root here */
     unsigned nwalked;
     unsigned children;          /* children not yet ordered */
     uint64_t seq;               /* tie-break of the ordering */
     int old;                    /* the known commit or older (history_walk_since) */
+    cached_list *cached;        /* the changes against each parent, from the cache; or NULL */
+    int to_store;               /* read from the repository, not in the cache yet */
     reach reach;
 } node;
 
@@ -208,6 +228,7 @@ typedef struct out_entry {
 typedef struct walker {
     history *h;
     git_repository *repo;
+    cache *cache;               /* NULL: none */
     git_odb *odb;
     diag_list *d;
     arena scratch;              /* nodes, name sets; freed after the walk */
@@ -287,8 +308,21 @@ static int find_content(walker *w, git_commit *c, node *n)
     const git_tree_entry *e = git_tree_entry_byname(root, CONTENT_DIR);
     n->has_content = e && git_tree_entry_type(e) == GIT_OBJECT_TREE;
     if (n->has_content) git_oid_cpy(&n->content, git_tree_entry_id(e));
+    n->content_known = 1;
     git_tree_free(root);
     return 0;
+}
+
+/* Adds n to the nodes, found by its id from now on. */
+static node *node_register(walker *w, node *n)
+{
+    if (w->nnodes == w->nodes_cap) {
+        w->nodes_cap = w->nodes_cap ? w->nodes_cap * 2 : 1024;
+        w->nodes = xrealloc(w->nodes, w->nodes_cap * sizeof *w->nodes);
+    }
+    keymap_put(&w->node_ids, n->id.id, GIT_OID_RAWSZ, (uint32_t)w->nnodes);
+    w->nodes[w->nnodes++] = n;
+    return n;
 }
 
 static node *node_add(walker *w, git_commit *c)
@@ -300,22 +334,377 @@ static node *node_add(walker *w, git_commit *c)
     for (int i = 0; i < n->info->nparents; i++)
         git_oid_cpy(&n->parent_ids[i], git_commit_parent_id(c, (unsigned)i));
     if (find_content(w, c, n) < 0) return NULL;
-    if (w->nnodes == w->nodes_cap) {
-        w->nodes_cap = w->nodes_cap ? w->nodes_cap * 2 : 1024;
-        w->nodes = xrealloc(w->nodes, w->nodes_cap * sizeof *w->nodes);
-    }
-    keymap_put(&w->node_ids, n->id.id, GIT_OID_RAWSZ, (uint32_t)w->nnodes);
-    w->nodes[w->nnodes++] = n;
-    return n;
+    n->to_store = w->cache != NULL;
+    return node_register(w, n);
 }
 
-/* The node of commit id, loaded on first sight. *missing is set (and NULL
- * returned) when the object is not in the repository; NULL otherwise means
- * an error, reported. */
+/* ---- 1b. the cache ---------------------------------------------------------
+ *
+ * What never changes for a commit (its id is the hash of its content) is
+ * kept under its id in CACHE_SECTION, as a JSON list:
+ *   [parents, author, committer, subject, body, signed, changes]
+ * parents: the ids of the recorded parents in base64 (27 characters
+ * each), run together; author: [name, email, time, offset]; committer the
+ * same, or null when it is the author's; signed: 0 or 1. changes, once the
+ * commit was compared with its parents: a list per parent of the files
+ * that differ under content/, one string each: the old and the new mode
+ * (a letter each, '-' when absent), the old and the new blob id (base64;
+ * each only when its mode is not '-'), and the path after "content/".
+ * Exact renames are not kept: they follow from the list. A text that is
+ * not UTF-8 (the file is JSON) is kept as [hex]. Changes against an empty
+ * tree (a root, a shallow boundary) are not kept: they depend on where a
+ * walk stops, and cost the reading of one tree. Nor is the id of the
+ * content/ tree: the few commits whose trees are read (head, roots, the
+ * parents of new commits) are read then.
+ *
+ * A malformed entry is not used: the commit is read and compared again,
+ * and the entry replaced. */
+
+#define CACHE_SECTION "history.1"
+#define CACHE_FIELDS 6          /* without the changes */
+#define B64_OID 27
+#define CONTENT_PREFIX CONTENT_DIR "/"
+
+static const char b64_digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static void b64_put(buf *b, const git_oid *id)
+{
+    char out[B64_OID + 2];
+    size_t k = 0;
+    for (size_t i = 0; i < GIT_OID_RAWSZ; i += 3) {
+        uint32_t v = (uint32_t)id->id[i] << 16;
+        if (i + 1 < GIT_OID_RAWSZ) v |= (uint32_t)id->id[i + 1] << 8;
+        if (i + 2 < GIT_OID_RAWSZ) v |= id->id[i + 2];
+        for (int j = 18; j >= 0; j -= 6) out[k++] = b64_digits[(v >> j) & 63];
+    }
+    buf_put(b, out, B64_OID);
+}
+
+/* The value of each base64 digit plus one (0: not a digit). */
+static const unsigned char b64_values[256] = {
+    ['A'] = 1,  ['B'] = 2,  ['C'] = 3,  ['D'] = 4,  ['E'] = 5,  ['F'] = 6,  ['G'] = 7,  ['H'] = 8,
+    ['I'] = 9,  ['J'] = 10, ['K'] = 11, ['L'] = 12, ['M'] = 13, ['N'] = 14, ['O'] = 15, ['P'] = 16,
+    ['Q'] = 17, ['R'] = 18, ['S'] = 19, ['T'] = 20, ['U'] = 21, ['V'] = 22, ['W'] = 23, ['X'] = 24,
+    ['Y'] = 25, ['Z'] = 26, ['a'] = 27, ['b'] = 28, ['c'] = 29, ['d'] = 30, ['e'] = 31, ['f'] = 32,
+    ['g'] = 33, ['h'] = 34, ['i'] = 35, ['j'] = 36, ['k'] = 37, ['l'] = 38, ['m'] = 39, ['n'] = 40,
+    ['o'] = 41, ['p'] = 42, ['q'] = 43, ['r'] = 44, ['s'] = 45, ['t'] = 46, ['u'] = 47, ['v'] = 48,
+    ['w'] = 49, ['x'] = 50, ['y'] = 51, ['z'] = 52, ['0'] = 53, ['1'] = 54, ['2'] = 55, ['3'] = 56,
+    ['4'] = 57, ['5'] = 58, ['6'] = 59, ['7'] = 60, ['8'] = 61, ['9'] = 62, ['+'] = 63, ['/'] = 64,
+};
+
+/* Reads the B64_OID characters at s; -1 when they are not an id. */
+static int b64_get(git_oid *id, const char *s)
+{
+    unsigned char raw[GIT_OID_RAWSZ];
+    uint32_t acc = 0;
+    int bits = 0;
+    size_t n = 0;
+    for (size_t i = 0; i < B64_OID; i++) {
+        int v = b64_values[(unsigned char)s[i]] - 1;
+        if (v < 0) return -1;
+        acc = (acc << 6 | (uint32_t)v) & 0xfffff;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            raw[n++] = (unsigned char)(acc >> bits);
+        }
+    }
+    if (acc & ((1u << bits) - 1)) return -1;        /* not as b64_put writes it */
+    git_oid_fromraw(id, raw);
+    return 0;
+}
+
+/* Well-formed UTF-8 (RFC 3629), as the JSON reader wants it. */
+static int utf8_valid(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + n;
+    while (p < end) {
+        unsigned c = *p++;
+        if (c < 0x80) continue;
+        size_t more = c >= 0xc2 && c <= 0xdf ? 1
+                    : c >= 0xe0 && c <= 0xef ? 2
+                    : c >= 0xf0 && c <= 0xf4 ? 3
+                                             : 0;
+        /* the second byte's range rules out overlong forms, surrogates, and
+         * anything above U+10FFFF */
+        unsigned lo = c == 0xe0 ? 0xa0 : c == 0xf0 ? 0x90 : 0x80;
+        unsigned hi = c == 0xed ? 0x9f : c == 0xf4 ? 0x8f : 0xbf;
+        if (!more || (size_t)(end - p) < more || p[0] < lo || p[0] > hi) return 0;
+        for (size_t i = 1; i < more; i++)
+            if (p[i] < 0x80 || p[i] > 0xbf) return 0;
+        p += more;
+    }
+    return 1;
+}
+
+/* A text as JSON can hold it: a string, or [hex] when it is not UTF-8. */
+static vt *text_vt(arena *a, const char *s, size_t n)
+{
+    if (utf8_valid(s, n)) return vt_strn(a, s, n);
+    char *hex = arena_alloc(a, 2 * n + 1);
+    for (size_t i = 0; i < n; i++) snprintf(hex + 2 * i, 3, "%02x", (unsigned char)s[i]);
+    vt *list = vt_list(a);
+    vt_push(a, list, vt_strn(a, hex, 2 * n));
+    return list;
+}
+
+static int hex_digit(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* The text of v (from text_vt) copied into a, NUL-terminated, or NULL
+ * when v is no such text. */
+static char *text_of(arena *a, const vt *v, size_t *len)
+{
+    if (v && v->kind == VT_STRING) {
+        *len = v->len;
+        return arena_strndup(a, v->str, v->len);
+    }
+    const vt *hex = v && v->kind == VT_LIST && v->n == 1 ? v->items[0] : NULL;
+    if (!hex || hex->kind != VT_STRING || hex->len % 2) return NULL;
+    char *s = arena_alloc(a, hex->len / 2 + 1);
+    for (size_t i = 0; i < hex->len / 2; i++) {
+        int hi = hex_digit(hex->str[2 * i]), lo = hex_digit(hex->str[2 * i + 1]);
+        if (hi < 0 || lo < 0) return NULL;
+        s[i] = (char)(hi << 4 | lo);
+    }
+    *len = hex->len / 2;
+    return s;
+}
+
+static const char *text_at(arena *a, const vt *e, size_t i)
+{
+    size_t len;
+    return text_of(a, e->items[i], &len);
+}
+
+static int int_at(const vt *e, size_t i, long long *out)
+{
+    if (e->items[i]->kind != VT_INT) return -1;
+    *out = e->items[i]->i;
+    return 0;
+}
+
+static const struct {
+    char letter;
+    unsigned mode;
+} mode_letters[] = {{'-', 0}, {'f', 0100644}, {'x', 0100755}, {'l', 0120000}, {'m', 0160000}};
+
+static char mode_letter(unsigned mode)
+{
+    for (size_t i = 0; i < sizeof mode_letters / sizeof *mode_letters; i++)
+        if (mode_letters[i].mode == mode) return mode_letters[i].letter;
+    return '?';                 /* no mode a tree comparison gives: never read back */
+}
+
+static int mode_of_letter(char letter, unsigned *mode)
+{
+    for (size_t i = 0; i < sizeof mode_letters / sizeof *mode_letters; i++)
+        if (mode_letters[i].letter == letter) {
+            *mode = mode_letters[i].mode;
+            return 0;
+        }
+    return -1;
+}
+
+static vt *change_vt(arena *a, const history *h, const change *c, buf *tmp)
+{
+    buf_reset(tmp);
+    buf_putc(tmp, mode_letter(c->old_mode));
+    buf_putc(tmp, mode_letter(c->new_mode));
+    if (c->old_mode) b64_put(tmp, &c->old_id);
+    if (c->new_mode) b64_put(tmp, &c->new_id);
+    buf_puts(tmp, h->paths[c->path].name + strlen(CONTENT_PREFIX));
+    return text_vt(a, tmp->ptr, tmp->len);
+}
+
+/* Reads a change string; -1 when malformed. The path goes to the arena. */
+static int change_of_text(arena *a, const char *s, size_t len, cached_change *c)
+{
+    if (len < 2 || mode_of_letter(s[0], &c->old_mode) < 0 || mode_of_letter(s[1], &c->new_mode) < 0 ||
+        (!c->old_mode && !c->new_mode))
+        return -1;
+    size_t at = 2;
+    if (c->old_mode && (len < at + B64_OID || b64_get(&c->old_id, s + at) < 0)) return -1;
+    at += c->old_mode ? B64_OID : 0;
+    if (c->new_mode && (len < at + B64_OID || b64_get(&c->new_id, s + at) < 0)) return -1;
+    at += c->new_mode ? B64_OID : 0;
+    if (at == len) return -1;
+    c->len = strlen(CONTENT_PREFIX) + len - at;
+    char *path = arena_alloc(a, c->len + 1);
+    memcpy(path, CONTENT_PREFIX, strlen(CONTENT_PREFIX));
+    memcpy(path + strlen(CONTENT_PREFIX), s + at, len - at);
+    c->path = path;
+    return 0;
+}
+
+/* The cached changes against each of np parents; NULL when malformed. */
+static cached_list *cached_lists(walker *w, const vt *v, size_t np, arena *tmp)
+{
+    if (v->kind != VT_LIST || v->n != np) return NULL;
+    cached_list *lists = arena_alloc(&w->scratch, np * sizeof *lists + 1);
+    for (size_t p = 0; p < np; p++) {
+        const vt *l = v->items[p];
+        if (l->kind != VT_LIST) return NULL;
+        lists[p].items = arena_alloc(&w->scratch, l->n * sizeof *lists[p].items + 1);
+        for (size_t i = 0; i < l->n; i++) {
+            size_t len;
+            const char *s = text_of(tmp, l->items[i], &len);
+            if (!s || change_of_text(&w->scratch, s, len, &lists[p].items[lists[p].n++]) < 0) return NULL;
+        }
+    }
+    return lists;
+}
+
+/* A signature from [name, email, time, offset]; -1 when malformed. */
+static int signature_of(arena *a, const vt *v, const char **name, const char **email, long long *time,
+                        int *offset)
+{
+    long long minutes;
+    if (v->kind != VT_LIST || v->n != 4 || !(*name = text_at(a, v, 0)) || !(*email = text_at(a, v, 1)) ||
+        int_at(v, 2, time) < 0 || int_at(v, 3, &minutes) < 0 || minutes < INT_MIN || minutes > INT_MAX)
+        return -1;
+    *offset = (int)minutes;
+    return 0;
+}
+
+static vt *signature_vt(arena *a, const char *name, const char *email, long long time, int offset)
+{
+    vt *v = vt_list(a);
+    vt_push(a, v, text_vt(a, name, strlen(name)));
+    vt_push(a, v, text_vt(a, email, strlen(email)));
+    vt_push(a, v, vt_int(a, time));
+    vt_push(a, v, vt_int(a, offset));
+    return v;
+}
+
+/* Fills n (its id set) from the cached entry e; -1 when e is malformed. */
+static int node_of_entry(walker *w, node *n, const vt *e, arena *tmp)
+{
+    if (e->kind != VT_LIST || (e->n != CACHE_FIELDS && e->n != CACHE_FIELDS + 1)) return -1;
+    const vt *parents = e->items[0];
+    if (parents->kind != VT_STRING || parents->len % B64_OID) return -1;
+    arena *a = &w->h->mem;
+    hist_commit *info = arena_alloc(a, sizeof *info);
+    git_oid_tostr(info->id, sizeof info->id, &n->id);
+    memcpy(info->short_id, info->id, 7);
+    info->nparents = (int)(parents->len / B64_OID);
+    n->parent_ids = arena_alloc(&w->scratch, (size_t)info->nparents * sizeof *n->parent_ids + 1);
+    for (int i = 0; i < info->nparents; i++)
+        if (b64_get(&n->parent_ids[i], parents->str + (size_t)i * B64_OID) < 0) return -1;
+    if (signature_of(a, e->items[1], &info->author_name, &info->author_email, &info->author_time,
+                     &info->author_offset) < 0)
+        return -1;
+    if (e->items[2]->kind == VT_NULL) {
+        info->committer_name = info->author_name;
+        info->committer_email = info->author_email;
+        info->committer_time = info->author_time;
+        info->committer_offset = info->author_offset;
+    } else if (signature_of(a, e->items[2], &info->committer_name, &info->committer_email,
+                            &info->committer_time, &info->committer_offset) < 0) {
+        return -1;
+    }
+    long long is_signed;
+    info->subject = text_at(a, e, 3);
+    info->body = text_at(a, e, 4);
+    if (!info->subject || !info->body || int_at(e, 5, &is_signed) < 0) return -1;
+    info->is_signed = is_signed != 0;
+    n->info = info;
+    /* changes that do not read are found again from the trees (and stored) */
+    if (e->n > CACHE_FIELDS) n->cached = cached_lists(w, e->items[CACHE_FIELDS], (size_t)info->nparents, tmp);
+    return 0;
+}
+
+/* The node of commit id from the cache, or NULL. */
+static node *node_cached(walker *w, const git_oid *id)
+{
+    char hex[GIT_OID_HEXSZ + 1];
+    git_oid_tostr(hex, sizeof hex, id);
+    arena tmp = {0};
+    const vt *e = cache_get(w->cache, CACHE_SECTION, hex, &tmp);
+    node *n = arena_alloc(&w->scratch, sizeof *n);
+    git_oid_cpy(&n->id, id);
+    int ok = e && node_of_entry(w, n, e, &tmp) == 0;
+    arena_free(&tmp);
+    return ok ? node_register(w, n) : NULL;
+}
+
+typedef struct named_change {
+    const char *name;
+    const change *c;
+} named_change;
+
+static int named_cmp(const void *a, const void *b)
+{
+    return strcmp(((const named_change *)a)->name, ((const named_change *)b)->name);
+}
+
+/* Keeps n in the cache, with its changes against each parent when lists
+ * is not NULL. */
+static void node_store(walker *w, node *n, const change_list *lists)
+{
+    const hist_commit *c = n->info;
+    arena a = {0};
+    buf b = BUF_INIT;
+    vt *e = vt_list(&a);
+    for (int i = 0; i < c->nparents; i++) b64_put(&b, &n->parent_ids[i]);
+    vt_push(&a, e, vt_strn(&a, b.ptr ? b.ptr : "", b.len));
+    vt_push(&a, e, signature_vt(&a, c->author_name, c->author_email, c->author_time, c->author_offset));
+    int same = !strcmp(c->committer_name, c->author_name) && !strcmp(c->committer_email, c->author_email) &&
+               c->committer_time == c->author_time && c->committer_offset == c->author_offset;
+    vt_push(&a, e, same ? vt_null(&a)
+                        : signature_vt(&a, c->committer_name, c->committer_email, c->committer_time,
+                                       c->committer_offset));
+    vt_push(&a, e, text_vt(&a, c->subject, strlen(c->subject)));
+    vt_push(&a, e, text_vt(&a, c->body, strlen(c->body)));
+    vt_push(&a, e, vt_int(&a, c->is_signed));
+    if (lists) {
+        vt *all = vt_list(&a);
+        for (int p = 0; p < c->nparents; p++) {
+            /* in path order, not in the order of path ids (which is that of
+             * this walk): one commit, one entry */
+            named_change *sorted = xmalloc((lists[p].n + 1) * sizeof *sorted);
+            for (size_t i = 0; i < lists[p].n; i++)
+                sorted[i] = (named_change){w->h->paths[lists[p].items[i].path].name, &lists[p].items[i]};
+            qsort(sorted, lists[p].n, sizeof *sorted, named_cmp);
+            vt *l = vt_list(&a);
+            for (size_t i = 0; i < lists[p].n; i++) vt_push(&a, l, change_vt(&a, w->h, sorted[i].c, &b));
+            vt_push(&a, all, l);
+            free(sorted);
+        }
+        vt_push(&a, e, all);
+    }
+    cache_put(w->cache, CACHE_SECTION, c->id, e);
+    buf_free(&b);
+    arena_free(&a);
+    n->to_store = 0;
+}
+
+/* Sets n's content/ tree, for a node from the cache by reading its commit. */
+static int content_of(walker *w, node *n)
+{
+    if (n->content_known) return 0;
+    git_commit *c = NULL;
+    if (git_commit_lookup(&c, w->repo, &n->id) < 0) {
+        git_failed(w, "cannot read commit", &n->id);
+        return -1;
+    }
+    int rc = find_content(w, c, n);
+    git_commit_free(c);
+    return rc;
+}
+
+/* The node of commit id, loaded on first sight (from the cache, or else
+ * the repository). *missing is set (and NULL returned) when the object is
+ * not in the repository; NULL otherwise means an error, reported. Every
+ * parent's presence is checked before (node_link), whether cached or not. */
 static node *node_get(walker *w, const git_oid *id, int *missing)
 {
     uint32_t i = keymap_get(&w->node_ids, id->id, GIT_OID_RAWSZ);
     if (i != NO_ID) return w->nodes[i];
+    node *n = w->cache ? node_cached(w, id) : NULL;
+    if (n) return n;
     git_commit *c = NULL;
     int rc = git_commit_lookup(&c, w->repo, id);
     if (rc == GIT_ENOTFOUND) {
@@ -326,7 +715,7 @@ static node *node_get(walker *w, const git_oid *id, int *missing)
         git_failed(w, "cannot read commit", id);
         return NULL;
     }
-    node *n = node_add(w, c);
+    n = node_add(w, c);
     git_commit_free(c);
     return n;
 }
@@ -778,9 +1167,10 @@ static void pair_renames(const history *h, change_list *l)
 
 /* The files that differ between a commit's content/ and its parent's (or
  * an empty tree when parent is NULL), sorted by path id, renames marked. */
-static int compare_commits(walker *w, const node *parent, const node *n, change_list *out)
+static int compare_commits(walker *w, node *parent, node *n, change_list *out)
 {
     out->n = 0;
+    if ((parent && content_of(w, parent) < 0) || content_of(w, n) < 0) return -1;
     const git_oid *old_id = parent && parent->has_content ? &parent->content : NULL;
     const git_oid *new_id = n->has_content ? &n->content : NULL;
     if (!old_id && !new_id) return 0;
@@ -791,6 +1181,21 @@ static int compare_commits(walker *w, const node *parent, const node *n, change_
     qsort(out->items, out->n, sizeof *out->items, change_by_path);
     if (parent) pair_renames(w->h, out);
     return 0;
+}
+
+/* The changes the cache has (against a parent), as compare_commits gives them. */
+static void changes_from_cache(walker *w, const cached_list *cached, change_list *out)
+{
+    out->n = 0;
+    for (size_t i = 0; i < cached->n; i++) {
+        const cached_change *cc = &cached->items[i];
+        change c = {path_intern(w->h, cc->path, cc->len), NO_ID, cc->old_mode, cc->new_mode,
+                    cc->old_id, cc->new_id};
+        change_push(out, &c);
+    }
+    if (!out->n) return;
+    qsort(out->items, out->n, sizeof *out->items, change_by_path);
+    pair_renames(w->h, out);
 }
 
 static const change *find_change(const change_list *l, uint32_t path)
@@ -1122,6 +1527,21 @@ static void follow(walker *w, node *n, const change_list *lists)
     }
 }
 
+/* n's changes against each parent walked, or against an empty tree (one
+ * list) for a root: from the cache, or else compared (and then cached). */
+static int changes_of(walker *w, node *n, change_list *lists)
+{
+    if (!n->nwalked) return compare_commits(w, NULL, n, &lists[0]);
+    if (n->cached) {
+        for (unsigned p = 0; p < n->nwalked; p++) changes_from_cache(w, &n->cached[p], &lists[p]);
+        return 0;
+    }
+    for (unsigned p = 0; p < n->nwalked; p++)
+        if (compare_commits(w, n->parents[p], n, &lists[p]) < 0) return -1;
+    if (w->cache) node_store(w, n, lists);
+    return 0;
+}
+
 /* Compares every commit with its parents and follows the names, in walk order. */
 static int walk_commits(walker *w, history_progress_fn progress, void *ud)
 {
@@ -1134,8 +1554,7 @@ static int walk_commits(walker *w, history_progress_fn progress, void *ud)
     for (size_t i = 0; i < w->nnodes && rc == 0; i++) {
         node *n = w->nodes[i];
         if (!n->old && !ns_empty(n->reach.names)) {
-            for (unsigned p = 0; p < (n->nwalked ? n->nwalked : 1) && rc == 0; p++)
-                rc = compare_commits(w, n->nwalked ? n->parents[p] : NULL, n, &lists[p]);
+            rc = changes_of(w, n, lists);
             if (rc == 0) follow(w, n, lists);
         }
         if (progress && ((i + 1) % PROGRESS_EVERY == 0 || i + 1 == w->nnodes))
@@ -1143,6 +1562,8 @@ static int walk_commits(walker *w, history_progress_fn progress, void *ud)
     }
     for (unsigned p = 0; p < most; p++) free(lists[p].items);
     free(lists);
+    for (size_t i = 0; i < w->nnodes && rc == 0; i++)     /* new, and not compared */
+        if (w->nodes[i]->to_store) node_store(w, w->nodes[i], NULL);
     return rc;
 }
 
@@ -1264,13 +1685,14 @@ static void set_walk_options(int walking)
     git_libgit2_opts(GIT_OPT_ENABLE_CACHING, !walking);
 }
 
-static history *walk(git_repository *repo, const char *head, const char *known, diag_list *d,
-                     history_progress_fn progress, void *ud)
+static history *walk(git_repository *repo, const char *head, const char *known, cache *c,
+                     diag_list *d, history_progress_fn progress, void *ud)
 {
     history *h = xcalloc(1, sizeof *h);
     walker w = {0};
     w.h = h;
     w.repo = repo;
+    w.cache = c;
     w.d = d;
     set_walk_options(1);
     int rc = discover(&w, head);
@@ -1294,16 +1716,16 @@ static history *walk(git_repository *repo, const char *head, const char *known, 
     return h;
 }
 
-history *history_walk(git_repository *repo, const char *head, diag_list *d,
+history *history_walk(git_repository *repo, const char *head, cache *c, diag_list *d,
                       history_progress_fn progress, void *ud)
 {
-    return walk(repo, head, NULL, d, progress, ud);
+    return walk(repo, head, NULL, c, d, progress, ud);
 }
 
 history *history_walk_since(git_repository *repo, const char *head, const char *known, diag_list *d,
                             history_progress_fn progress, void *ud)
 {
-    return walk(repo, head, known, d, progress, ud);
+    return walk(repo, head, known, NULL, d, progress, ud);
 }
 
 /* ---- queries ------------------------------------------------------------------- */

@@ -29,9 +29,17 @@
  *
  * Cost: one commit parse each, then one comparison of the content/ trees
  * per commit and parent that descends only into subtrees whose ids differ;
- * never commits x files. During the walk, libgit2's re-hashing of every
- * object read (GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION; git does not do it
- * either, and it costs more than the reading) and its object cache
+ * never commits x files. With a cache, what never changes for a commit
+ * (its metadata, parents, and its changes under content/ against each
+ * parent) is kept under its id, so a walk after new commits reads and
+ * compares only those; the following of names over the graph, in memory,
+ * still goes over every commit. Whether each commit is present, and
+ * .git/shallow, are looked at again on every walk; the trees of a cached
+ * commit are not (a tree lost since is not noticed).
+ *
+ * During the walk, libgit2's re-hashing of every object read
+ * (GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION; git does not do it either, and
+ * it costs more than the reading) and its object cache
  * (GIT_OPT_ENABLE_CACHING; each object is read once) are off; both are
  * process-wide and set back to libgit2's defaults (on) when done.
  *
@@ -42,6 +50,7 @@
 
 #include <stddef.h>
 
+#include "cache.h"
 #include "diag.h"
 
 typedef struct git_repository git_repository;
@@ -78,10 +87,14 @@ typedef struct history history;
 typedef void (*history_progress_fn)(void *ud, size_t done, size_t total);
 
 /* Walks the history of `head` (a revision: "HEAD", a branch, an id) and
- * builds the list of every file under content/ at head. progress may be
- * NULL. Returns NULL after reporting to d (unknown revision, unreadable
- * commit, missing tree). Caller frees with history_free. */
-history *history_walk(git_repository *repo, const char *head, diag_list *d,
+ * builds the list of every file under content/ at head. c is the cache
+ * (section "history.1": one entry a commit, read, and added to for the
+ * commits not in it yet; about 400 bytes for a commit that changes two
+ * files), or NULL: none. The result is the same either way.
+ * progress may be NULL. Returns NULL after reporting to d (unknown
+ * revision, unreadable commit, missing tree). Caller frees with
+ * history_free. */
+history *history_walk(git_repository *repo, const char *head, cache *c, diag_list *d,
                       history_progress_fn progress, void *ud);
 
 /* The part of the history of `head` newer than the commit `known` (an

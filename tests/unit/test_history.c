@@ -5,7 +5,11 @@
  * every file's list with `git log -- <path>` (`git log --follow` for the
  * renamed file). Also: older revisions, the part newer than a known
  * commit, a shallow clone, a missing parent, a missing tree, an unknown
- * revision. */
+ * revision; and the cache: walks with it give what walks without give,
+ * from an empty cache, a full one, after new commits (a merge, a rewritten
+ * tip, names and authors that are not UTF-8), with malformed entries, in
+ * a shallow clone that deepens, and with missing objects. */
+#include "cache.h"
 #include "check.h"
 #include "history.h"
 #include "repo.h"
@@ -15,6 +19,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static char tmp[] = "/tmp/vetted-history-XXXXXX";
 static char *origin;            /* the repository the scenario builds */
@@ -37,11 +42,17 @@ static void sh(const char *fmt, ...)
     buf_free(&cmd);
 }
 
-static void write_text(const char *path, const char *text)
+/* Writes text to path in repo. */
+static void write_in(const char *repo, const char *path, const char *text)
 {
-    char *full = path_join(origin, path);
+    char *full = path_join(repo, path);
     if (file_write(full, text, strlen(text)) < 0) fprintf(stderr, "cannot write %s\n", full);
     free(full);
+}
+
+static void write_text(const char *path, const char *text)
+{
+    write_in(origin, path, text);
 }
 
 /* Exports the dates and the author for the next git command. */
@@ -59,11 +70,16 @@ static void as(const char *who)
     setenv("GIT_COMMITTER_DATE", date, 1);
 }
 
-/* Commits every change of the working tree as who. */
-static void commit(const char *who, const char *msg)
+/* Commits every change of the working tree of repo as who. */
+static void commit_in(const char *repo, const char *who, const char *msg)
 {
     as(who);
-    sh("cd %s && git add -A && git commit -q -m '%s'", origin, msg);
+    sh("cd %s && git add -A && git commit -q -m '%s'", repo, msg);
+}
+
+static void commit(const char *who, const char *msg)
+{
+    commit_in(origin, who, msg);
 }
 
 /* A merge of branch into the current branch that ends in a conflict on one
@@ -275,13 +291,18 @@ static void on_progress(void *ud, size_t done, size_t total)
     progress_calls++;
 }
 
-static history *walk(const char *repo_path, const char *rev, diag_list *d)
+static history *walk_cached(const char *repo_path, const char *rev, cache *c, diag_list *d)
 {
     repo_info info;
     git_repository *r = repo_open(repo_path, &info);
-    history *h = r ? history_walk(r, rev, d, on_progress, NULL) : NULL;
+    history *h = r ? history_walk(r, rev, c, d, on_progress, NULL) : NULL;
     repo_close(r);
     return h;
+}
+
+static history *walk(const char *repo_path, const char *rev, diag_list *d)
+{
+    return walk_cached(repo_path, rev, NULL, d);
 }
 
 static void test_full_history(void)
@@ -519,6 +540,290 @@ static void test_missing_objects(void)
     free(no_tree);
 }
 
+/* ---- the cache ------------------------------------------------------------- */
+
+/* Everything a walk gives, as text: the files and their lists, the commits
+ * in walk order with all they hold, truncation, and the messages. */
+static char *dump(const history *h, const diag_list *d)
+{
+    buf out = BUF_INIT;
+    for (size_t i = 0; h && i < history_file_count(h); i++) {
+        const char *path = history_file_at(h, i);
+        size_t n;
+        const hist_entry *e = history_of(h, path, &n);
+        buf_printf(&out, "file %s\n", path);
+        for (size_t k = 0; k < n; k++)
+            buf_printf(&out, "  %s %d %s %s %s %s\n", e[k].commit->id, (int)e[k].status, e[k].path,
+                       e[k].old_path ? e[k].old_path : "-", e[k].old_blob, e[k].new_blob);
+    }
+    for (size_t i = 0; h && i < history_commit_count(h); i++) {
+        const hist_commit *c = history_commit_at(h, i);
+        buf_printf(&out, "commit %s %s %d [%s] [%s] %lld %d [%s] [%s] %lld %d %d [%s] [%s]\n", c->id,
+                   c->short_id, c->nparents, c->author_name, c->author_email, c->author_time, c->author_offset,
+                   c->committer_name, c->committer_email, c->committer_time, c->committer_offset,
+                   c->is_signed, c->subject, c->body);
+    }
+    buf_printf(&out, "%s truncated %d\n", h ? "walked" : "failed", h ? history_truncated(h) : -1);
+    for (size_t i = 0; i < d->n; i++)
+        buf_printf(&out, "message %d %s %s\n", (int)d->items[i].level,
+                   d->items[i].path ? d->items[i].path : "-", d->items[i].msg);
+    return buf_detach(&out);
+}
+
+/* Checks got == want, showing the first line that differs. */
+static void check_same(const char *got, const char *want, const char *what)
+{
+    size_t i = 0, line = 0;
+    while (got[i] && got[i] == want[i]) line += got[i++] == '\n';
+    CHECK(!got[i] && !want[i]);
+    if (!got[i] && !want[i]) return;
+    while (i && got[i - 1] != '\n') i--;
+    fprintf(stderr, "%s: differs from the walk without the cache at line %zu:\n  got:  %.*s\n  want: %.*s\n",
+            what, line + 1, (int)strcspn(got + i, "\n"), got + i, (int)strcspn(want + i, "\n"), want + i);
+}
+
+/* The entries of the history section in the cache file of dir. */
+static size_t cached_commits(const char *dir)
+{
+    char *path = path_join(dir, "cache.tsv");
+    buf text = BUF_INIT;
+    size_t n = 0;
+    if (file_read(path, &text) == 0)
+        for (const char *p = text.ptr; (p = strstr(p, "\nhistory.1\t")); p++) n++;
+    buf_free(&text);
+    free(path);
+    return n;
+}
+
+/* The entries of the cache file of dir that the one of other has not. */
+static size_t entries_not_in(const char *dir, const char *other)
+{
+    char *path = path_join(dir, "cache.tsv"), *other_path = path_join(other, "cache.tsv");
+    buf text = BUF_INIT, other_text = BUF_INIT;
+    size_t n = 0;
+    if (file_read(path, &text) < 0 || file_read(other_path, &other_text) < 0) n++;
+    for (char *line = text.ptr ? strchr(text.ptr, '\n') : NULL, *next; line && line[1]; line = next) {
+        next = strchr(line + 1, '\n');
+        char saved = next[1];
+        next[1] = '\0';                 /* "\nsection\tkey\tvalue\n" */
+        if (!strstr(other_text.ptr, line)) n++;
+        next[1] = saved;
+    }
+    buf_free(&text);
+    buf_free(&other_text);
+    free(path);
+    free(other_path);
+    return n;
+}
+
+static size_t commit_count(const char *repo, const char *rev)
+{
+    buf cmd = BUF_INIT;
+    buf_printf(&cmd, "git -C %s rev-list --count %s", repo, rev);
+    FILE *f = popen(cmd.ptr, "r");
+    unsigned long n = 0;
+    if (!f || fscanf(f, "%lu", &n) != 1) check_failed++;
+    if (f) pclose(f);
+    buf_free(&cmd);
+    return n;
+}
+
+/* Walks rev with the cache of dir and without: the same, messages
+ * included. The cache is saved. Returns whether the walk changed the
+ * cache (then it writes its file again: seen by moving the file aside
+ * once loaded); *entries is the number of commits in it then. */
+static int check_cached(const char *repo, const char *rev, const char *dir, const char *what, size_t *entries)
+{
+    diag_list plain_d = DIAG_LIST_INIT, cached_d = DIAG_LIST_INIT;
+    history *plain = walk(repo, rev, &plain_d);
+    cache *c = cache_open(dir);
+    char *file = path_join(dir, "cache.tsv"), *aside = path_join(dir, "aside.tsv");
+    rename(file, aside);
+    history *cached = walk_cached(repo, rev, c, &cached_d);
+    char *want = dump(plain, &plain_d), *got = dump(cached, &cached_d);
+    check_same(got, want, what);
+    CHECK_INT(cache_save(c), 0);
+    cache_close(c);
+    int written = access(file, F_OK) == 0;
+    if (written) unlink(aside);
+    else rename(aside, file);
+    *entries = cached_commits(dir);
+    free(file);
+    free(aside);
+    free(got);
+    free(want);
+    history_free(plain);
+    history_free(cached);
+    diag_free(&plain_d);
+    diag_free(&cached_d);
+    return written;
+}
+
+/* Replaces the tip of main in repo by the same change made by an author
+ * and with a message that are not UTF-8 (git itself would convert them),
+ * and a committer of its own. */
+static void latin1_head(const char *repo)
+{
+    git_repository *r = NULL;
+    git_commit *c = NULL, *parent = NULL;
+    git_tree *tree = NULL;
+    git_signature *author = NULL, *committer = NULL;
+    git_oid head, id;
+    int ok = git_repository_open(&r, repo) == 0 && git_reference_name_to_id(&head, r, "HEAD") == 0 &&
+             git_commit_lookup(&c, r, &head) == 0 && git_commit_parent(&parent, c, 0) == 0 &&
+             git_commit_tree(&tree, c) == 0 &&
+             git_signature_new(&author, "Fran\xe7ois", "f@example.com", clock_now, -300) == 0 &&
+             git_signature_new(&committer, "Frank", "committer@example.com", clock_now + 60, 120) == 0;
+    const git_commit *parents[1] = {parent};
+    git_reference *ref = NULL;
+    ok = ok && git_commit_create(&id, r, NULL, author, committer, NULL,
+                                 "Caf\xe9 \"\\<\x01\n\nBody \xff\n", tree, 1, parents) == 0 &&
+         git_reference_create(&ref, r, "refs/heads/main", &id, 1, "latin-1") == 0;
+    CHECK(ok);
+    git_reference_free(ref);
+    git_signature_free(author);
+    git_signature_free(committer);
+    git_tree_free(tree);
+    git_commit_free(parent);
+    git_commit_free(c);
+    git_repository_free(r);
+}
+
+/* Spoils the cache entry of commit rev of repo in file, as how says:
+ * "fields" adds a field, "mode" gives its first change no known mode,
+ * "parent" makes its first parent no id. */
+static void spoil(const char *repo, const char *rev, const char *file, const char *how)
+{
+    buf cmd = BUF_INIT, text = BUF_INIT, out = BUF_INIT;
+    buf_printf(&cmd, "git -C %s rev-parse %s", repo, rev);
+    FILE *f = popen(cmd.ptr, "r");
+    char id[64] = "";
+    if (!f || !fgets(id, sizeof id, f)) id[0] = '\0';
+    if (f) pclose(f);
+    id[strcspn(id, "\n")] = '\0';
+    char *key = xasprintf("\nhistory.1\t%s\t[\"", id);
+    char *at = file_read(file, &text) == 0 ? strstr(text.ptr, key) : NULL;
+    char *end = at ? strchr(at + 1, '\n') : NULL;
+    char *value = at ? at + strlen(key) - 2 : NULL, *changes = at ? strstr(value, "[[\"") : NULL;
+    int ok = at && end;
+    if (ok && !strcmp(how, "fields")) {
+        buf_put(&out, text.ptr, (size_t)(value + 1 - text.ptr));
+        buf_puts(&out, "1,");
+        buf_puts(&out, value + 1);
+    } else if (ok && !strcmp(how, "mode") && changes && changes < end) {
+        changes[3] = '?';
+        buf_puts(&out, text.ptr);
+    } else if (ok && !strcmp(how, "parent") && value[2] != '"') {
+        value[2] = '!';
+        buf_puts(&out, text.ptr);
+    } else {
+        ok = 0;
+    }
+    CHECK(ok && file_write(file, out.ptr, out.len) == 0);
+    free(key);
+    buf_free(&cmd);
+    buf_free(&text);
+    buf_free(&out);
+}
+
+static void test_cache(void)
+{
+    char *repo = path_join(tmp, "cached"), *dir = path_join(tmp, "cache");
+    sh("cp -R %s %s", origin, repo);
+    size_t n;
+
+    /* empty, then full: every commit is stored, then none is again */
+    CHECK_INT(check_cached(repo, "HEAD", dir, "empty cache", &n), 1);
+    CHECK_INT(n, commit_count(repo, "HEAD"));
+    CHECK_INT(check_cached(repo, "HEAD", dir, "full cache", &n), 0);
+
+    /* one more commit: an edit, a rename, names, an author and a message
+     * that are not UTF-8, characters JSON escapes */
+    write_in(repo, "content/a.md", "a after the cache\n");
+    sh("cd %s && git mv content/b.md content/b2.md", repo);
+    write_in(repo, "content/caf\xe9.md", "latin-1 name\n");
+    write_in(repo, "content/q\"uo\\te<1>\ttab.md", "escapes\n");
+    commit_in(repo, "Frank", "Frank edits");
+    latin1_head(repo);
+    size_t before = n;
+    CHECK_INT(check_cached(repo, "HEAD", dir, "one new commit", &n), 1);
+    CHECK_INT(n, before + 1);
+    CHECK_INT(check_cached(repo, "HEAD", dir, "one new commit, again", &n), 0);
+
+    /* a merge of a branch with an edit of the same file on both sides */
+    sh("cd %s && git checkout -q -b later", repo);
+    write_in(repo, "content/c.md", "c later\n");
+    commit_in(repo, "Gina", "Gina edits c");
+    sh("cd %s && git checkout -q main", repo);
+    write_in(repo, "content/pcb/x.md", "x later\n");
+    commit_in(repo, "Alice", "Alice edits x");
+    as("Alice");
+    sh("cd %s && git merge -q --no-ff later -m 'Merge later'", repo);
+    CHECK_INT(check_cached(repo, "HEAD", dir, "after a merge", &n), 1);
+    CHECK_INT(n, commit_count(repo, "HEAD"));
+    CHECK_INT(check_cached(repo, "HEAD~2", dir, "an older revision", &n), 0);
+    CHECK_INT(check_cached(repo, "HEAD^2", dir, "the merged branch", &n), 0);
+
+    /* a rewritten tip has a new id: stored beside the old one */
+    before = n;
+    as("Alice");
+    sh("cd %s && git commit -q --amend -m 'Merge later, reworded'", repo);
+    CHECK_INT(check_cached(repo, "HEAD", dir, "rewritten tip", &n), 1);
+    CHECK_INT(n, before + 1);
+
+    /* malformed entries are not used, and replaced: one a field too many, one
+     * with a change of no known mode, one with a parent that is no id */
+    char *file = path_join(dir, "cache.tsv");
+    spoil(repo, "HEAD", file, "fields");
+    spoil(repo, "HEAD~1", file, "mode");
+    spoil(repo, "HEAD~2", file, "parent");
+    CHECK_INT(check_cached(repo, "HEAD", dir, "malformed entries", &n), 1);
+    CHECK_INT(check_cached(repo, "HEAD", dir, "malformed entries replaced", &n), 0);
+
+    /* a shallow clone, deepened, then complete: with the full cache, and
+     * with one of its own (where the commits at the boundary are stored
+     * without their changes, and with them once their parents are there) */
+    char *shallow = path_join(tmp, "cached-shallow"), *own = path_join(tmp, "cache-shallow");
+    sh("git clone -q --depth 3 file://%s %s", repo, shallow);
+    CHECK_INT(check_cached(shallow, "HEAD", dir, "shallow clone", &n), 0);
+    CHECK_INT(check_cached(shallow, "HEAD", own, "shallow clone, own cache", &n), 1);
+    CHECK_INT(n, commit_count(shallow, "HEAD"));
+    sh("git -C %s fetch -q --deepen 4", shallow);
+    CHECK_INT(check_cached(shallow, "HEAD", dir, "deepened clone", &n), 0);
+    CHECK_INT(check_cached(shallow, "HEAD", own, "deepened clone, own cache", &n), 1);
+    CHECK_INT(check_cached(shallow, "HEAD", own, "deepened clone, own cache again", &n), 0);
+    sh("git -C %s fetch -q --unshallow", shallow);
+    CHECK_INT(check_cached(shallow, "HEAD", dir, "unshallowed clone", &n), 0);
+    CHECK_INT(check_cached(shallow, "HEAD", own, "unshallowed clone, own cache", &n), 1);
+    CHECK_INT(n, commit_count(shallow, "HEAD"));
+    CHECK_INT(entries_not_in(own, dir), 0);     /* what a walk of the whole history stores */
+
+    /* a missing root commit is noticed (each commit's presence is looked
+     * at); the trees of cached commits are not read again */
+    char *no_root = copy_without("cached-noroot", "$(git rev-list --max-parents=0 HEAD)");
+    CHECK_INT(check_cached(no_root, "HEAD", dir, "missing root", &n), 0);
+    char *no_tree = copy_without("cached-notree", "HEAD~8:content");
+    diag_list d = DIAG_LIST_INIT, plain_d = DIAG_LIST_INIT;
+    cache *c = cache_open(dir);
+    history *h = walk_cached(no_tree, "HEAD", c, &d), *plain = walk(origin, "HEAD", &plain_d);
+    char *got = dump(h, &d), *want = dump(plain, &plain_d);
+    check_same(got, want, "missing tree");
+    cache_close(c);
+    history_free(h);
+    history_free(plain);
+    diag_free(&d);
+    diag_free(&plain_d);
+    free(got);
+    free(want);
+    free(no_root);
+    free(no_tree);
+    free(shallow);
+    free(own);
+    free(file);
+    free(repo);
+    free(dir);
+}
+
 int main(void)
 {
     setenv("GIT_CONFIG_GLOBAL", "/dev/null", 1);
@@ -541,6 +846,7 @@ int main(void)
     test_walk_since();
     test_shallow_clone();
     test_missing_objects();
+    test_cache();
     git_libgit2_shutdown();
     repo_shutdown();
     if (!getenv("KEEP")) remove_tree(tmp);      /* KEEP=1: leave the repositories for a look */
