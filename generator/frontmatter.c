@@ -301,7 +301,7 @@ static int count_node(builder *b, size_t n, size_t bytes, yaml_mark_t m)
         return -1;
     }
     if (b->bytes > FM_MAX_BYTES) {
-        fail_at(b, m, "%s", "document too large after alias expansion (limit " "16" " MiB of text)");
+        fail_at(b, m, "%s", "document too large: more than 16 MiB of text (aliases expanded)");
         return -1;
     }
     return 0;

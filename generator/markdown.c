@@ -82,7 +82,7 @@ int markdown_check(const char *text, size_t len, int *line, char *msg, size_t ms
     }
     unsigned long long html = 0, links = 0;
     para_cost worst = {1, 0, 0, 0, 0, 0, 0}, cur = {0, 0, 0, 0, 0, 0, 0};
-    size_t start = 0;
+    size_t start = 0, ats = 0;
     int ln = 1;
     for (size_t i = 0;; ln++) {
         const char *nl = i < len ? memchr(text + i, '\n', len - i) : NULL;
@@ -94,6 +94,12 @@ int markdown_check(const char *text, size_t len, int *line, char *msg, size_t ms
                 if (text[k] == '<' && k + 1 < end && (text[k + 1] == '?' || text[k + 1] == '!')) cur.openers++;
                 else if (text[k] == '!' && k + 1 < end && text[k + 1] == '[') cur.images++;
                 else if (text[k] == ']') cur.closers++;
+                else if (text[k] == '@' && ++ats > MARKDOWN_MAX_AT) {
+                    *line = ln;
+                    snprintf(msg, msglen, "the narrative has more than %d '@' (each may become an e-mail "
+                             "link, which costs kilobytes of memory to render)", MARKDOWN_MAX_AT);
+                    return -1;
+                }
             }
         }
         if ((blank || !nl) && cur.line) {   /* the paragraph ends */

@@ -7,8 +7,9 @@
  * (fixed upstream in 0.29.0.gfm.7 and later): unclosed '<?', '<!' and
  * '<![CDATA[' are each scanned to the end of their paragraph, and image
  * openers '![' are passed over again by every later link in it. Its memory
- * also grows to about a kilobyte per byte of some inputs (a list of e-mail
- * addresses). markdown_check bounds both before cmark sees the text.
+ * grows to a few hundred bytes per byte of input, and to about 6 KB per
+ * e-mail address it turns into a link. markdown_check bounds all of these
+ * before cmark sees the text.
  *
  * Ownership: markdown_to_html returns a malloc'd string; free() it. */
 #ifndef VETTED_MARKDOWN_H
@@ -22,6 +23,8 @@
  * times ']' (about 6 ns each): at most about 0.2 s each. */
 #define MARKDOWN_MAX_HTML_SCAN 200000000ULL
 #define MARKDOWN_MAX_LINK_WORK 30000000ULL
+/* Each e-mail autolink costs cmark-gfm about 6 KB of memory. */
+#define MARKDOWN_MAX_AT 20000
 
 /* Is text cheap enough to render? Returns 0, or -1 with the 1-based line
  * (of text) to blame in *line and the reason in msg (size msglen). */

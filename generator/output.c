@@ -13,14 +13,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* A path written (or being written) in this build. */
+typedef struct written_path {
+    char *path;
+    int done;              /* its bytes are all on disk */
+} written_path;
+
 struct output {
     pthread_mutex_t lock;  /* output_put may be called from several threads */
+    pthread_cond_t wrote;  /* signalled when a path is done */
     char *dest;
     char *tmp;
     char *prefix;          /* "" or "v/cycle-1/" */
     diag_list *d;
     int failed;
-    char **written;        /* a hash set of the paths written so far */
+    written_path *written; /* a hash set of the paths written so far */
     size_t nwritten, capwritten;
 };
 
@@ -64,6 +71,7 @@ output *output_begin(const char *dest, diag_list *d)
     output *o = xcalloc(1, sizeof *o);
     o->dest = xstrndup(dest, n);
     pthread_mutex_init(&o->lock, NULL);
+    pthread_cond_init(&o->wrote, NULL);
     o->prefix = xstrdup("");
     o->d = d;
     remove_leftovers(o->dest);
@@ -73,6 +81,8 @@ output *output_begin(const char *dest, diag_list *d)
     remove_tree(o->tmp);
     if (mkdir_p(o->tmp) < 0) {
         diag_add(d, DIAG_ERROR, NULL, 0, 0, "cannot create %s: %s", o->tmp, strerror(errno));
+        pthread_cond_destroy(&o->wrote);
+        pthread_mutex_destroy(&o->lock);
         free(o->tmp);
         free(o->dest);
         free(o);
@@ -92,31 +102,44 @@ static size_t path_hash(const char *s)
     return h;
 }
 
-/* The slot of path in the set (empty when absent). */
-static char **written_slot(const output *o, const char *path)
+/* The slot of path in the set (empty when absent). Under the lock. */
+static written_path *written_slot(const output *o, const char *path)
 {
     size_t mask = o->capwritten - 1;
     for (size_t i = path_hash(path) & mask;; i = (i + 1) & mask)
-        if (!o->written[i] || !strcmp(o->written[i], path)) return &o->written[i];
+        if (!o->written[i].path || !strcmp(o->written[i].path, path)) return &o->written[i];
 }
 
-/* Adds path; returns 1 when it was there already. */
+/* Adds path; returns 1 when it was there already, after waiting until its
+ * first writer is done (so that its bytes can be compared). Under the lock. */
 static int remember_written(output *o, const char *path)
 {
     if ((o->nwritten + 1) * 2 > o->capwritten) {
-        char **old = o->written;
+        written_path *old = o->written;
         size_t oldcap = o->capwritten;
         o->capwritten = oldcap ? oldcap * 2 : 256;
         o->written = xcalloc(o->capwritten, sizeof *o->written);
         for (size_t i = 0; i < oldcap; i++)
-            if (old[i]) *written_slot(o, old[i]) = old[i];
+            if (old[i].path) *written_slot(o, old[i].path) = old[i];
         free(old);
     }
-    char **slot = written_slot(o, path);
-    if (*slot) return 1;
-    *slot = xstrdup(path);
+    written_path *slot = written_slot(o, path);
+    if (slot->path) {
+        while (!written_slot(o, path)->done) pthread_cond_wait(&o->wrote, &o->lock);
+        return 1;
+    }
+    slot->path = xstrdup(path);
     o->nwritten++;
     return 0;
+}
+
+/* The first writer of path is done (whether it succeeded or not). */
+static void done_writing(output *o, const char *path)
+{
+    pthread_mutex_lock(&o->lock);
+    written_slot(o, path)->done = 1;
+    pthread_cond_broadcast(&o->wrote);
+    pthread_mutex_unlock(&o->lock);
 }
 
 /* Does the file at path hold exactly data? */
@@ -165,8 +188,9 @@ int output_put(output *o, const char *relpath, const void *data, size_t len)
         /* e.g. an evidence path that names a page: never replace a page */
         failed(o, "refusing to write '%s' twice with different content%s", full, "");
         rc = -1;
-    } else if (!again && (rc = file_write(path, data, len)) < 0) {
-        failed(o, "cannot write %s: %s", path, strerror(errno));
+    } else if (!again) {
+        if ((rc = file_write(path, data, len)) < 0) failed(o, "cannot write %s: %s", path, strerror(errno));
+        done_writing(o, full);
     }
     free(full);
     free(path);
@@ -242,8 +266,10 @@ int output_reuse(output *o, const char *relpath)
 
 static void release(output *o)
 {
-    for (size_t i = 0; i < o->capwritten; i++) free(o->written[i]);
+    for (size_t i = 0; i < o->capwritten; i++) free(o->written[i].path);
     free(o->written);
+    pthread_cond_destroy(&o->wrote);
+    pthread_mutex_destroy(&o->lock);
     free(o->prefix);
     free(o->tmp);
     free(o->dest);

@@ -30,6 +30,12 @@ local CAP = { info = 0, minor = 15, major = 40, critical = 40 }
 local RANK = { info = 0, minor = 1, major = 2, critical = 3 }
 local GRADES = { { 85, "A" }, { 70, "B" }, { 55, "C" }, { 40, "D" } }
 local CRITICAL_CAP = "D"
+local CONCERNS = util.CONCERNS
+
+-- The bit of each concern in a finding's mask, by name and by position
+-- in CONCERNS.
+local BIT = { confidentiality = 1, integrity = 2, availability = 4 }
+local BITS = { 1, 2, 4 }
 
 local function round(x)
   return math.floor(x + 0.5)
@@ -42,74 +48,96 @@ local function grade_of(overall)
   return "E"
 end
 
--- The concerns a finding touches, in the order C, I, A.
+-- The concerns a finding touches, as a bit mask of C 1, I 2, A 4.
 local function touched(f)
-  local set, any = {}, false
-  if type(f.concerns) == "table" then
-    for _, c in ipairs(f.concerns) do
-      local n = util.concern_name(c)
-      if n then set[n], any = true, true end
+  local concerns, mask = f.concerns, 0
+  if type(concerns) == "table" then
+    for _, c in ipairs(concerns) do
+      -- a concern written as its name needs no util.concern_name
+      local b = BIT[c] or BIT[util.concern_name(c)]
+      if b then mask = mask | b end
     end
   end
-  if not any then
-    for _, c in ipairs(util.CONCERNS) do set[c] = true end
-  end
-  return set
+  if mask == 0 then mask = 7 end
+  return mask
 end
 
 return function(s, findings)
   local w = util.weights(s)
   if type(findings) ~= "table" then findings = {} end
 
-  -- Findings grouped by rule, rules in order of first appearance.
-  local groups, order = {}, {}
+  -- Findings grouped by rule, rules in order of first appearance: a chain
+  -- of groups (first_group, g.next), each a chain of its findings
+  -- (g.first, e.next), in their order.
+  local groups, first_group, last_group = {}, nil, nil
   for _, f in ipairs(findings) do
     if type(f) == "table" then
       local id = type(f.id) == "string" and f.id or "?"
+      local sev = COST[f.severity] and f.severity or "info"
+      local e = { f = f, severity = sev, cost = COST[sev], mask = touched(f), what = false, next = false }
       local g = groups[id]
       if not g then
-        g = { id = id, findings = {}, worst = "info" }
+        g = { id = id, worst = sev, first = e, last = e, next = false }
         groups[id] = g
-        order[#order + 1] = g
+        if last_group then last_group.next = g else first_group = g end
+        last_group = g
+      else
+        if RANK[sev] > RANK[g.worst] then g.worst = sev end
+        g.last.next = e
+        g.last = e
       end
-      local sev = COST[f.severity] and f.severity or "info"
-      if RANK[sev] > RANK[g.worst] then g.worst = sev end
-      g.findings[#g.findings + 1] = { f = f, severity = sev, touched = touched(f) }
     end
   end
 
-  local result = { breakdown = {} }
+  local breakdown = {}
+  local result = { breakdown = breakdown }
+  local nb = 0
   local capped_by
-  for _, c in ipairs(util.CONCERNS) do
+  for ci = 1, 3 do
+    local c, bit = CONCERNS[ci], BITS[ci]
+    local wc = w[c]
     local spent = 0
-    for _, g in ipairs(order) do
+    local g = first_group
+    while g do
       local cap, used = CAP[g.worst], 0
-      for _, e in ipairs(g.findings) do
-        local cost = COST[e.severity]
-        if e.touched[c] and cost > 0 then
-          local take = math.min(cost, cap - used)
-          used = used + take
-          spent = spent + take
-          local title = type(e.f.title) == "string" and e.f.title or g.id
-          local what = string.format("[%s] %s", g.id, title)
-          if take < cost then
-            what = what .. string.format(" (capped: the findings of this rule cost at most %d)", cap)
+      local e = g.first
+      while e do
+        if e.mask & bit ~= 0 then
+          local cost = e.cost
+          if cost > 0 then
+            local take = cap - used
+            if cost < take then take = cost end
+            used = used + take
+            spent = spent + take
+            local what = e.what
+            if not what then
+              local title = e.f.title
+              if type(title) ~= "string" then title = g.id end
+              what = "[" .. g.id .. "] " .. title
+              e.what = what
+            end
+            if take < cost then
+              what = what .. " (capped: the findings of this rule cost at most " .. cap .. ")"
+            end
+            nb = nb + 1
+            breakdown[nb] = {
+              concern = c, cost = take, what = what, id = g.id, severity = e.severity,
+              path = e.f.path, message = e.f.message,
+            }
           end
-          result.breakdown[#result.breakdown + 1] = {
-            concern = c, cost = take, what = what, id = g.id, severity = e.severity,
-            path = e.f.path, message = e.f.message,
-          }
+          if not capped_by and e.severity == "critical" and wc > 0 then
+            capped_by = g.id
+          end
         end
-        if e.severity == "critical" and e.touched[c] and w[c] > 0 and not capped_by then
-          capped_by = g.id
-        end
+        e = e.next
       end
+      g = g.next
     end
     result[c] = math.max(0, 100 - spent)
   end
 
   local sum, wsum = 0, 0
-  for _, c in ipairs(util.CONCERNS) do
+  for _, c in ipairs(CONCERNS) do
     sum = sum + w[c] * result[c]
     wsum = wsum + w[c]
   end

@@ -43,7 +43,10 @@ end
 --   expired   true when expires is before as_of
 --   superseded true when the edition's transition ended before as_of
 --   valid     not expired and not superseded (as far as the dates tell)
-function M.info(s)
+--
+-- Computed once per supplier table: every rule of that supplier gets the
+-- same table (read-only, like s).
+local function compute_info(s)
   local c = type(s) == "table" and util.tbl(s.certification) or nil
   if not c then return nil end
   local r = { cert = c }
@@ -60,6 +63,18 @@ function M.info(s)
   r.superseded = (until_ ~= nil and as_of ~= nil and as_of > until_) or false
   r.valid = not r.expired and not r.superseded
   return r
+end
+
+local INFO = setmetatable({}, { __mode = "k" })
+
+function M.info(s)
+  if type(s) ~= "table" then return nil end
+  local r = INFO[s]
+  if r == nil then
+    r = compute_info(s) or false
+    INFO[s] = r
+  end
+  return r or nil
 end
 
 return M

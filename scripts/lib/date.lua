@@ -7,6 +7,9 @@
 --
 -- Loaded with `require "lib.date"`.
 
+local type, tonumber = type, tonumber
+local str_match = string.match
+
 local M = {}
 
 local function leap(y)
@@ -21,9 +24,9 @@ function M.days_in_month(y, m)
 end
 
 -- y, m, d (integers) of a valid date string; nil otherwise.
-function M.parse(v)
+local function parse(v)
   if type(v) ~= "string" then return nil end
-  local ys, ms, ds = v:match("^%s*(%d%d%d%d)%-(%d%d)%-(%d%d)%s*$")
+  local ys, ms, ds = str_match(v, "^%s*(%d%d%d%d)%-(%d%d)%-(%d%d)%s*$")
   if not ys then return nil end
   local y, m, d = tonumber(ys), tonumber(ms), tonumber(ds)
   if m < 1 or m > 12 or d < 1 or d > M.days_in_month(y, m) then
@@ -31,10 +34,7 @@ function M.parse(v)
   end
   return y, m, d
 end
-
-function M.valid(v)
-  return M.parse(v) ~= nil
-end
+M.parse = parse
 
 function M.format(y, m, d)
   return string.format("%04d-%02d-%02d", y, m, d)
@@ -52,16 +52,39 @@ local function day_number(y, m, d)
   return era * 146097 + doe - 719468
 end
 
--- Day number of a date string, or nil.
-function M.day(v)
-  local y, m, d = M.parse(v)
-  if not y then return nil end
-  return day_number(y, m, d)
+-- The day number of a date string, or false when it is not a valid date.
+-- Remembers the answers for short strings (the same dates, the reference
+-- date above all, come back for every supplier); a pure function of the
+-- string, so the memo never changes an answer. At most DAY_MAX entries.
+local DAY, DAY_N, DAY_MAX = {}, 0, 512
+
+local function day_of(v)
+  local n = DAY[v]
+  if n ~= nil then return n end
+  local y, m, d = parse(v)
+  n = y and day_number(y, m, d) or false
+  if #v <= 40 then
+    if DAY_N >= DAY_MAX then DAY, DAY_N = {}, 0 end
+    DAY[v] = n
+    DAY_N = DAY_N + 1
+  end
+  return n
 end
+
+function M.valid(v)
+  return type(v) == "string" and day_of(v) ~= false
+end
+
+-- Day number of a date string, or nil.
+local function day(v)
+  if type(v) ~= "string" then return nil end
+  return day_of(v) or nil
+end
+M.day = day
 
 -- Days from a to b (positive when b is later); nil when either is invalid.
 function M.days_between(a, b)
-  local x, y = M.day(a), M.day(b)
+  local x, y = day(a), day(b)
   if not x or not y then return nil end
   return y - x
 end
@@ -69,7 +92,7 @@ end
 -- The date n months after v (n may be negative); the day is clamped to
 -- the end of a shorter month: 2026-01-31 + 1 month = 2026-02-28.
 function M.add_months(v, n)
-  local y, m, d = M.parse(v)
+  local y, m, d = parse(v)
   if not y or math.type(n) ~= "integer" then return nil end
   local total = y * 12 + (m - 1) + n
   local ny, nm = total // 12, total % 12 + 1
@@ -81,7 +104,7 @@ end
 
 -- The date n days after v.
 function M.add_days(v, n)
-  local x = M.day(v)
+  local x = day(v)
   if not x or math.type(n) ~= "integer" then return nil end
   -- civil_from_days
   local z = x + n + 719468
@@ -106,16 +129,19 @@ function M.compare(a, b)
   return 0
 end
 
+-- A date field as a clean string, or nil when missing or invalid.
+local function get(v)
+  if type(v) ~= "string" or not day_of(v) then return nil end
+  -- A valid date of ten bytes has no spaces around it.
+  if #v == 10 then return v end
+  return (str_match(v, "^%s*(.-)%s*$"))
+end
+M.get = get
+
 -- The reference date of an evaluation (s.as_of), or nil.
 function M.as_of(s)
-  if type(s) ~= "table" or not M.valid(s.as_of) then return nil end
-  return (s.as_of:match("^%s*(.-)%s*$"))
-end
-
--- A date field as a clean string, or nil when missing or invalid.
-function M.get(v)
-  if not M.valid(v) then return nil end
-  return (v:match("^%s*(.-)%s*$"))
+  if type(s) ~= "table" then return nil end
+  return get(s.as_of)
 end
 
 return M

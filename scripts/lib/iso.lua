@@ -17,9 +17,7 @@ local YEARS = { [2005] = 2005, [2013] = 2013, [2017] = 2013, [2022] = 2022, [202
 -- year. Returns version, why: version is nil when the text does not name a
 -- known version of ISO/IEC 27001; why is then "missing", "not-27001" or
 -- "no-year".
-function M.version(v)
-  if math.type(v) == "integer" then v = tostring(v) end
-  if type(v) ~= "string" then return nil, "missing" end
+local function compute_version(v)
   local s = v:lower()
   if s:match("^%s*$") then return nil, "missing" end
   local bare = s:match("^%s*(%d%d%d%d)%s*$")
@@ -37,6 +35,27 @@ function M.version(v)
   return nil, "no-year"
 end
 
+-- Remembered for short strings like control_id below: VERSION[text] is
+-- the version, or the reason there is none.
+local VERSION, VERSION_N, VERSION_MAX = {}, 0, 256
+
+function M.version(v)
+  if math.type(v) == "integer" then v = tostring(v) end
+  if type(v) ~= "string" then return nil, "missing" end
+  local r = VERSION[v]
+  if r == nil then
+    local y, why = compute_version(v)
+    r = y or why
+    if #v <= 60 then
+      if VERSION_N >= VERSION_MAX then VERSION, VERSION_N = {}, 0 end
+      VERSION[v] = r
+      VERSION_N = VERSION_N + 1
+    end
+  end
+  if type(r) == "number" then return r end
+  return nil, r
+end
+
 -- The canonical name of a version.
 function M.name(year)
   return "ISO/IEC 27001:" .. tostring(year)
@@ -48,9 +67,7 @@ end
 --
 -- A YAML number (control: 5.10) has lost its trailing zero before the
 -- rule sees it; control_ids() below lists the ids it may have meant.
-function M.control_id(v)
-  if type(v) == "number" then v = tostring(v) end
-  if type(v) ~= "string" then return nil end
+local function compute_control_id(v)
   local s = v:gsub("^%s*[Aa][Nn][Nn][Ee][Xx]%s*", "")
   local digits = s:match("^%s*[Aa]?%s*%.?%s*(%d+[%.%d]*)")
   if not digits then return nil end
@@ -60,6 +77,25 @@ function M.control_id(v)
   end
   if #parts < 2 or #parts > 3 then return nil end
   return "A." .. table.concat(parts, ".")
+end
+
+-- The answers for short strings are remembered (the same few ids come
+-- back for every supplier): a pure function of the string, so the memo
+-- never changes an answer. At most ID_MAX entries.
+local ID, ID_N, ID_MAX = {}, 0, 512
+
+function M.control_id(v)
+  if type(v) == "number" then v = tostring(v) end
+  if type(v) ~= "string" then return nil end
+  local id = ID[v]
+  if id ~= nil then return id or nil end
+  id = compute_control_id(v)
+  if #v <= 40 then
+    if ID_N >= ID_MAX then ID, ID_N = {}, 0 end
+    ID[v] = id or false
+    ID_N = ID_N + 1
+  end
+  return id
 end
 
 -- All ids v may stand for. For text: the one id. For a float such as 5.2
@@ -90,11 +126,17 @@ local MODULES = {
   [2022] = "catalog.iso27001_2022",
 }
 
+local CATALOGS = {}   -- year -> catalogue, once loaded (require keeps it)
+
 function M.catalog(year)
+  local cat = CATALOGS[year]
+  if cat then return cat end
   local name = MODULES[year]
   if not name then return nil end
-  local ok, cat = pcall(require, name)
+  local ok
+  ok, cat = pcall(require, name)
   if ok and type(cat) == "table" and type(cat.by_id) == "table" then
+    CATALOGS[year] = cat
     return cat
   end
   return nil

@@ -2,7 +2,19 @@
 -- script. Everything here is total: any argument of any type gives an
 -- answer, never an error, because the front matter may be hostile.
 --
--- Loaded with `require "lib.util"`. Pure functions, no state.
+-- Loaded with `require "lib.util"`. Pure functions, no state: seen(s),
+-- weights(s) and top_concerns(s) are computed once per supplier table and
+-- the same result is handed to every rule of that supplier (like `s`
+-- itself, treat it as read-only).
+
+local type, next, tostring, tonumber = type, next, tostring, tonumber
+local math_type, tointeger = math.type, math.tointeger
+local str_find, str_match, str_lower, str_gsub = string.find, string.match, string.lower, string.gsub
+
+-- Per-supplier memo tables: weak keys, so an entry goes with its supplier.
+local function memo()
+  return setmetatable({}, { __mode = "k" })
+end
 
 local M = {}
 
@@ -17,17 +29,18 @@ M.MAX_ITEMS = 100
 
 -- The trimmed text of a string (or of a number), or nil when v is missing,
 -- empty or of another type.
-function M.text(v)
+local function text(v)
   local t = type(v)
   if t == "number" then
     return tostring(v)
   elseif t ~= "string" then
     return nil
   end
-  local s = v:match("^%s*(.-)%s*$")
+  local s = str_match(v, "^%s*(.-)%s*$")
   if s == "" then return nil end
   return s
 end
+M.text = text
 
 -- t[k] when t is a table, else nil. Keeps false (unlike `t and t[k] or nil`).
 function M.get(t, k)
@@ -44,13 +57,16 @@ end
 -- An integer from an integer, an integral float or a decimal string;
 -- nil otherwise.
 function M.int(v)
-  if type(v) == "string" then
-    v = v:match("^%s*([+-]?%d+)%s*$")
+  local t = type(v)
+  if t == "number" then return tointeger(v) end
+  if t == "string" then
+    v = str_match(v, "^%s*([+-]?%d+)%s*$")
     if not v then return nil end
     v = tonumber(v)
+    if type(v) ~= "number" then return nil end
+    return tointeger(v)
   end
-  if type(v) ~= "number" then return nil end
-  return math.tointeger(v)
+  return nil
 end
 
 -- A finite number from a number or a numeric string; nil otherwise.
@@ -64,12 +80,16 @@ end
 
 -- Lower case, trimmed, runs of spaces and underscores as one hyphen:
 -- "Design Files" and "design_files" both give "design-files".
-function M.slug(v)
-  local s = M.text(v)
+local function slug(v)
+  -- A string that is already a slug (no space, underscore or capital;
+  -- not empty) is its own slug.
+  if type(v) == "string" and v ~= "" and not str_find(v, "[%s_%u]") then return v end
+  local s = text(v)
   if not s then return nil end
-  s = s:lower():gsub("[%s_]+", "-")
+  s = str_gsub(str_lower(s), "[%s_]+", "-")
   return s
 end
+M.slug = slug
 
 -- A string made fit for a one-line message: control characters (newlines)
 -- become spaces, and it is shortened to n bytes (default 60) with "...".
@@ -101,6 +121,15 @@ end
 ---------------------------------------------------------------------------
 -- Lists
 
+-- True when t is a table that is a list: YAML gives lists integer keys and
+-- maps string keys, never both, so one key tells (an empty table is a list).
+local function is_list(t)
+  if type(t) ~= "table" then return false end
+  local k = next(t)
+  return k == nil or math_type(k) == "integer"
+end
+M.is_list = is_list
+
 -- The items of a YAML list as a dense Lua array (at most MAX_ITEMS), with
 -- their original 1-based indices: items(v) -> { {i = 1, v = ...}, ... }.
 -- A null item leaves a hole in the host's array; holes are skipped and the
@@ -108,50 +137,52 @@ end
 -- may hide the items after it). A scalar is a one-item list (index 1); a
 -- map is an empty list. Cost: O(number of items), never more than
 -- MAX_ITEMS.
-function M.items(v)
+local function items(v)
   local out = {}
   if v == nil then return out end
   if type(v) ~= "table" then
     out[1] = { i = 1, v = v }
     return out
   end
-  if not M.is_list(v) then return out end
+  if not is_list(v) then return out end
+  local max = M.MAX_ITEMS
   local n = #v
-  if n > M.MAX_ITEMS then n = M.MAX_ITEMS end
+  if n > max then n = max end
   local j, gap = n + 1, 0
-  while j <= M.MAX_ITEMS and gap < 4 do
+  while j <= max and gap < 4 do
     if v[j] ~= nil then n, gap = j, 0 else gap = gap + 1 end
     j = j + 1
   end
+  local k = 0
   for i = 1, n do
-    if v[i] ~= nil then out[#out + 1] = { i = i, v = v[i] } end
+    local x = v[i]
+    if x ~= nil then
+      k = k + 1
+      out[k] = { i = i, v = x }
+    end
   end
   return out
 end
-
--- True when t is a table that is a list: YAML gives lists integer keys and
--- maps string keys, never both, so one key tells (an empty table is a list).
-function M.is_list(t)
-  if type(t) ~= "table" then return false end
-  local k = next(t)
-  return k == nil or math.type(k) == "integer"
-end
+M.items = items
 
 -- The list as slugs (see M.slug), skipping items that are not text.
-function M.slugs(v)
+local function slugs(v)
   local out = {}
-  for _, it in ipairs(M.items(v)) do
-    local s = M.slug(it.v)
+  local list = items(v)
+  for k = 1, #list do
+    local s = slug(list[k].v)
     if s then out[#out + 1] = s end
   end
   return out
 end
+M.slugs = slugs
 
 -- Does the list (or scalar) v contain the slug of x?
 function M.contains(v, x)
-  local want = M.slug(x)
-  for _, s in ipairs(M.slugs(v)) do
-    if s == want then return true end
+  local want = slug(x)
+  local list = slugs(v)
+  for k = 1, #list do
+    if list[k] == want then return true end
   end
   return false
 end
@@ -170,7 +201,7 @@ function M.path(...)
   local out = ""
   for k = 1, parts.n do
     local p = parts[k]
-    if math.type(p) == "integer" then
+    if math_type(p) == "integer" then
       out = out .. "[" .. p .. "]"
     elseif p ~= nil then
       out = (out == "") and tostring(p) or (out .. "." .. tostring(p))
@@ -203,24 +234,28 @@ local ANSWERS = {
   unknown = "unknown", ["?"] = "unknown",
 }
 
-function M.answer(v)
+local function answer(v)
   if v == nil then return nil end
   if v == true then return "yes" end
   if v == false then return "no" end
-  local s = M.slug(v)
-  local a = s and ANSWERS[s]
+  -- Every key of ANSWERS is its own slug: an exact match needs no slug().
+  local a = ANSWERS[v]
+  if a then return a end
+  local s = slug(v)
+  a = s and ANSWERS[s]
   if a then return a end
   return "unknown", true
 end
+M.answer = answer
 
 -- answer() with a missing answer read as "unknown".
 function M.answer_or_unknown(v)
-  return M.answer(v) or "unknown"
+  return answer(v) or "unknown"
 end
 
 -- yes = 1, partial = 0.5, no/unknown/missing = 0.
 function M.answer_value(v)
-  local a = M.answer(v)
+  local a = answer(v)
   if a == "yes" then return 1 end
   if a == "partial" then return 0.5 end
   return 0
@@ -236,16 +271,21 @@ local CONCERN_ALIAS = {
 }
 
 -- "Confidentiality", "C" ... -> "confidentiality"; nil for anything else.
-function M.concern_name(v)
-  local s = M.slug(v)
+local function concern_name(v)
+  -- Every key of CONCERN_ALIAS is its own slug.
+  local c = CONCERN_ALIAS[v]
+  if c then return c end
+  local s = slug(v)
   return s and CONCERN_ALIAS[s] or nil
 end
+M.concern_name = concern_name
 
 -- The set of concern names in a list or scalar: { confidentiality = true }.
 function M.concern_set(v)
   local set = {}
-  for _, it in ipairs(M.items(v)) do
-    local c = M.concern_name(it.v)
+  local list = items(v)
+  for k = 1, #list do
+    local c = concern_name(list[k].v)
     if c then set[c] = true end
   end
   return set
@@ -253,7 +293,7 @@ end
 
 -- Our weights from s.concern: 0..3 each (clamped), 1 when a weight is
 -- absent or not a number; all three 1 when all are zero.
-function M.weights(s)
+local function compute_weights(s)
   local c = type(s) == "table" and M.tbl(s.concern) or {}
   local w, total = {}, 0
   for _, k in ipairs(M.CONCERNS) do
@@ -269,9 +309,22 @@ function M.weights(s)
   return w
 end
 
+local WEIGHTS = memo()
+function M.weights(s)
+  if type(s) ~= "table" then return compute_weights(s) end
+  local w = WEIGHTS[s]
+  if not w then
+    w = compute_weights(s)
+    WEIGHTS[s] = w
+  end
+  return w
+end
+
 -- Our highest-weighted concern(s), in the order C, I, A, and whether all
 -- three weigh the same (then there is no highest concern to compare with).
-function M.top_concerns(s)
+-- Memo: { top, all_equal, w, set } with set[c] true for a highest concern
+-- when not all three are equal.
+local function compute_top(s)
   local w = M.weights(s)
   local max = math.max(w.confidentiality, w.integrity, w.availability)
   local top, n = {}, 0
@@ -281,17 +334,32 @@ function M.top_concerns(s)
       n = n + 1
     end
   end
-  return top, n == 3, w
+  local set = {}
+  if n ~= 3 then
+    for i = 1, #top do set[top[i]] = true end
+  end
+  return { top, n == 3, w, set }
+end
+
+local TOP = memo()
+local function top_of(s)
+  if type(s) ~= "table" then return compute_top(s) end
+  local t = TOP[s]
+  if not t then
+    t = compute_top(s)
+    TOP[s] = t
+  end
+  return t
+end
+
+function M.top_concerns(s)
+  local t = top_of(s)
+  return t[1], t[2], t[3]
 end
 
 -- Is concern c one of our highest (and not all three equal)?
 function M.is_top_concern(s, c)
-  local top, all_equal = M.top_concerns(s)
-  if all_equal then return false end
-  for _, k in ipairs(top) do
-    if k == c then return true end
-  end
-  return false
+  return top_of(s)[4][c] == true
 end
 
 ---------------------------------------------------------------------------
@@ -330,7 +398,7 @@ end
 
 -- The classes of one item of s.sees: table with .design, .physical, .concept.
 function M.classify_seen(item)
-  local s = M.slug(item)
+  local s = slug(item)
   local r = { design = false, physical = false, concept = false }
   if not s then return r end
   local w = words(s)
@@ -348,10 +416,12 @@ end
 -- items = {slugs} }.
 -- When s.sees is missing the answer is unknown and every class is true
 -- (the rules then assume the worst and say so).
-function M.seen(s)
+local function compute_seen(s)
   local sees = M.get(s, "sees")
   local r = { known = sees ~= nil, design = false, physical = false,
-              concept = false, items = M.slugs(sees) }
+              concept = false, items = slugs(sees) }
+  -- Do they hold information of ours (anything but physical things only)?
+  r.info = sees == nil
   if sees == false then
     r.known = true
   elseif sees == nil then
@@ -362,16 +432,22 @@ function M.seen(s)
       r.design = r.design or c.design
       r.physical = r.physical or c.physical
       r.concept = r.concept or c.concept
+      if not c.physical or c.design or c.concept then r.info = true end
     end
   end
   -- "Our design" in the wide sense: files, the physical product or the
   -- concept of it.
   r.any_design = r.design or r.physical or r.concept
-  -- Do they hold information of ours (anything but physical things only)?
-  r.info = sees == nil
-  for _, it in ipairs(r.items) do
-    local c = M.classify_seen(it)
-    if not c.physical or c.design or c.concept then r.info = true end
+  return r
+end
+
+local SEEN = memo()
+function M.seen(s)
+  if type(s) ~= "table" then return compute_seen(s) end
+  local r = SEEN[s]
+  if not r then
+    r = compute_seen(s)
+    SEEN[s] = r
   end
   return r
 end
@@ -385,15 +461,15 @@ function M.subcontracts(s)
   if v == false then return false end
   if type(v) == "table" then
     local n = 0
-    for _, it in ipairs(M.items(v)) do
-      local t = M.slug(it.v)
+    for _, it in ipairs(items(v)) do
+      local t = slug(it.v)
       if t and t ~= "none" and t ~= "no" and t ~= "n/a" then n = n + 1 end
     end
     return n > 0
   end
-  local t = M.slug(v)
+  local t = slug(v)
   if t == nil or t == "none" or t == "no" or t == "n/a" then return false end
-  local a = M.answer(v)
+  local a = answer(v)
   if a == "no" then return false end
   if a == "unknown" and (t == "unknown" or t == "?") then return nil end
   return true

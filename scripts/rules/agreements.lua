@@ -14,13 +14,10 @@ local util = require "lib.util"
 local C = { "confidentiality" }
 local fail = util.fail
 
-local function agreements(s)
-  return util.tbl(s.agreements) or {}
-end
-
 -- msg: the message for each answer other than yes ("missing" = not
 -- recorded, "invalid" = not a valid answer).
 local function agreement_rule(id, title, key, scope, rationale, msg)
+  local path = "agreements." .. key
   return {
     id = id,
     title = title,
@@ -28,12 +25,13 @@ local function agreement_rule(id, title, key, scope, rationale, msg)
     concerns = C,
     rationale = rationale,
     check = function(s)
-      local seen = util.seen(s)
-      if not seen[scope] then return end
-      local a, invalid = util.answer(agreements(s)[key])
+      if not util.seen(s)[scope] then return end
+      local ag, v = s.agreements, nil
+      if type(ag) == "table" then v = ag[key] end
+      local a, invalid = util.answer(v)
       if a == "yes" then return end
       local state = (a == nil and "missing") or (invalid and "invalid") or a
-      return fail(msg[state], "agreements." .. key)
+      return fail(msg[state], path)
     end,
   }
 end
@@ -72,8 +70,8 @@ return {
       .. "reveals. The limit is rules.max_full_concept_parties in vetted.yml (default 2).",
     check = function(s)
       local max = util.config_int("max_full_concept_parties", 2)
-      local ag = agreements(s)
-      local v = ag.full_concept_parties
+      local ag, v = s.agreements, nil
+      if type(ag) == "table" then v = ag.full_concept_parties end
       local n = util.int(v)
       local p = "agreements.full_concept_parties"
       if n == nil then

@@ -118,7 +118,23 @@ local GROUPS = {
 
 local rules = {}
 
+local answer, milder = util.answer, util.milder
+
 for _, g in ipairs(GROUPS) do
+  -- Built once: each control's path and the messages that do not quote
+  -- the answer.
+  local list = {}
+  for i, c in ipairs(g.controls) do
+    list[i] = {
+      key = c.key, what = c.what, sev = c.sev,
+      path = util.path("controls", c.key),
+      not_assessed = c.what .. ": not assessed",
+      not_answered = c.what .. ": " .. "not answered (" .. c.key .. ")",
+      partial = c.what .. ": partial",
+      no = c.what .. ": no",
+      unknown = c.what .. ": unknown",
+    }
+  end
   rules[#rules + 1] = {
     id = g.id,
     title = g.title,
@@ -127,33 +143,35 @@ for _, g in ipairs(GROUPS) do
     rationale = g.rationale,
     check = function(s)
       local controls = s.controls
-      local seen = util.seen(s)
-      local out = {}
-      for _, c in ipairs(g.controls) do
-        local v = util.get(controls, c.key)
-        local a, invalid = util.answer(v)
+      local is_map = type(controls) == "table"
+      local out, seen
+      for i = 1, #list do
+        local c = list[i]
+        local v
+        if is_map then v = controls[c.key] end
+        local a, invalid = answer(v)
         if a ~= "yes" then
+          seen = seen or util.seen(s)
           local sev = c.sev(seen)
-          local state
-          if type(controls) ~= "table" then
-            state = "not assessed"
+          local msg
+          if not is_map then
+            msg = c.not_assessed
           elseif a == nil then
-            state = "not answered (" .. c.key .. ")"
+            msg = c.not_answered
           elseif invalid then
-            state = string.format("%s is not yes, partial, no or unknown; read as unknown",
+            msg = c.what .. ": " .. string.format("%s is not yes, partial, no or unknown; read as unknown",
               util.show(v, 20))
           elseif a == "partial" then
-            state = "partial"
-            sev = util.milder(sev)
+            msg = c.partial
+            sev = milder(sev)
           else
-            state = a
+            msg = c[a]
           end
-          local msg = c.what .. ": " .. state
-          local p = type(controls) == "table" and util.path("controls", c.key) or "controls"
-          out[#out + 1] = fail(msg, p, sev)
+          out = out or {}
+          out[#out + 1] = fail(msg, is_map and c.path or "controls", sev)
         end
       end
-      if #out > 0 then return out end
+      if out then return out end
     end,
   }
 end

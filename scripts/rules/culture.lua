@@ -48,53 +48,67 @@ end
 
 local rules = {}
 
+local answer = util.answer
+
 for _, area in ipairs(AREAS) do
+  local key, questions = area.key, area.questions
+  local nq = #questions
+  local known = {}
+  for _, q in ipairs(questions) do known[q] = true end
+  local p = util.path("culture", key)
+  local list_msg = string.format("culture.%s is a list, not a map of questions to answers", key)
+  local none_msg = string.format("Culture of security not assessed: no answers for %s", key)
+
   rules[#rules + 1] = {
-    id = "culture." .. area.key,
+    id = "culture." .. key,
     title = area.title,
     severity = "major",
     concerns = area.concerns,
     rationale = area.rationale .. " Scored yes = 1, partial = 0.5, no or unknown = 0; below 75 % is a "
       .. "finding, below 50 % a major one.",
     check = function(s)
-      local culture = util.tbl(s.culture)
-      local answers = culture and util.tbl(culture[area.key])
-      local p = util.path("culture", area.key)
+      local culture = s.culture
+      local answers = type(culture) == "table" and culture[key] or nil
+      if type(answers) ~= "table" then answers = nil end
       if answers and next(answers) ~= nil and util.is_list(answers) then
-        return fail(string.format("culture.%s is a list, not a map of questions to answers", area.key), p, "minor")
+        return fail(list_msg, p, "minor")
       end
       if not answers then
-        return fail(string.format("Culture of security not assessed: no answers for %s", area.key), p, "minor")
+        return fail(none_msg, p, "minor")
       end
       -- The standard questions, then the assessor's own in name order.
-      local keys, known = {}, {}
-      for _, q in ipairs(area.questions) do
-        keys[#keys + 1] = q
-        known[q] = true
-      end
       -- (at most 20 extra questions, looked for among the first 100 keys)
-      local extra, seen_keys = {}, 0
+      local extra, nextra, seen_keys = nil, 0, 0
       for k in pairs(answers) do
         seen_keys = seen_keys + 1
-        if seen_keys > 100 or #extra >= 20 then break end
-        if type(k) == "string" and not known[k] then extra[#extra + 1] = k end
+        if seen_keys > 100 or nextra >= 20 then break end
+        if type(k) == "string" and not known[k] then
+          extra = extra or {}
+          nextra = nextra + 1
+          extra[nextra] = k
+        end
       end
-      table.sort(extra)
-      for _, k in ipairs(extra) do keys[#keys + 1] = k end
+      if extra then table.sort(extra) end
 
-      local total, weak = 0, {}
-      for _, q in ipairs(keys) do
-        local v = answers[q]
-        local a = util.answer(v)
-        total = total + util.answer_value(v)
+      local total = 0
+      for i = 1, nq + nextra do
+        local a = answer(answers[i <= nq and questions[i] or extra[i - nq]])
+        if a == "yes" then total = total + 1
+        elseif a == "partial" then total = total + 0.5 end
+      end
+      local nkeys = nq + nextra
+      local score = total / nkeys
+      if score >= MINOR_BELOW then return end
+      local weak = {}
+      for i = 1, nkeys do
+        local q = i <= nq and questions[i] or extra[i - nq]
+        local a = answer(answers[q])
         if a ~= "yes" then
           weak[#weak + 1] = util.clip(q, 40) .. " = " .. (a or "not answered")
         end
       end
-      local score = total / #keys
-      if score >= MINOR_BELOW then return end
       local total_s = total % 1 == 0 and string.format("%d", math.floor(total)) or string.format("%.1f", total)
-      return fail(string.format("%s %s/%d (%d %%): %s", area.key, total_s, #keys, pct(score),
+      return fail(string.format("%s %s/%d (%d %%): %s", key, total_s, nkeys, pct(score),
         util.join(weak)), p, score < MAJOR_BELOW and "major" or "minor")
     end,
   }

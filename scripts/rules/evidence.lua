@@ -20,6 +20,7 @@ end
 -- Absolute, drive-letter, backslash or .. paths leave the repository.
 local function outside(path)
   if path:match("^[/\\]") or path:match("^%a:") or path:find("\\", 1, true) then return true end
+  if not path:find("..", 1, true) then return false end   -- no ".." segment
   for seg in path:gmatch("[^/]+") do
     if seg == ".." then return true end
   end
@@ -35,22 +36,29 @@ return {
     rationale = "A claim backed by a file that is not in the repository is backed by nothing; the next "
       .. "reviewer cannot check it.",
     check = function(s)
-      local out = {}
-      for _, it in ipairs(util.items(s.evidence)) do
+      local out
+      local list = util.items(s.evidence)
+      for k = 1, #list do
+        local it = list[k]
         local raw = it.v
-        if type(raw) == "table" then raw = raw.path end
-        local p = type(it.v) == "table" and util.path("evidence", it.i, "path") or util.path("evidence", it.i)
+        local is_map = type(raw) == "table"
+        if is_map then raw = raw.path end
         local path = util.text(raw)
+        local msg
         if type(raw) ~= "string" or not path then
-          out[#out + 1] = fail("Evidence without a path", p)
+          msg = "Evidence without a path"
         elseif outside(path) then
-          out[#out + 1] = fail(string.format("Evidence path %s leaves the repository; use a path relative to "
-            .. "its root", util.show(path, 60)), p)
+          msg = string.format("Evidence path %s leaves the repository; use a path relative to "
+            .. "its root", util.show(path, 60))
         elseif exists(path) == false then
-          out[#out + 1] = fail(string.format("Evidence file %s is not in the repository", util.clip(path, 100)), p)
+          msg = string.format("Evidence file %s is not in the repository", util.clip(path, 100))
+        end
+        if msg then
+          out = out or {}
+          out[#out + 1] = fail(msg, is_map and ("evidence[" .. it.i .. "].path") or ("evidence[" .. it.i .. "]"))
         end
       end
-      if #out > 0 then return out end
+      if out then return out end
     end,
   },
 

@@ -27,8 +27,59 @@ local function low_value(text)
   return false
 end
 
+-- The objectives of a supplier (util.items), once per supplier table.
+local OBJECTIVES = setmetatable({}, { __mode = "k" })
+
 local function objectives(s)
-  return util.items(s.objectives)
+  local list = OBJECTIVES[s]
+  if not list then
+    list = util.items(s.objectives)
+    if type(s) == "table" then OBJECTIVES[s] = list end
+  end
+  return list
+end
+
+-- What objectives.<concern> needs of each objective that is a map, once
+-- per supplier table: { kinds = {concerns named, in order of first
+-- mention}, [k] = { set = concern set, o = objective } }.
+local SUMMARY = setmetatable({}, { __mode = "k" })
+
+local function summary(s, list)
+  local sum = SUMMARY[s]
+  if sum then return sum end
+  local kinds = {}
+  sum = { kinds = kinds }
+  for _, it in ipairs(list) do
+    local o = it.v
+    if type(o) == "table" then
+      local set = util.concern_set(o.concern)
+      for _, k in ipairs(util.CONCERNS) do
+        if set[k] and not kinds[k] then
+          kinds[k] = true
+          kinds[#kinds + 1] = k
+        end
+      end
+      sum[#sum + 1] = { set = set, o = o }
+    end
+  end
+  if type(s) == "table" then SUMMARY[s] = sum end
+  return sum
+end
+
+-- date.add_months(as_of, -12), remembered for the last reference date
+-- (the same for every supplier of an evaluation).
+local last_as_of, last_limit
+local function limit_of(as_of)
+  if as_of ~= last_as_of then
+    last_limit = date.add_months(as_of, -12)
+    last_as_of = as_of
+  end
+  return last_limit
+end
+
+local function name_of(o, i)
+  local t = util.text(o.text)
+  return t and util.show(t, 50) or ("objective " .. i)
 end
 
 local rules = {
@@ -60,33 +111,37 @@ local rules = {
     check = function(s)
       local as_of = date.as_of(s)
       if not as_of then return end
-      local limit = date.add_months(as_of, -12)
-      local out = {}
-      for _, it in ipairs(objectives(s)) do
+      local limit = limit_of(as_of)
+      local out
+      local list = objectives(s)
+      for k = 1, #list do
+        local it = list[k]
         local o = it.v
-        local p = util.path("objectives", it.i, "last_measured")
         if type(o) == "table" then
           local lm = o.last_measured
           local d = date.get(lm)
-          local status = util.slug(o.status)
-          local name = util.text(o.text) and util.show(util.text(o.text), 50) or ("objective " .. it.i)
+          local msg
           if lm == nil then
-            out[#out + 1] = fail(string.format("%s: never measured against its target", name), p)
+            msg = string.format("%s: never measured against its target", name_of(o, it.i))
           elseif not d then
-            out[#out + 1] = fail(string.format("%s: last_measured is not a date (YYYY-MM-DD): %s", name,
-              util.show(lm)), p)
+            msg = string.format("%s: last_measured is not a date (YYYY-MM-DD): %s", name_of(o, it.i),
+              util.show(lm))
           elseif d < limit then
-            out[#out + 1] = fail(string.format("%s: last measured on %s, more than 12 months before %s",
-              name, d, as_of), p)
+            msg = string.format("%s: last measured on %s, more than 12 months before %s",
+              name_of(o, it.i), d, as_of)
           elseif d > as_of then
-            out[#out + 1] = fail(string.format("%s: last_measured %s is after the reference date %s",
-              name, d, as_of), p)
-          elseif status == "not-measured" then
-            out[#out + 1] = fail(string.format("%s: status is not-measured", name), p)
+            msg = string.format("%s: last_measured %s is after the reference date %s",
+              name_of(o, it.i), d, as_of)
+          elseif util.slug(o.status) == "not-measured" then
+            msg = string.format("%s: status is not-measured", name_of(o, it.i))
+          end
+          if msg then
+            out = out or {}
+            out[#out + 1] = fail(msg, "objectives[" .. it.i .. "].last_measured")
           end
         end
       end
-      if #out > 0 then return out end
+      if out then return out end
     end,
   },
 
@@ -97,17 +152,19 @@ local rules = {
     concerns = CIA,
     rationale = "A missed objective is a known weakness; the supplier should show what it does about it.",
     check = function(s)
-      local out = {}
-      for _, it in ipairs(objectives(s)) do
+      local out
+      local list = objectives(s)
+      for k = 1, #list do
+        local it = list[k]
         local o = it.v
         if type(o) == "table" and util.slug(o.status) == "missed" then
-          local name = util.text(o.text) and util.show(util.text(o.text), 50) or ("objective " .. it.i)
           local target = util.text(o.target)
-          out[#out + 1] = fail(string.format("%s: target missed%s", name,
-            target and (" (" .. util.clip(target, 40) .. ")") or ""), util.path("objectives", it.i, "status"))
+          out = out or {}
+          out[#out + 1] = fail(string.format("%s: target missed%s", name_of(o, it.i),
+            target and (" (" .. util.clip(target, 40) .. ")") or ""), "objectives[" .. it.i .. "].status")
         end
       end
-      if #out > 0 then return out end
+      if out then return out end
     end,
   },
 }
@@ -124,29 +181,23 @@ for _, c in ipairs(util.CONCERNS) do
       if not util.is_top_concern(s, c) then return end
       local list = objectives(s)
       if #list == 0 then return end   -- objectives.none
-      local tagged, useful, kinds, lows = 0, 0, {}, {}
-      for _, it in ipairs(list) do
-        local o = it.v
-        if type(o) == "table" then
-          local set = util.concern_set(o.concern)
-          for _, k in ipairs(util.CONCERNS) do
-            if set[k] and not kinds[k] then
-              kinds[k] = true
-              kinds[#kinds + 1] = k
-            end
+      local sum = summary(s, list)
+      local kinds = sum.kinds
+      local tagged, lows = 0, nil
+      for k = 1, #sum do
+        local e = sum[k]
+        if e.set[c] then
+          tagged = tagged + 1
+          local lv = e.lv
+          if lv == nil then
+            lv = low_value(e.o.text)
+            e.lv = lv
           end
-          if set[c] then
-            tagged = tagged + 1
-            local lv = low_value(o.text)
-            if lv then
-              lows[#lows + 1] = lv
-            else
-              useful = useful + 1
-            end
-          end
+          if not lv then return end   -- a useful objective
+          lows = lows or {}
+          lows[#lows + 1] = lv
         end
       end
-      if useful > 0 then return end
       local w = util.weights(s)[c]
       if tagged == 0 then
         local about = #kinds > 0 and ("about " .. util.join(kinds)) or "about no concern they name"
@@ -158,7 +209,7 @@ for _, c in ipairs(util.CONCERNS) do
           .. "they are %s", #list, c, w, about), "objectives")
       end
       local quoted = {}
-      for i, l in ipairs(lows) do quoted[i] = '"' .. l .. '"' end
+      for i = 1, #lows do quoted[i] = '"' .. lows[i] .. '"' end
       return fail(string.format("Their objectives for %s (our highest concern, weight %s) are about %s, "
         .. "not the work we buy", c, w, util.join(quoted, " and ")), "objectives")
     end,

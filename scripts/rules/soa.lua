@@ -30,18 +30,43 @@ local function version(s)
   return (iso.version(c.standard))
 end
 
--- The exclusions: { i = index, v = item, control = raw control value }.
--- An item may be a map with `control` or just the control id.
+-- The exclusions: { i = index, v = item, control = raw control value,
+-- path = the path of its control }. An item may be a map with `control`
+-- or just the control id. Built once per supplier table.
+local EXCLUSIONS = setmetatable({}, { __mode = "k" })
+
 local function exclusions(s)
+  local out = EXCLUSIONS[s]
+  if out then return out end
+  out = {}
   local soa = util.tbl(s.soa)
-  if not soa then return {} end
-  local out = {}
-  for _, it in ipairs(util.items(soa.excluded)) do
-    local raw
-    if type(it.v) == "table" then raw = it.v.control else raw = it.v end
-    out[#out + 1] = { i = it.i, v = it.v, control = raw }
+  if soa then
+    local list = util.items(soa.excluded)
+    for k = 1, #list do
+      local it = list[k]
+      local v, raw, path = it.v, nil, nil
+      if type(v) == "table" then
+        raw = v.control
+        path = "soa.excluded[" .. it.i .. "].control"
+      else
+        raw = v
+        path = "soa.excluded[" .. it.i .. "]"
+      end
+      out[k] = { i = it.i, v = v, control = raw, path = path }
+    end
   end
+  if type(s) == "table" then EXCLUSIONS[s] = out end
   return out
+end
+
+-- iso.control_id of an exclusion's control, computed once.
+local function control_id(e)
+  local id = e.id
+  if id == nil then
+    id = iso.control_id(e.control) or false
+    e.id = id
+  end
+  return id or nil
 end
 
 -- Subcontracted work that is development: the outsourced-development
@@ -61,10 +86,18 @@ local function development_subcontracted(s)
   return nil
 end
 
-local function control_path(e)
-  if type(e.v) == "table" then return util.path("soa", "excluded", e.i, "control") end
-  return util.path("soa", "excluded", e.i)
+-- iso.control_ids of an exclusion's control, computed once.
+local function control_ids(e)
+  local ids = e.ids
+  if not ids then
+    ids, e.ambiguous = iso.control_ids(e.control)
+    e.ids = ids
+  end
+  return ids, e.ambiguous
 end
+
+-- The editions to look an unknown id up in.
+local OTHER_EDITIONS = { 2022, 2013, 2005 }
 
 return {
   {
@@ -100,23 +133,27 @@ return {
     rationale = "ISO/IEC 27001 (6.1.3 d) requires a justification for every control excluded from the SoA. "
       .. "An exclusion nobody can explain is a gap, not a decision.",
     check = function(s)
-      local out = {}
-      for _, e in ipairs(exclusions(s)) do
-        local id = iso.control_id(e.control)
-          or (e.control == nil and "An exclusion without a control id" or util.show(e.control, 20))
+      local out
+      local list = exclusions(s)
+      for k = 1, #list do
+        local e = list[k]
+        local path
         if type(e.v) ~= "table" then
-          out[#out + 1] = fail(string.format("%s excluded without justification", id),
-            util.path("soa", "excluded", e.i))
+          path = e.path
         else
           local j = util.text(e.v.justification)
-          local t = j and util.slug(j)
-          if not j or EMPTY_JUSTIFICATION[t] then
-            out[#out + 1] = fail(string.format("%s excluded without justification", id),
-              util.path("soa", "excluded", e.i, "justification"))
+          if not j or EMPTY_JUSTIFICATION[util.slug(j)] then
+            path = "soa.excluded[" .. e.i .. "].justification"
           end
         end
+        if path then
+          local id = control_id(e)
+            or (e.control == nil and "An exclusion without a control id" or util.show(e.control, 20))
+          out = out or {}
+          out[#out + 1] = fail(string.format("%s excluded without justification", id), path)
+        end
       end
-      if #out > 0 then return out end
+      if out then return out end
     end,
   },
 
@@ -133,26 +170,35 @@ return {
       local list = exclusions(s)
       if #list == 0 then return end
       local year = version(s)
-      local sub = util.subcontracts(s)
-      local dev = development_subcontracted(s)
-      local out = {}
-      for _, e in ipairs(list) do
-        local ids, ambiguous = iso.control_ids(e.control)
-        for _, id in ipairs(ids) do
+      local sub, sub_known      -- util.subcontracts(s), when first needed
+      local dev, dev_known      -- development_subcontracted(s), likewise
+      local out
+      for k = 1, #list do
+        local e = list[k]
+        local ids, ambiguous = control_ids(e)
+        for n = 1, #ids do
+          local id = ids[n]
           local y = year or iso.version_of_id(id)
           local entry = y and sc.is_supplier_control(y, id)
+          if y and not dev_known then
+            dev, dev_known = development_subcontracted(s), true
+          end
           local od = y and dev and sc.is_outsourced_development(y, id)
           if od then
+            out = out or {}
             out[#out + 1] = fail(string.format("%s (%s, ISO/IEC 27001:%d)%s is excluded while development is "
               .. "subcontracted (%s): that development is outside their ISMS", id, od.title, y,
               ambiguous and (", if that is what the number " .. util.show(e.control) .. " means,") or "", dev),
-              control_path(e))
+              e.path)
             break
           end
           if entry then
             local what = string.format("%s (%s, ISO/IEC 27001:%d)", id, entry.title, y)
             if ambiguous then
               what = what .. string.format(", if that is what the number %s means,", util.show(e.control))
+            end
+            if not sub_known then
+              sub, sub_known = util.subcontracts(s), true
             end
             local msg, sev
             if sub == true then
@@ -171,12 +217,13 @@ return {
                 .. "has suppliers", what)
               sev = "minor"
             end
-            out[#out + 1] = fail(msg, control_path(e), sev)
+            out = out or {}
+            out[#out + 1] = fail(msg, e.path, sev)
             break
           end
         end
       end
-      if #out > 0 then return out end
+      if out then return out end
     end,
   },
 
@@ -192,24 +239,25 @@ return {
       if #list == 0 then return end
       local year = version(s)
       local cat = year and iso.catalog(year)
-      local out = {}
-      for _, e in ipairs(list) do
-        local p = control_path(e)
+      local out
+      for k = 1, #list do
+        local e = list[k]
         local raw = e.control
+        local msg, sev
         if raw == nil then
-          out[#out + 1] = fail("Exclusion without a control id", p)
+          msg = "Exclusion without a control id"
         elseif type(raw) == "number" then
-          out[#out + 1] = fail(string.format("Control id written as a number (%s): quote it, e.g. \"A.5.10\"; "
-            .. "a YAML number loses trailing zeros", util.show(raw)), p)
+          msg = string.format("Control id written as a number (%s): quote it, e.g. \"A.5.10\"; "
+            .. "a YAML number loses trailing zeros", util.show(raw))
         elseif cat then
-          local id = iso.control_id(raw)
+          local id = control_id(e)
           if not id then
-            out[#out + 1] = fail(string.format("%s is not an Annex A control id", util.show(raw)), p)
+            msg = string.format("%s is not an Annex A control id", util.show(raw))
           elseif not cat.by_id[id] then
             -- Is it an id of another edition? Then the SoA is probably older
             -- than the certificate.
             local other
-            for _, y in ipairs({ 2022, 2013, 2005 }) do
+            for _, y in ipairs(OTHER_EDITIONS) do
               if y ~= year then
                 local oc = iso.catalog(y)
                 local entry = oc and oc.by_id[id]
@@ -220,15 +268,20 @@ return {
               end
             end
             if other then
-              out[#out + 1] = fail(string.format("%s is not a control of %s%s: the SoA does not match the "
-                .. "certified edition", id, cat.standard, other), p, "major")
+              msg = string.format("%s is not a control of %s%s: the SoA does not match the "
+                .. "certified edition", id, cat.standard, other)
+              sev = "major"
             else
-              out[#out + 1] = fail(string.format("%s is not a control of %s", id, cat.standard), p)
+              msg = string.format("%s is not a control of %s", id, cat.standard)
             end
           end
         end
+        if msg then
+          out = out or {}
+          out[#out + 1] = fail(msg, e.path, sev)
+        end
       end
-      if #out > 0 then return out end
+      if out then return out end
     end,
   },
 }

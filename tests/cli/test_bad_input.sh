@@ -83,6 +83,11 @@ run_case() {
             if [ -f "$site/$f" ] && grep -qF -- "$text" "$site/$f"; then pass
             else fail "$name: $f lacks: $text"; fi
         done < <(bi_expect "$name" page)
+        while IFS= read -r line; do
+            f=${line%% *}; text=${line#* }
+            if [ -f "$site/$f" ] && ! grep -qF -- "$text" "$site/$f"; then pass
+            else fail "$name: $f missing, or has: $text"; fi
+        done < <(bi_expect "$name" page-lacks)
         while IFS= read -r f; do expect_no_file "$site/$f"; done < <(bi_expect "$name" nopage)
         while IFS= read -r f; do
             if python3 -c 'import sys,xml.etree.ElementTree as E; E.parse(sys.argv[1])' "$site/$f" 2>"$w/xml.err"; then pass
