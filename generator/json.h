@@ -9,7 +9,7 @@
  *
  * Every node and every key records the line and column (1-based; the
  * column counts bytes) where it starts. Strings are decoded to UTF-8, with
- * \uXXXX escapes and surrogate pairs resolved; a string may hold "\u0000",
+ * \u escapes (four hex digits) and surrogate pairs resolved; a string may hold "\u0000",
  * so use vt.len, not strlen (keys may not hold it). Numbers without a
  * fraction or exponent that fit a long long become VT_INT, all others
  * VT_FLOAT; both keep `str` = the literal exactly as written ("1.21",
