@@ -43,6 +43,7 @@ typedef struct assessment {
     const char *body_html;
     int body_line;
     int dirty;               /* the file has uncommitted changes */
+    char blob[41];           /* git blob id of the file ("" when unknown) */
     finding *findings;       /* sorted: severity, then line */
     size_t nfindings;
     score score;

@@ -92,17 +92,18 @@ static trails *load_trails(project *p, const build_opts *o, cache *c, const char
 int build_run(const build_opts *o, diag_list *d)
 {
     project p;
-    project_opts po = {.root = o->root, .rev = o->rev, .as_of = o->as_of, .evaluate = 1};
-    stage_done("start");
+    char *cache_dir = o->no_cache ? NULL : build_cache_dir(o->root);
+    cache *c = cache_open(cache_dir);
+    stage_done("cache");
+    project_opts po = {.root = o->root, .rev = o->rev, .as_of = o->as_of, .evaluate = 1, .cache = c};
     int failed = project_load(&p, &po, d) < 0;
     stage_done("evaluate");
     theme *t = failed ? NULL : load_theme(&p, d);
     failed |= !t;
-    char *cache_dir = o->no_cache ? NULL : build_cache_dir(o->root);
-    cache *c = failed ? NULL : cache_open(cache_dir);
-    stage_done("cache");
     history *hist = NULL;
+    size_t errors = d->errors;
     trails *tr = failed ? NULL : load_trails(&p, o, c, NULL, &hist, d);
+    failed |= d->errors > errors;   /* a damaged history fails the build */
     cycles cs = {0};
     if (!failed && o->snapshots) {
         failed = snapshots_list(&p, &cs, d) < 0;
@@ -118,7 +119,7 @@ int build_run(const build_opts *o, diag_list *d)
         failed = output_commit(out) < 0;
     }
     stage_done("render");
-    if (c && !failed && tr) cache_prune_unused(c);
+    if (c && !failed) cache_prune_unused(c);
     if (c && !failed) cache_save(c);
     stage_done("save");
     if (!failed && !o->quiet)

@@ -5,6 +5,7 @@
 #include "source.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -138,6 +139,7 @@ static void *parse_some(void *arg)
     for (size_t i = j->first; i < j->files->n; i += j->step) {
         const src_file *f = &j->files->files[i];
         j->out[i] = assessment_parse(f->path, f->data, f->len, &j->diags[i]);
+        if (j->out[i]) memcpy(j->out[i]->blob, f->id, sizeof f->id);
     }
     return NULL;
 }
@@ -210,31 +212,130 @@ typedef struct evaluator {
     rules *rules;
     size_t first, step;
     diag_list *diags;        /* one list per assessment, merged in order */
+    cache *c;
+    pthread_mutex_t *lock;   /* of the cache */
+    const char *section;
 } evaluator;
+
+/* The results of an evaluation as a cache entry: findings as arrays
+ * [rule, severity, message, field, line, col], the score as [c, i, a,
+ * overall, grade, capped_by] and its breakdown as [what, concern, cost]. */
+static vt *results_entry(arena *a, const assessment *as)
+{
+    vt *m = vt_map(a), *fs = vt_list(a);
+    for (size_t i = 0; i < as->nfindings; i++) {
+        const finding *f = &as->findings[i];
+        vt *t = vt_list(a);
+        vt_push(a, t, vt_str(a, f->rule));
+        vt_push(a, t, vt_str(a, severity_name(f->sev)));
+        vt_push(a, t, vt_str(a, f->message));
+        vt_push(a, t, f->field ? vt_str(a, f->field) : vt_null(a));
+        vt_push(a, t, vt_int(a, f->line));
+        vt_push(a, t, vt_int(a, f->col));
+        vt_push(a, fs, t);
+    }
+    vt_add(a, m, "f", fs);
+    if (as->score.valid) {
+        const score *sc = &as->score;
+        vt *t = vt_list(a);
+        long long parts[] = {sc->confidentiality, sc->integrity, sc->availability, sc->overall};
+        for (size_t i = 0; i < 4; i++) vt_push(a, t, vt_int(a, parts[i]));
+        vt_push(a, t, vt_str(a, sc->grade));
+        vt_push(a, t, sc->capped_by ? vt_str(a, sc->capped_by) : vt_null(a));
+        vt_add(a, m, "s", t);
+        vt_add(a, m, "b", sc->breakdown ? sc->breakdown : vt_list(a));
+    }
+    return m;
+}
+
+static long long int_at(const vt *list, size_t i)
+{
+    const vt *v = vt_at(list, i);
+    return v && v->kind == VT_INT ? v->i : 0;
+}
+
+/* Restores what results_entry stored; 0, or -1 when the entry is not one. */
+static int restore_results(assessment *as, const vt *e, const rules *r)
+{
+    const vt *fs = vt_get(e, "f"), *s = vt_get(e, "s");
+    if (!fs || fs->kind != VT_LIST) return -1;
+    for (size_t i = 0; i < fs->n; i++) {
+        const vt *t = fs->items[i];
+        const rule_info *ri = rules_find(r, vt_text(vt_at(t, 0)) ? vt_text(vt_at(t, 0)) : "");
+        int sev = severity_parse(vt_text(vt_at(t, 1)));
+        if (!vt_text(vt_at(t, 1)) || !strcmp(vt_text(vt_at(t, 1)), "error")) sev = SEV_ERROR;
+        if (!ri || sev < 0 || !vt_text(vt_at(t, 2))) return -1;
+        finding f = {.rule = ri->id, .title = ri->title, .rationale = ri->rationale,
+                     .message = vt_text(vt_at(t, 2)), .field = vt_text(vt_at(t, 3)),
+                     .concerns = ri->concerns, .sev = (severity)sev,
+                     .line = (int)int_at(t, 4), .col = (int)int_at(t, 5)};
+        assessment_add_finding(as, &f);
+    }
+    if (s && s->kind == VT_LIST && s->n == 6 && vt_text(vt_at(s, 4))) {
+        score sc = {.valid = 1, .confidentiality = (int)int_at(s, 0), .integrity = (int)int_at(s, 1),
+                    .availability = (int)int_at(s, 2), .overall = (int)int_at(s, 3)};
+        snprintf(sc.grade, sizeof sc.grade, "%s", vt_text(vt_at(s, 4)));
+        const char *cap = vt_text(vt_at(s, 5));
+        sc.capped_by = cap ? arena_strdup(&as->a, cap) : NULL;
+        const vt *b = vt_get(e, "b");
+        sc.breakdown = b && b->kind == VT_LIST ? vt_copy(&as->a, b) : vt_list(&as->a);
+        as->score = sc;
+    }
+    return 0;
+}
+
+/* Evaluates one assessment, or takes its results from the cache: the
+ * same file, date and rules give the same results. */
+static void evaluate_one(evaluator *e, assessment *as, diag_list *d)
+{
+    char *key = *as->blob && e->c ? xasprintf("%s@%s", as->blob, e->p->as_of) : NULL;
+    arena tmp = ARENA_INIT;
+    vt *hit = NULL;
+    if (key) {
+        pthread_mutex_lock(e->lock);
+        hit = cache_get(e->c, e->section, key, &tmp);
+        pthread_mutex_unlock(e->lock);
+    }
+    if (hit && restore_results(as, hit, e->rules) == 0) {
+        assessment_sort_findings(as);
+    } else {
+        as->nfindings = 0;
+        rules_evaluate(e->rules, as, e->p->as_of, d);
+        if (key) {
+            vt *entry = results_entry(&tmp, as);
+            pthread_mutex_lock(e->lock);
+            cache_put(e->c, e->section, key, entry);
+            pthread_mutex_unlock(e->lock);
+        }
+    }
+    arena_free(&tmp);
+    free(key);
+}
 
 static void *evaluate_some(void *arg)
 {
     evaluator *e = arg;
-    for (size_t i = e->first; i < e->p->n; i += e->step)
-        rules_evaluate(e->rules, e->p->items[i], e->p->as_of, &e->diags[i]);
+    for (size_t i = e->first; i < e->p->n; i += e->step) evaluate_one(e, e->p->items[i], &e->diags[i]);
     return NULL;
 }
 
 /* Evaluates every assessment on every core; messages keep file order. */
-static void evaluate_all(project *p, diag_list *d)
+static void evaluate_all(project *p, cache *c, diag_list *d)
 {
+    pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    char *section = xasprintf("eval.1:%s", rules_digest(p->rules));
     size_t jobs = (size_t)project_jobs();
     if (jobs > p->n / 64 + 1) jobs = p->n / 64 + 1;
     evaluator *ev = xcalloc(jobs, sizeof *ev);
     diag_list *diags = xcalloc(p->n + 1, sizeof *diags);
     size_t started = 1;
-    ev[0] = (evaluator){p, p->rules, 0, 1, diags};
+    ev[0] = (evaluator){p, p->rules, 0, 1, diags, c, &lock, section};
     for (size_t k = 1; k < jobs; k++) {
         diag_list quiet = DIAG_LIST_INIT;
         rules *r = project_rules_instance(p, &quiet);
         diag_free(&quiet);
         if (!r) break;
-        ev[k] = (evaluator){p, r, k, 1, diags};
+        ev[k] = (evaluator){p, r, k, 1, diags, c, &lock, section};
         started++;
     }
     for (size_t k = 0; k < started; k++) ev[k].step = started;
@@ -246,6 +347,7 @@ static void evaluate_all(project *p, diag_list *d)
     }
     free(diags);
     free(ev);
+    free(section);
 }
 
 int project_load(project *p, const project_opts *o, diag_list *d)
@@ -267,7 +369,7 @@ int project_load(project *p, const project_opts *o, diag_list *d)
     mark_dirty(p);
     if (d->errors > errors) return -1;
     if (o->evaluate && project_load_rules(p, d) < 0) return -1;
-    if (o->evaluate) evaluate_all(p, d);
+    if (o->evaluate) evaluate_all(p, o->cache, d);
     return d->errors > errors ? -1 : 0;
 }
 

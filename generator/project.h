@@ -12,6 +12,7 @@
 #include "config.h"
 #include "diag.h"
 #include "repo.h"
+#include "cache.h"
 #include "rules.h"
 #include "store.h"
 
@@ -20,6 +21,7 @@ typedef struct project_opts {
     const char *rev;        /* a revision to build from git, or NULL: the working tree */
     const char *as_of;      /* reference date, or NULL: HEAD's date, else today */
     int evaluate;           /* run the rules */
+    cache *cache;           /* evaluations by blob, date and rules, or NULL */
 } project_opts;
 
 typedef struct project {

@@ -311,9 +311,12 @@ static vt *evidence_vm(arena *a, const project *p, const vt *list, const char *r
         vt *m = vt_map(a);
         copy_text(a, m, list->items[i], "path");
         copy_text(a, m, list->items[i], "what");
-        int exists = path && output_path_is_safe(path) && store_stat(p->files, path, NULL) == STORE_FILE;
+        size_t size = 0;
+        int exists = path && output_path_is_safe(path) && store_stat(p->files, path, &size) == STORE_FILE;
         vt_add(a, m, "exists", vt_bool(a, exists));
-        if (exists && publishable(path)) vt_add(a, m, "url", vt_strf(a, "%s%s", root, path));
+        /* Linked exactly when copy_evidence publishes it. */
+        if (exists && publishable(path) && size <= SOURCE_MAX_FILE)
+            vt_add(a, m, "url", vt_strf(a, "%s%s", root, path));
         vt_push(a, out, m);
     }
     return out;

@@ -67,6 +67,14 @@ static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
         free(ptr);
         return NULL;
     }
+    /* Charge what C code allocates against the instruction budget: one
+     * instruction per 16 bytes. Far past the budget (a loop of C work
+     * between two hooks), refuse the memory to stop it at once. */
+    if (nsize > old) r->budget_left -= (long)((nsize - old) / 16);
+    if (r->budget_left < -RULES_INSTRUCTION_BUDGET && !r->killed) {
+        r->killed = KILL_BUDGET;
+        return NULL;
+    }
     size_t limit = r->mem_limit + (r->killed ? HANDLING_MARGIN : 0);
     if (nsize > old && r->mem_used + (nsize - old) > limit) {
         if (!r->killed) r->killed = KILL_MEMORY;
@@ -197,38 +205,132 @@ static const char *skip_class(const char *p, const char *end)
     return p < end ? p + 1 : end;
 }
 
-/* The worst number of steps of matching pattern pat on a subject of n bytes. */
-static double pattern_cost(const char *pat, size_t plen, size_t n)
+/* Does c belong to the class letter cl (%a, %d, ...; upper case negates)? */
+static int in_class(int c, int cl)
+{
+    int r;
+    switch (tolower(cl)) {
+    case 'a': r = isalpha(c); break;
+    case 'c': r = iscntrl(c); break;
+    case 'd': r = isdigit(c); break;
+    case 'g': r = isgraph(c); break;
+    case 'l': r = islower(c); break;
+    case 'p': r = ispunct(c); break;
+    case 's': r = isspace(c); break;
+    case 'u': r = isupper(c); break;
+    case 'w': r = isalnum(c); break;
+    case 'x': r = isxdigit(c); break;
+    default: return cl == c;
+    }
+    return isupper(cl) ? !r : r != 0;
+}
+
+/* Does c match the set [p, last) (p just after '[', last at its ']')? */
+static int in_set(int c, const char *p, const char *last)
+{
+    int negate = p < last && *p == '^', found = 0;
+    if (negate) p++;
+    for (; p < last && !found; p++) {
+        if (*p == '%' && p + 1 < last) found = in_class(c, (unsigned char)*++p);
+        else if (p + 2 < last && p[1] == '-') { found = (unsigned char)*p <= c && c <= (unsigned char)p[2]; p += 2; }
+        else found = (unsigned char)*p == c;
+    }
+    return negate ? !found : found;
+}
+
+static int in_item(int c, const char *p, const char *next)
+{
+    if (*p == '.') return 1;
+    if (*p == '%') return in_class(c, (unsigned char)p[1]);
+    if (*p == '[') return in_set(c, p + 1, next - 1);
+    return (unsigned char)*p == c;
+}
+
+/* The longest run of subject bytes that the class [p, next) matches: how
+ * far a quantifier on it can expand, so how many ways it can backtrack. */
+static double longest_run(const char *subject, size_t n, const char *p, const char *next)
+{
+    size_t best = 0, run = 0;
+    for (size_t i = 0; i < n; i++) {
+        run = in_item((unsigned char)subject[i], p, next) ? run + 1 : 0;
+        if (run > best) best = run;
+    }
+    return (double)best;
+}
+
+/* The worst number of steps of matching pattern pat on subject: the
+ * product of how far each quantified item can expand on this subject,
+ * times the start positions when the pattern is not anchored. */
+static double pattern_cost(const char *pat, size_t plen, const char *subject, size_t n)
 {
     const char *p = pat, *end = pat + plen;
-    double cost = (double)n + 1, per_start = 1;
+    double per_start = 1;
     int anchored = p < end && *p == '^';
     if (anchored) p++;
-    while (p < end) {
+    while (p < end && per_start <= PATTERN_LIMIT) {
         if (*p == '(' || *p == ')') { p++; continue; }
-        if (*p == '%' && p + 1 < end && p[1] == 'b') { p += 4; continue; }
+        if (*p == '%' && p + 1 < end && p[1] == 'b') { per_start *= (double)n + 1; p += 4; continue; }
         if (*p == '%' && p + 1 < end && p[1] == 'f') { p = skip_class(p + 2, end); continue; }
+        const char *item = p;
         p = skip_class(p, end);
-        if (p < end && (*p == '*' || *p == '+' || *p == '-')) { per_start *= (double)n + 1; p++; }
+        if (p < end && (*p == '*' || *p == '+' || *p == '-')) { per_start *= longest_run(subject, n, item, p) + 1; p++; }
         else if (p < end && *p == '?') { per_start *= 2; p++; }
-        if (per_start > PATTERN_LIMIT) break;
     }
-    return anchored ? per_start : per_start * cost;
+    return anchored ? per_start : per_start * ((double)n + 1);
 }
 
 static int guarded_match(lua_State *L)
 {
     size_t n, plen;
-    luaL_checklstring(L, 1, &n);
+    const char *subject = luaL_checklstring(L, 1, &n);
     const char *pat = luaL_checklstring(L, 2, &plen);
     int plain = lua_toboolean(L, lua_upvalueindex(2)) && lua_toboolean(L, 4);
-    if (!plain && pattern_cost(pat, plen, n) > PATTERN_LIMIT)
+    double cost = plain ? ((double)n + 1) * ((double)plen + 1) : pattern_cost(pat, plen, subject, n);
+    if (cost > PATTERN_LIMIT)
         return luaL_error(L, "pattern too costly for a subject of %d bytes (it backtracks): simplify it",
                           (int)n);
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_insert(L, 1);
     lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
     return lua_gettop(L);
+}
+
+/* The instruction budget counts Lua instructions; a library function in C
+ * is one of them whatever it does. Work that makes strings is charged by
+ * the allocator (limited_alloc); the utf8 functions, which walk a string
+ * without allocating, are charged here: one instruction per 16 bytes. */
+static int charged_call(lua_State *L)
+{
+    rules *r = owner(L);
+    size_t n = 0;
+    if (lua_type(L, 1) == LUA_TSTRING) lua_tolstring(L, 1, &n);
+    r->budget_left -= (long)(n / 16);
+    if (r->budget_left < 0) {
+        if (!r->killed) r->killed = KILL_BUDGET;
+        r->budget_left = 1000000;
+        return luaL_error(L, "instruction budget exhausted (%d million instructions, string work included)",
+                          (int)(RULES_INSTRUCTION_BUDGET / 1000000));
+    }
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
+/* Wraps every function of the table at idx in charged_call. */
+static void charge_all(lua_State *L, int idx)
+{
+    idx = lua_absindex(L, idx);
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        if (lua_iscfunction(L, -1)) {
+            lua_pushvalue(L, -2);       /* key */
+            lua_pushvalue(L, -2);       /* function */
+            lua_pushcclosure(L, charged_call, 1);
+            lua_rawset(L, idx);         /* replacing a present key keeps lua_next valid */
+        }
+        lua_pop(L, 1);
+    }
 }
 
 /* Replaces string.<name> of the table at idx by its guarded version;
@@ -476,6 +578,7 @@ static void build_env(rules *r, const vt *config)
     static const char *const utf8fns[] = {"char", "charpattern", "codes", "codepoint", "len", "offset", NULL};
     lua_getfield(L, g, "utf8");
     copy_fields(L, lua_gettop(L), utf8fns);
+    charge_all(L, -1);
     lua_setfield(L, env, "utf8");
     lua_pop(L, 1);
     lua_newtable(L);
@@ -876,6 +979,10 @@ static void rule_failed(rules *r, assessment *as, const rule_info *ri, diag_list
     if (r->killed == KILL_MEMORY) {
         free(first);
         first = xasprintf("memory ceiling exceeded (%u MiB)", RULES_MEMORY_CEILING >> 20);
+    } else if (r->killed == KILL_BUDGET && !strstr(first, "budget")) {
+        free(first);
+        first = xasprintf("instruction budget exhausted (%d million instructions, work in C included)",
+                          (int)(RULES_INSTRUCTION_BUDGET / 1000000));
     }
     char *text = xasprintf("rule %s failed: %s", ri->id, first);
     add_error_finding(as, ri, text);

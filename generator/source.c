@@ -3,6 +3,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <git2.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,11 @@ void source_add(src_set *set, const char *path, char *data, size_t len)
     f->path = xstrdup(path);
     f->data = data;
     f->len = len;
+    git_oid oid;
+    git_libgit2_init();   /* counted: paired in source_free */
+    if (git_odb_hash(&oid, data, len, GIT_OBJECT_BLOB) == 0) git_oid_tostr(f->id, sizeof f->id, &oid);
+    else f->id[0] = '\0';
+    git_libgit2_shutdown();
 }
 
 static int by_path(const void *a, const void *b)

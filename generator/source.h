@@ -16,6 +16,7 @@
 
 typedef struct src_file {
     char *path;     /* repository-relative, e.g. "content/pcb/acme.md" */
+    char id[41];    /* git blob id of the bytes (the same in a working tree) */
     char *data;     /* NUL-terminated; len excludes the NUL */
     size_t len;
 } src_file;

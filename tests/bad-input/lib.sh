@@ -75,8 +75,8 @@ bi_prepare() {
 }
 
 # bi_run CASE SITE: runs the case's command (default `build`) on BI_REPO,
-# bounded in time and in output size; `build` writes to SITE. Sets BI_RC,
-# BI_OUT, BI_ERR (file names).
+# bounded in time (BI_TIMEOUT seconds, or the case's `timeout` if longer) and in
+# output size; `build` writes to SITE. Sets BI_RC, BI_OUT, BI_ERR (files).
 bi_run() {
     local name=$1 site=$2 cmd
     cmd=$(bi_expect "$name" run | head -n 1)
@@ -84,9 +84,12 @@ bi_run() {
     # shellcheck disable=SC2206
     local args=($cmd)
     [ "${args[0]}" = build ] && args+=(-o "$site")
+    local limit
+    limit=$(bi_expect "$name" timeout | head -n 1)
+    [ -n "$limit" ] && [ "$limit" -gt "$BI_TIMEOUT" ] || limit=$BI_TIMEOUT
     BI_OUT=$site.stdout BI_ERR=$site.stderr
     # 64 MiB of output at most (ulimit -f counts KiB): a flood is a failure, not a full disk.
-    { (ulimit -f 65536; cd "$BI_REPO/.." && exec timeout -k 5 "$BI_TIMEOUT" "$VETTED" -C "$BI_REPO" "${args[@]}") \
+    { (ulimit -f 65536; cd "$BI_REPO/.." && exec timeout -k 5 "$limit" "$VETTED" -C "$BI_REPO" "${args[@]}") \
         >"$BI_OUT" 2>"$BI_ERR"; } 2>/dev/null
     BI_RC=$?
 }

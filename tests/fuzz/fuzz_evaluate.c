@@ -19,9 +19,10 @@ static int no_files(void *ud, const char *path)
 
 static void load_pack(void)
 {
-    static const char *const dirs[] = {"scripts", NULL};
-    static const char *const names[] = {"scripts", NULL};
-    rules_setup setup = {dirs, names, NULL, no_files, NULL};
+    static store *files;
+    files = store_worktree(".");
+    rules_dir dirs[] = {{files, "scripts", "scripts"}};
+    rules_setup setup = {dirs, 1, NULL, no_files, NULL};
     diag_list d = DIAG_LIST_INIT;
     pack = rules_load(&setup, &d);
     if (!pack) {
