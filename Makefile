@@ -86,6 +86,7 @@ build/asan/test_%: tests/unit/test_%.c tests/unit/check.h build/asan/libvetted.a
 test: deps
 	@$(MAKE) --no-print-directory EXTRA_DEB="$(TEST_DEB)" deps
 	@$(MAKE) --no-print-directory EXTRA_CFLAGS=-Werror vetted $(UNIT_release) build/asan/vetted $(UNIT_asan)
+	@$(MAKE) --no-print-directory $(addprefix build/fuzz/fuzz_,$(FUZZ_TARGETS))   # they must keep building
 	@bash tests/run.sh
 
 # Regenerates the expected output of the golden tests, for review with git diff.
