@@ -73,7 +73,8 @@ static store_kind wt_stat(const store *s, const char *path, size_t *size)
     char *full = xstrdup(s->root);
     char *copy = xstrdup(path);
     store_kind kind = STORE_DIR;
-    for (char *part = strtok(copy, "/"); part; part = strtok(NULL, "/")) {
+    char *save = NULL;   /* strtok_r: pages are rendered on several threads */
+    for (char *part = strtok_r(copy, "/", &save); part; part = strtok_r(NULL, "/", &save)) {
         if (kind != STORE_DIR) { kind = STORE_NONE; break; }
         char *next = path_join(full, part);
         free(full);
