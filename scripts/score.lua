@@ -32,10 +32,8 @@ local GRADES = { { 85, "A" }, { 70, "B" }, { 55, "C" }, { 40, "D" } }
 local CRITICAL_CAP = "D"
 local CONCERNS = util.CONCERNS
 
--- The bit of each concern in a finding's mask, by name and by position
--- in CONCERNS.
+-- The bit of each concern in a finding's mask.
 local BIT = { confidentiality = 1, integrity = 2, availability = 4 }
-local BITS = { 1, 2, 4 }
 
 local function round(x)
   return math.floor(x + 0.5)
@@ -48,18 +46,21 @@ local function grade_of(overall)
   return "E"
 end
 
--- The concerns a finding touches, as a bit mask of C 1, I 2, A 4.
-local function touched(f)
-  local concerns, mask = f.concerns, 0
-  if type(concerns) == "table" then
-    for _, c in ipairs(concerns) do
-      -- a concern written as its name needs no util.concern_name
-      local b = BIT[c] or BIT[util.concern_name(c)]
-      if b then mask = mask | b end
-    end
-  end
-  if mask == 0 then mask = 7 end
-  return mask
+-- The concerns a finding touches are a bit mask of C 1, I 2, A 4; a
+-- finding that names none touches all three (7).
+--
+-- A finding's entry is an array (no hash part: cheaper to make): the
+-- finding, its severity, its cost, its mask, the next entry of its rule:
+local E_F, E_SEV, E_COST, E_MASK, E_NEXT = 1, 2, 3, 4, 5
+-- and so is a rule's group of findings: the rule's id, the worst severity,
+-- the first and last entries, the next group:
+local G_ID, G_WORST, G_FIRST, G_LAST, G_NEXT = 1, 2, 3, 4, 5
+
+-- An empty array of n slots, to be filled in any order without growing.
+local NONE = {}
+local function array(n)
+  if n > 1000 then return {} end
+  return { table.unpack(NONE, 1, n) }
 end
 
 return function(s, findings)
@@ -67,74 +68,138 @@ return function(s, findings)
   if type(findings) ~= "table" then findings = {} end
 
   -- Findings grouped by rule, rules in order of first appearance: a chain
-  -- of groups (first_group, g.next), each a chain of its findings
-  -- (g.first, e.next), in their order.
+  -- of groups (first_group, then g[G_NEXT]), each a chain of its findings
+  -- in their order (g[G_FIRST], then e[E_NEXT]). nC, nI, nA: how many
+  -- entries the breakdown will have for each concern.
   local groups, first_group, last_group = {}, nil, nil
-  for _, f in ipairs(findings) do
+  local nC, nI, nA = 0, 0, 0
+  local i = 1
+  local f = findings[1]
+  while f ~= nil do   -- ipairs order: up to the first nil
     if type(f) == "table" then
-      local id = type(f.id) == "string" and f.id or "?"
-      local sev = COST[f.severity] and f.severity or "info"
-      local e = { f = f, severity = sev, cost = COST[sev], mask = touched(f), what = false, next = false }
+      local id = f.id
+      if type(id) ~= "string" then id = "?" end
+      local sev = f.severity
+      local cost = COST[sev]
+      if not cost then sev, cost = "info", 0 end
+      -- the concerns it touches, as a bit mask (touched(f), inlined)
+      local concerns, mask = f.concerns, 0
+      if type(concerns) == "table" then
+        local k, c = 1, concerns[1]
+        while c ~= nil do   -- ipairs order
+          local b = BIT[c] or BIT[util.concern_name(c)]
+          if b then mask = mask | b end
+          k = k + 1
+          c = concerns[k]
+        end
+      end
+      if mask == 0 then mask = 7 end
+      if cost > 0 then
+        if mask & 1 ~= 0 then nC = nC + 1 end
+        if mask & 2 ~= 0 then nI = nI + 1 end
+        if mask & 4 ~= 0 then nA = nA + 1 end
+      end
+      local e = { f, sev, cost, mask, false }
       local g = groups[id]
       if not g then
-        g = { id = id, worst = sev, first = e, last = e, next = false }
+        g = { id, sev, e, e, false }
         groups[id] = g
-        if last_group then last_group.next = g else first_group = g end
+        if last_group then last_group[G_NEXT] = g else first_group = g end
         last_group = g
       else
-        if RANK[sev] > RANK[g.worst] then g.worst = sev end
-        g.last.next = e
-        g.last = e
+        if RANK[sev] > RANK[g[G_WORST]] then g[G_WORST] = sev end
+        g[G_LAST][E_NEXT] = e
+        g[G_LAST] = e
       end
     end
+    i = i + 1
+    f = findings[i]
   end
 
-  local breakdown = {}
-  local result = { breakdown = breakdown }
-  local nb = 0
-  local capped_by
-  for ci = 1, 3 do
-    local c, bit = CONCERNS[ci], BITS[ci]
-    local wc = w[c]
-    local spent = 0
-    local g = first_group
-    while g do
-      local cap, used = CAP[g.worst], 0
-      local e = g.first
-      while e do
-        if e.mask & bit ~= 0 then
-          local cost = e.cost
-          if cost > 0 then
-            local take = cap - used
-            if cost < take then take = cost end
-            used = used + take
-            spent = spent + take
-            local what = e.what
-            if not what then
-              local title = e.f.title
-              if type(title) ~= "string" then title = g.id end
-              what = "[" .. g.id .. "] " .. title
-              e.what = what
-            end
-            if take < cost then
-              what = what .. " (capped: the findings of this rule cost at most " .. cap .. ")"
-            end
-            nb = nb + 1
-            breakdown[nb] = {
-              concern = c, cost = take, what = what, id = g.id, severity = e.severity,
-              path = e.f.path, message = e.f.message,
-            }
+  -- The breakdown lists the confidentiality entries, then integrity, then
+  -- availability, each in the order of the groups and of their findings:
+  -- one walk over the groups fills the three ranges.
+  local breakdown = array(nC + nI + nA)
+  local pC, pI, pA = 0, nC, nC + nI           -- the last slot written in each range
+  local sC, sI, sA = 0, 0, 0                  -- what each concern has lost
+  local capC, capI, capA                      -- first critical finding on each concern we weigh
+  local wC, wI, wA = w.confidentiality, w.integrity, w.availability
+  local g = first_group
+  while g do
+    local id = g[G_ID]
+    local cap = CAP[g[G_WORST]]
+    local uC, uI, uA = 0, 0, 0                -- what this rule has cost each concern
+    local e = g[G_FIRST]
+    while e do
+      local mask, cost, sev = e[E_MASK], e[E_COST], e[E_SEV]
+      if cost > 0 then
+        local ef = e[E_F]
+        local title = ef.title
+        if type(title) ~= "string" then title = id end
+        local what = "[" .. id .. "] " .. title
+        local capped                          -- what, saying it was capped
+        local path, message = ef.path, ef.message
+        if mask & 1 ~= 0 then
+          local take = cap - uC
+          if cost < take then take = cost end
+          uC, sC = uC + take, sC + take
+          local wt = what
+          if take < cost then
+            capped = capped or (what .. " (capped: the findings of this rule cost at most " .. cap .. ")")
+            wt = capped
           end
-          if not capped_by and e.severity == "critical" and wc > 0 then
-            capped_by = g.id
-          end
+          pC = pC + 1
+          breakdown[pC] = {
+            concern = "confidentiality", cost = take, what = wt, id = id, severity = sev,
+            path = path, message = message,
+          }
         end
-        e = e.next
+        if mask & 2 ~= 0 then
+          local take = cap - uI
+          if cost < take then take = cost end
+          uI, sI = uI + take, sI + take
+          local wt = what
+          if take < cost then
+            capped = capped or (what .. " (capped: the findings of this rule cost at most " .. cap .. ")")
+            wt = capped
+          end
+          pI = pI + 1
+          breakdown[pI] = {
+            concern = "integrity", cost = take, what = wt, id = id, severity = sev,
+            path = path, message = message,
+          }
+        end
+        if mask & 4 ~= 0 then
+          local take = cap - uA
+          if cost < take then take = cost end
+          uA, sA = uA + take, sA + take
+          local wt = what
+          if take < cost then
+            capped = capped or (what .. " (capped: the findings of this rule cost at most " .. cap .. ")")
+            wt = capped
+          end
+          pA = pA + 1
+          breakdown[pA] = {
+            concern = "availability", cost = take, what = wt, id = id, severity = sev,
+            path = path, message = message,
+          }
+        end
+        if sev == "critical" then
+          if not capC and mask & 1 ~= 0 and wC > 0 then capC = id end
+          if not capI and mask & 2 ~= 0 and wI > 0 then capI = id end
+          if not capA and mask & 4 ~= 0 and wA > 0 then capA = id end
+        end
       end
-      g = g.next
+      e = e[E_NEXT]
     end
-    result[c] = math.max(0, 100 - spent)
+    g = g[G_NEXT]
   end
+
+  local result = { breakdown = breakdown }
+  result.confidentiality = math.max(0, 100 - sC)
+  result.integrity = math.max(0, 100 - sI)
+  result.availability = math.max(0, 100 - sA)
+  local capped_by = capC or capI or capA
 
   local sum, wsum = 0, 0
   for _, c in ipairs(CONCERNS) do

@@ -49,20 +49,20 @@ end
 local function compute_info(s)
   local c = type(s) == "table" and util.tbl(s.certification) or nil
   if not c then return nil end
-  local r = { cert = c }
-  r.year, r.year_why = iso.version(c.standard)
-  r.expires = date.get(c.expires)
+  local year, year_why = iso.version(c.standard)
+  local expires = date.get(c.expires)
   local as_of = date.as_of(s)
-  if as_of and r.expires then
-    r.days_left = date.days_between(as_of, r.expires)
-    r.expired = r.days_left < 0
+  local days_left, expired
+  if as_of and expires then
+    days_left = date.days_between(as_of, expires)
+    expired = days_left < 0
   else
-    r.expired = false
+    expired = false
   end
-  local until_ = M.VALID_UNTIL[r.year]
-  r.superseded = (until_ ~= nil and as_of ~= nil and as_of > until_) or false
-  r.valid = not r.expired and not r.superseded
-  return r
+  local until_ = M.VALID_UNTIL[year]
+  local superseded = (until_ ~= nil and as_of ~= nil and as_of > until_) or false
+  return { cert = c, year = year, year_why = year_why, expires = expires, days_left = days_left,
+           expired = expired, superseded = superseded, valid = not expired and not superseded }
 end
 
 local INFO = setmetatable({}, { __mode = "k" })

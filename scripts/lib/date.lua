@@ -89,11 +89,27 @@ function M.days_between(a, b)
   return y - x
 end
 
+-- y, m, d of day number x (H. Hinnant's civil_from_days).
+local function civil(x)
+  local z = x + 719468
+  local era = z // 146097
+  local doe = z - era * 146097
+  local yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+  local y = yoe + era * 400
+  local doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+  local mp = (5 * doy + 2) // 153
+  local d = doy - (153 * mp + 2) // 5 + 1
+  local m = mp < 10 and mp + 3 or mp - 9
+  if m <= 2 then y = y + 1 end
+  return y, m, d
+end
+
 -- The date n months after v (n may be negative); the day is clamped to
 -- the end of a shorter month: 2026-01-31 + 1 month = 2026-02-28.
 function M.add_months(v, n)
-  local y, m, d = parse(v)
-  if not y or math.type(n) ~= "integer" then return nil end
+  local x = day(v)
+  if not x or math.type(n) ~= "integer" then return nil end
+  local y, m, d = civil(x)   -- (the y, m, d of v: parse(v) without parsing again)
   local total = y * 12 + (m - 1) + n
   local ny, nm = total // 12, total % 12 + 1
   if ny < 0 or ny > 9999 then return nil end
@@ -106,17 +122,7 @@ end
 function M.add_days(v, n)
   local x = day(v)
   if not x or math.type(n) ~= "integer" then return nil end
-  -- civil_from_days
-  local z = x + n + 719468
-  local era = z // 146097
-  local doe = z - era * 146097
-  local yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
-  local y = yoe + era * 400
-  local doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
-  local mp = (5 * doy + 2) // 153
-  local d = doy - (153 * mp + 2) // 5 + 1
-  local m = mp < 10 and mp + 3 or mp - 9
-  if m <= 2 then y = y + 1 end
+  local y, m, d = civil(x + n)
   if y < 0 or y > 9999 then return nil end
   return M.format(y, m, d)
 end

@@ -10,6 +10,7 @@
 local type, next, tostring, tonumber = type, next, tostring, tonumber
 local math_type, tointeger = math.type, math.tointeger
 local str_find, str_match, str_lower, str_gsub = string.find, string.match, string.lower, string.gsub
+local str_gmatch = string.gmatch
 
 -- Per-supplier memo tables: weak keys, so an entry goes with its supplier.
 local function memo()
@@ -137,14 +138,8 @@ M.is_list = is_list
 -- may hide the items after it). A scalar is a one-item list (index 1); a
 -- map is an empty list. Cost: O(number of items), never more than
 -- MAX_ITEMS.
-local function items(v)
-  local out = {}
-  if v == nil then return out end
-  if type(v) ~= "table" then
-    out[1] = { i = 1, v = v }
-    return out
-  end
-  if not is_list(v) then return out end
+-- The last index items() reads of a list table v (0 when none).
+local function list_end(v)
   local max = M.MAX_ITEMS
   local n = #v
   if n > max then n = max end
@@ -153,8 +148,19 @@ local function items(v)
     if v[j] ~= nil then n, gap = j, 0 else gap = gap + 1 end
     j = j + 1
   end
+  return n
+end
+
+local function items(v)
+  local out = {}
+  if v == nil then return out end
+  if type(v) ~= "table" then
+    out[1] = { i = 1, v = v }
+    return out
+  end
+  if not is_list(v) then return out end
   local k = 0
-  for i = 1, n do
+  for i = 1, list_end(v) do
     local x = v[i]
     if x ~= nil then
       k = k + 1
@@ -168,10 +174,23 @@ M.items = items
 -- The list as slugs (see M.slug), skipping items that are not text.
 local function slugs(v)
   local out = {}
-  local list = items(v)
-  for k = 1, #list do
-    local s = slug(list[k].v)
-    if s then out[#out + 1] = s end
+  -- items(v), without making the items
+  if v == nil then return out end
+  if type(v) ~= "table" then
+    out[1] = slug(v)
+    return out
+  end
+  if not is_list(v) then return out end
+  local k = 0
+  for i = 1, list_end(v) do
+    local x = v[i]
+    if x ~= nil then
+      local s = slug(x)
+      if s then
+        k = k + 1
+        out[k] = s
+      end
+    end
   end
   return out
 end
@@ -283,30 +302,41 @@ M.concern_name = concern_name
 -- The set of concern names in a list or scalar: { confidentiality = true }.
 function M.concern_set(v)
   local set = {}
-  local list = items(v)
-  for k = 1, #list do
-    local c = concern_name(list[k].v)
+  -- items(v), without making the items
+  if v == nil then return set end
+  if type(v) ~= "table" then
+    local c = concern_name(v)
     if c then set[c] = true end
+    return set
+  end
+  if not is_list(v) then return set end
+  for i = 1, list_end(v) do
+    local x = v[i]
+    if x ~= nil then
+      local c = concern_name(x)
+      if c then set[c] = true end
+    end
   end
   return set
 end
 
 -- Our weights from s.concern: 0..3 each (clamped), 1 when a weight is
 -- absent or not a number; all three 1 when all are zero.
+local function weight(v)
+  v = M.num(v)
+  if v == nil then v = 1 end
+  if v < 0 then v = 0 elseif v > 3 then v = 3 end
+  return v
+end
+
 local function compute_weights(s)
-  local c = type(s) == "table" and M.tbl(s.concern) or {}
-  local w, total = {}, 0
-  for _, k in ipairs(M.CONCERNS) do
-    local v = M.num(c[k])
-    if v == nil then v = 1 end
-    if v < 0 then v = 0 elseif v > 3 then v = 3 end
-    w[k] = v
-    total = total + v
+  local c = type(s) == "table" and s.concern or nil
+  local wc, wi, wa = 1, 1, 1
+  if type(c) == "table" then
+    wc, wi, wa = weight(c.confidentiality), weight(c.integrity), weight(c.availability)
+    if wc + wi + wa == 0 then wc, wi, wa = 1, 1, 1 end
   end
-  if total == 0 then
-    for _, k in ipairs(M.CONCERNS) do w[k] = 1 end
-  end
-  return w
+  return { confidentiality = wc, integrity = wi, availability = wa }
 end
 
 local WEIGHTS = memo()
@@ -326,19 +356,17 @@ end
 -- when not all three are equal.
 local function compute_top(s)
   local w = M.weights(s)
-  local max = math.max(w.confidentiality, w.integrity, w.availability)
-  local top, n = {}, 0
-  for _, k in ipairs(M.CONCERNS) do
-    if w[k] == max then
-      top[#top + 1] = k
-      n = n + 1
-    end
-  end
-  local set = {}
-  if n ~= 3 then
+  local wc, wi, wa = w.confidentiality, w.integrity, w.availability
+  local max = math.max(wc, wi, wa)
+  local top, set = {}, {}
+  if wc == max then top[#top + 1] = "confidentiality" end
+  if wi == max then top[#top + 1] = "integrity" end
+  if wa == max then top[#top + 1] = "availability" end
+  local all_equal = #top == 3
+  if not all_equal then
     for i = 1, #top do set[top[i]] = true end
   end
-  return { top, n == 3, w, set }
+  return { top, all_equal, w, set }
 end
 
 local TOP = memo()
@@ -390,10 +418,16 @@ local CONCEPT_WORDS = {
   launch = true, unreleased = true,
 }
 
-local function words(slug)
-  local w = {}
-  for part in slug:gmatch("[^%-]+") do w[#w + 1] = part end
-  return w
+-- The classes of a slug: design, physical, concept (booleans).
+local function classify(s)
+  local design, concept, last = false, false, nil
+  for x in str_gmatch(s, "[^%-]+") do
+    if DESIGN_WORDS[x] then design = true end
+    if CONCEPT_WORDS[x] then concept = true end
+    last = x
+  end
+  if str_find(s, "stack%-up") then design = true end
+  return design, PHYSICAL_NOUNS[last] == true, concept
 end
 
 -- The classes of one item of s.sees: table with .design, .physical, .concept.
@@ -401,13 +435,7 @@ function M.classify_seen(item)
   local s = slug(item)
   local r = { design = false, physical = false, concept = false }
   if not s then return r end
-  local w = words(s)
-  for _, x in ipairs(w) do
-    if DESIGN_WORDS[x] then r.design = true end
-    if CONCEPT_WORDS[x] then r.concept = true end
-  end
-  if s:find("stack%-up") then r.design = true end
-  if PHYSICAL_NOUNS[w[#w]] then r.physical = true end
+  r.design, r.physical, r.concept = classify(s)
   return r
 end
 
@@ -419,20 +447,23 @@ end
 local function compute_seen(s)
   local sees = M.get(s, "sees")
   local r = { known = sees ~= nil, design = false, physical = false,
-              concept = false, items = slugs(sees) }
-  -- Do they hold information of ours (anything but physical things only)?
-  r.info = sees == nil
+              concept = false, items = slugs(sees), any_design = false,
+              -- Do they hold information of ours (anything but physical
+              -- things only)?
+              info = sees == nil }
   if sees == false then
     r.known = true
   elseif sees == nil then
     r.design, r.physical, r.concept = true, true, true
   else
-    for _, it in ipairs(r.items) do
-      local c = M.classify_seen(it)
-      r.design = r.design or c.design
-      r.physical = r.physical or c.physical
-      r.concept = r.concept or c.concept
-      if not c.physical or c.design or c.concept then r.info = true end
+    local list = r.items
+    for k = 1, #list do
+      -- (every item is a slug already)
+      local design, physical, concept = classify(list[k])
+      r.design = r.design or design
+      r.physical = r.physical or physical
+      r.concept = r.concept or concept
+      if not physical or design or concept then r.info = true end
     end
   end
   -- "Our design" in the wide sense: files, the physical product or the

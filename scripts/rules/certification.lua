@@ -51,8 +51,8 @@ return {
           "certification.expires", "minor")
       end
       if c.expired then
-        return fail(string.format("Certificate expired on %s, %d days before %s", c.expires, -c.days_left,
-          date.as_of(s)), "certification.expires")
+        return fail("Certificate expired on " .. c.expires .. ", " .. -c.days_left .. " days before "
+          .. date.as_of(s), "certification.expires")
       end
     end,
   },

@@ -53,8 +53,11 @@ local answer = util.answer
 for _, area in ipairs(AREAS) do
   local key, questions = area.key, area.questions
   local nq = #questions
-  local known = {}
-  for _, q in ipairs(questions) do known[q] = true end
+  local known, clipped = {}, {}
+  for i, q in ipairs(questions) do
+    known[q] = true
+    clipped[i] = util.clip(q, 40)
+  end
   local p = util.path("culture", key)
   local list_msg = string.format("culture.%s is a list, not a map of questions to answers", key)
   local none_msg = string.format("Culture of security not assessed: no answers for %s", key)
@@ -104,7 +107,7 @@ for _, area in ipairs(AREAS) do
         local q = i <= nq and questions[i] or extra[i - nq]
         local a = answer(answers[q])
         if a ~= "yes" then
-          weak[#weak + 1] = util.clip(q, 40) .. " = " .. (a or "not answered")
+          weak[#weak + 1] = (i <= nq and clipped[i] or util.clip(q, 40)) .. " = " .. (a or "not answered")
         end
       end
       local total_s = total % 1 == 0 and string.format("%d", math.floor(total)) or string.format("%.1f", total)

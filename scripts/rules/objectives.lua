@@ -17,7 +17,7 @@ local LOW_VALUE = {
   "turnover", "sales",
 }
 
-local function low_value(text)
+local function compute_low_value(text)
   local t = util.text(text)
   if not t then return false end
   t = t:lower()
@@ -25,6 +25,23 @@ local function low_value(text)
     if t:find(w, 1, true) then return w end
   end
   return false
+end
+
+-- The same texts come back for many suppliers: the answers for strings of
+-- up to 200 bytes are remembered (a pure function of the text, so the
+-- memo never changes an answer; at most 256 entries).
+local LV, LV_N = {}, 0
+
+local function low_value(text)
+  if type(text) ~= "string" or #text > 200 then return compute_low_value(text) end
+  local r = LV[text]
+  if r == nil then
+    r = compute_low_value(text)
+    if LV_N >= 256 then LV, LV_N = {}, 0 end
+    LV[text] = r
+    LV_N = LV_N + 1
+  end
+  return r
 end
 
 -- The objectives of a supplier (util.items), once per supplier table.
@@ -77,9 +94,35 @@ local function limit_of(as_of)
   return last_limit
 end
 
-local function name_of(o, i)
-  local t = util.text(o.text)
-  return t and util.show(t, 50) or ("objective " .. i)
+-- How a message names objective it (an item of objectives(s), o = it.v),
+-- worked out once.
+-- util.show(util.text(text), 50), remembered for texts of up to 200 bytes
+-- (a pure function of the text; at most 256 entries); false for no text.
+local SHOWN, SHOWN_N = {}, 0
+
+local function shown(text)
+  if type(text) ~= "string" or #text > 200 then
+    local t = util.text(text)
+    return t and util.show(t, 50) or false
+  end
+  local r = SHOWN[text]
+  if r == nil then
+    local t = util.text(text)
+    r = t and util.show(t, 50) or false
+    if SHOWN_N >= 256 then SHOWN, SHOWN_N = {}, 0 end
+    SHOWN[text] = r
+    SHOWN_N = SHOWN_N + 1
+  end
+  return r
+end
+
+local function name_of(it, o)
+  local name = it.name
+  if not name then
+    name = shown(o.text) or ("objective " .. it.i)
+    it.name = name
+  end
+  return name
 end
 
 local rules = {
@@ -122,18 +165,16 @@ local rules = {
           local d = date.get(lm)
           local msg
           if lm == nil then
-            msg = string.format("%s: never measured against its target", name_of(o, it.i))
+            msg = name_of(it, o) .. ": never measured against its target"
           elseif not d then
-            msg = string.format("%s: last_measured is not a date (YYYY-MM-DD): %s", name_of(o, it.i),
+            msg = string.format("%s: last_measured is not a date (YYYY-MM-DD): %s", name_of(it, o),
               util.show(lm))
           elseif d < limit then
-            msg = string.format("%s: last measured on %s, more than 12 months before %s",
-              name_of(o, it.i), d, as_of)
+            msg = name_of(it, o) .. ": last measured on " .. d .. ", more than 12 months before " .. as_of
           elseif d > as_of then
-            msg = string.format("%s: last_measured %s is after the reference date %s",
-              name_of(o, it.i), d, as_of)
+            msg = name_of(it, o) .. ": last_measured " .. d .. " is after the reference date " .. as_of
           elseif util.slug(o.status) == "not-measured" then
-            msg = string.format("%s: status is not-measured", name_of(o, it.i))
+            msg = name_of(it, o) .. ": status is not-measured"
           end
           if msg then
             out = out or {}
@@ -160,8 +201,8 @@ local rules = {
         if type(o) == "table" and util.slug(o.status) == "missed" then
           local target = util.text(o.target)
           out = out or {}
-          out[#out + 1] = fail(string.format("%s: target missed%s", name_of(o, it.i),
-            target and (" (" .. util.clip(target, 40) .. ")") or ""), "objectives[" .. it.i .. "].status")
+          out[#out + 1] = fail(name_of(it, o) .. ": target missed"
+            .. (target and (" (" .. util.clip(target, 40) .. ")") or ""), "objectives[" .. it.i .. "].status")
         end
       end
       if out then return out end

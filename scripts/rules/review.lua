@@ -31,7 +31,7 @@ return {
       end
       local late = date.days_between(due, as_of)
       if late and late > 0 then
-        return fail(string.format("Review was due on %s%s, %d days before %s", due, how, late, as_of), p,
+        return fail("Review was due on " .. due .. how .. ", " .. late .. " days before " .. as_of, p,
           late > MAJOR_AFTER and "major" or nil)
       end
     end,

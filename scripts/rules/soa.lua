@@ -30,9 +30,10 @@ local function version(s)
   return (iso.version(c.standard))
 end
 
--- The exclusions: { i = index, v = item, control = raw control value,
--- path = the path of its control }. An item may be a map with `control`
--- or just the control id. Built once per supplier table.
+-- The exclusions: { i = index, v = item, control = raw control value }.
+-- An item may be a map with `control` or just the control id. Built once
+-- per supplier table; the rules add what they work out about an exclusion
+-- (id, ids, ambiguous, path), once.
 local EXCLUSIONS = setmetatable({}, { __mode = "k" })
 
 local function exclusions(s)
@@ -44,19 +45,28 @@ local function exclusions(s)
     local list = util.items(soa.excluded)
     for k = 1, #list do
       local it = list[k]
-      local v, raw, path = it.v, nil, nil
-      if type(v) == "table" then
-        raw = v.control
-        path = "soa.excluded[" .. it.i .. "].control"
-      else
-        raw = v
-        path = "soa.excluded[" .. it.i .. "]"
-      end
-      out[k] = { i = it.i, v = v, control = raw, path = path }
+      local v = it.v
+      local raw
+      if type(v) == "table" then raw = v.control else raw = v end
+      out[k] = { i = it.i, v = v, control = raw, id = nil, ids = nil, ambiguous = nil, path = nil }
     end
   end
   if type(s) == "table" then EXCLUSIONS[s] = out end
   return out
+end
+
+-- The path of an exclusion's control.
+local function control_path(e)
+  local path = e.path
+  if not path then
+    if type(e.v) == "table" then
+      path = "soa.excluded[" .. e.i .. "].control"
+    else
+      path = "soa.excluded[" .. e.i .. "]"
+    end
+    e.path = path
+  end
+  return path
 end
 
 -- iso.control_id of an exclusion's control, computed once.
@@ -139,7 +149,7 @@ return {
         local e = list[k]
         local path
         if type(e.v) ~= "table" then
-          path = e.path
+          path = control_path(e)
         else
           local j = util.text(e.v.justification)
           if not j or EMPTY_JUSTIFICATION[util.slug(j)] then
@@ -150,7 +160,7 @@ return {
           local id = control_id(e)
             or (e.control == nil and "An exclusion without a control id" or util.show(e.control, 20))
           out = out or {}
-          out[#out + 1] = fail(string.format("%s excluded without justification", id), path)
+          out[#out + 1] = fail(id .. " excluded without justification", path)
         end
       end
       if out then return out end
@@ -172,6 +182,7 @@ return {
       local year = version(s)
       local sub, sub_known      -- util.subcontracts(s), when first needed
       local dev, dev_known      -- development_subcontracted(s), likewise
+      local work                -- the subcontracted work as the message quotes it
       local out
       for k = 1, #list do
         local e = list[k]
@@ -180,20 +191,23 @@ return {
           local id = ids[n]
           local y = year or iso.version_of_id(id)
           local entry = y and sc.is_supplier_control(y, id)
-          if y and not dev_known then
-            dev, dev_known = development_subcontracted(s), true
+          local od = y and sc.is_outsourced_development(y, id)
+          if od then
+            if not dev_known then
+              dev, dev_known = development_subcontracted(s), true
+            end
+            if not dev then od = nil end
           end
-          local od = y and dev and sc.is_outsourced_development(y, id)
           if od then
             out = out or {}
             out[#out + 1] = fail(string.format("%s (%s, ISO/IEC 27001:%d)%s is excluded while development is "
               .. "subcontracted (%s): that development is outside their ISMS", id, od.title, y,
               ambiguous and (", if that is what the number " .. util.show(e.control) .. " means,") or "", dev),
-              e.path)
+              control_path(e))
             break
           end
           if entry then
-            local what = string.format("%s (%s, ISO/IEC 27001:%d)", id, entry.title, y)
+            local what = id .. " (" .. entry.title .. ", ISO/IEC 27001:" .. y .. ")"
             if ambiguous then
               what = what .. string.format(", if that is what the number %s means,", util.show(e.control))
             end
@@ -202,13 +216,17 @@ return {
             end
             local msg, sev
             if sub == true then
-              local work = {}
-              for _, it in ipairs(util.items(s.subcontracted)) do
-                local t = util.text(it.v)
-                if t and #work < 5 then work[#work + 1] = util.clip(t, 40) end
+              if not work then
+                -- the subcontracted work, quoted the same in every failure
+                local list = {}
+                for _, it in ipairs(util.items(s.subcontracted)) do
+                  local t = util.text(it.v)
+                  if t and #list < 5 then list[#list + 1] = util.clip(t, 40) end
+                end
+                work = #list > 0 and (" (" .. util.join(list) .. ")") or ""
               end
-              msg = string.format("%s is excluded while work is subcontracted%s: what subcontractors do is "
-                .. "outside their ISMS", what, #work > 0 and (" (" .. util.join(work) .. ")") or "")
+              msg = what .. " is excluded while work is subcontracted" .. work
+                .. ": what subcontractors do is outside their ISMS"
             elseif sub == nil then
               msg = string.format("%s is excluded and it is not recorded whether work is subcontracted", what)
               sev = "major"
@@ -218,7 +236,7 @@ return {
               sev = "minor"
             end
             out = out or {}
-            out[#out + 1] = fail(msg, e.path, sev)
+            out[#out + 1] = fail(msg, control_path(e), sev)
             break
           end
         end
@@ -278,7 +296,7 @@ return {
         end
         if msg then
           out = out or {}
-          out[#out + 1] = fail(msg, e.path, sev)
+          out[#out + 1] = fail(msg, control_path(e), sev)
         end
       end
       if out then return out end
