@@ -78,7 +78,9 @@ end
 -- Day number of a date string, or nil.
 local function day(v)
   if type(v) ~= "string" then return nil end
-  return day_of(v) or nil
+  local n = DAY[v]   -- (day_of's memo, looked up here to save a call)
+  if n == nil then n = day_of(v) end
+  return n or nil
 end
 M.day = day
 
@@ -137,7 +139,10 @@ end
 
 -- A date field as a clean string, or nil when missing or invalid.
 local function get(v)
-  if type(v) ~= "string" or not day_of(v) then return nil end
+  if type(v) ~= "string" then return nil end
+  local n = DAY[v]   -- (day_of's memo, looked up here to save a call)
+  if n == nil then n = day_of(v) end
+  if not n then return nil end
   -- A valid date of ten bytes has no spaces around it.
   if #v == 10 then return v end
   return (str_match(v, "^%s*(.-)%s*$"))

@@ -131,13 +131,6 @@ local function is_list(t)
 end
 M.is_list = is_list
 
--- The items of a YAML list as a dense Lua array (at most MAX_ITEMS), with
--- their original 1-based indices: items(v) -> { {i = 1, v = ...}, ... }.
--- A null item leaves a hole in the host's array; holes are skipped and the
--- indices of the other items stay right (a run of more than three nulls
--- may hide the items after it). A scalar is a one-item list (index 1); a
--- map is an empty list. Cost: O(number of items), never more than
--- MAX_ITEMS.
 -- The last index items() reads of a list table v (0 when none).
 local function list_end(v)
   local max = M.MAX_ITEMS
@@ -151,6 +144,13 @@ local function list_end(v)
   return n
 end
 
+-- The items of a YAML list as a dense Lua array (at most MAX_ITEMS), with
+-- their original 1-based indices: items(v) -> { {i = 1, v = ...}, ... }.
+-- A null item leaves a hole in the host's array; holes are skipped and the
+-- indices of the other items stay right (a run of more than three nulls
+-- may hide the items after it). A scalar is a one-item list (index 1); a
+-- map is an empty list. Cost: O(number of items), never more than
+-- MAX_ITEMS.
 local function items(v)
   local out = {}
   if v == nil then return out end

@@ -94,8 +94,6 @@ local function limit_of(as_of)
   return last_limit
 end
 
--- How a message names objective it (an item of objectives(s), o = it.v),
--- worked out once.
 -- util.show(util.text(text), 50), remembered for texts of up to 200 bytes
 -- (a pure function of the text; at most 256 entries); false for no text.
 local SHOWN, SHOWN_N = {}, 0
@@ -116,6 +114,8 @@ local function shown(text)
   return r
 end
 
+-- How a message names objective it (an item of objectives(s), o = it.v),
+-- worked out once.
 local function name_of(it, o)
   local name = it.name
   if not name then

@@ -45,29 +45,29 @@ return {
     rationale = "The dates of an assessment drive every rule that asks whether something is current; a "
       .. "missing or impossible date silently switches those rules off.",
     check = function(s)
-      local out = {}
       local as_of = date.as_of(s)
       local assessed = date.get(s.assessed)
+      local a, n   -- the failures about assessed and about next_review
       if s.assessed == nil then
-        out[#out + 1] = fail("No assessment date (assessed: YYYY-MM-DD)", "assessed")
+        a = fail("No assessment date (assessed: YYYY-MM-DD)", "assessed")
       elseif not assessed then
-        out[#out + 1] = fail(string.format("assessed is not a date (YYYY-MM-DD): %s",
+        a = fail(string.format("assessed is not a date (YYYY-MM-DD): %s",
           util.show(s.assessed)), "assessed")
       elseif as_of and assessed > as_of then
-        out[#out + 1] = fail(string.format("assessed %s is after the reference date %s", assessed, as_of),
-          "assessed")
+        a = fail("assessed " .. assessed .. " is after the reference date " .. as_of, "assessed")
       end
       if s.next_review ~= nil then
         local nr = date.get(s.next_review)
         if not nr then
-          out[#out + 1] = fail(string.format("next_review is not a date (YYYY-MM-DD): %s",
+          n = fail(string.format("next_review is not a date (YYYY-MM-DD): %s",
             util.show(s.next_review)), "next_review")
         elseif assessed and nr <= assessed then
-          out[#out + 1] = fail(string.format("next_review %s is not after assessed %s", nr, assessed),
-            "next_review")
+          n = fail("next_review " .. nr .. " is not after assessed " .. assessed, "next_review")
         end
       end
-      if #out > 0 then return out end
+      if a and n then return { a, n } end
+      if a then return { a } end
+      if n then return { n } end
     end,
   },
 }
