@@ -91,8 +91,6 @@ output *output_begin(const char *dest, diag_list *d)
     return o;
 }
 
-const char *output_dir(const output *o) { return o->tmp; }
-
 /* ---- the paths written: a page is never replaced by something else ------ */
 
 static size_t path_hash(const char *s)

@@ -17,8 +17,6 @@ typedef struct output output;
 /* Prepares a temporary directory for the site that will live at dest;
  * removes leftovers of earlier killed builds. NULL after reporting to d. */
 output *output_begin(const char *dest, diag_list *d);
-/* The temporary directory (valid until commit/abort). */
-const char *output_dir(const output *o);
 /* Writes relpath (e.g. "suppliers/acme.html"). Returns 0 or -1 (reported).
  * Safe to call from several threads at once (for different paths). */
 int output_put(output *o, const char *relpath, const void *data, size_t len);

@@ -303,6 +303,18 @@ static vt *culture_vm(arena *a, const vt *src)
     return list;
 }
 
+enum { EVIDENCE_ABSENT, EVIDENCE_KEPT, EVIDENCE_PUBLISHED };
+
+/* Is the evidence file there, and is it published (copied and linked)?
+ * One answer for the page and for the copy, so a link never dangles. */
+static int evidence_state(const project *p, const char *path)
+{
+    size_t size = 0;
+    if (!path || !output_path_is_safe(path) || store_stat(p->files, path, &size) != STORE_FILE)
+        return EVIDENCE_ABSENT;
+    return publishable(path) && size <= SOURCE_MAX_FILE ? EVIDENCE_PUBLISHED : EVIDENCE_KEPT;
+}
+
 static vt *evidence_vm(arena *a, const project *p, const vt *list, const char *root)
 {
     vt *out = vt_list(a);
@@ -311,12 +323,9 @@ static vt *evidence_vm(arena *a, const project *p, const vt *list, const char *r
         vt *m = vt_map(a);
         copy_text(a, m, list->items[i], "path");
         copy_text(a, m, list->items[i], "what");
-        size_t size = 0;
-        int exists = path && output_path_is_safe(path) && store_stat(p->files, path, &size) == STORE_FILE;
-        vt_add(a, m, "exists", vt_bool(a, exists));
-        /* Linked exactly when copy_evidence publishes it. */
-        if (exists && publishable(path) && size <= SOURCE_MAX_FILE)
-            vt_add(a, m, "url", vt_strf(a, "%s%s", root, path));
+        int state = evidence_state(p, path);
+        vt_add(a, m, "exists", vt_bool(a, state != EVIDENCE_ABSENT));
+        if (state == EVIDENCE_PUBLISHED) vt_add(a, m, "url", vt_strf(a, "%s%s", root, path));
         vt_push(a, out, m);
     }
     return out;
@@ -530,10 +539,7 @@ static int copy_evidence(const project *p, const assessment *as, output *out)
     int rc = 0;
     for (size_t i = 0; list && list->kind == VT_LIST && i < list->n; i++) {
         const char *path = vt_get_text(list->items[i], "path");
-        size_t size = 0;
-        if (!path || !output_path_is_safe(path) || !publishable(path) ||
-            store_stat(p->files, path, &size) != STORE_FILE || size > SOURCE_MAX_FILE)
-            continue;
+        if (evidence_state(p, path) != EVIDENCE_PUBLISHED) continue;
         buf b = BUF_INIT;
         if (store_read(p->files, path, &b) == 0) rc |= output_put(out, path, b.ptr ? b.ptr : "", b.len);
         buf_free(&b);
