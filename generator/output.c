@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* A path written (or being written) in this build. */
@@ -18,6 +19,17 @@ typedef struct written_path {
     char *path;
     int done;              /* its bytes are all on disk */
 } written_path;
+
+/* A page of a site and the inputs it was made from: the previous site's
+ * pages are read from its manifest, this build's recorded as they are
+ * written or kept. The file's identity tells that it is still the very
+ * file that build wrote. */
+typedef struct page_record {
+    char *path;
+    char key[33];
+    unsigned long long ino, size;
+    long long mtime_s, mtime_ns;
+} page_record;
 
 struct output {
     pthread_mutex_t lock;  /* output_put may be called from several threads */
@@ -29,6 +41,11 @@ struct output {
     int failed;
     written_path *written; /* a hash set of the paths written so far */
     size_t nwritten, capwritten;
+    unsigned long long seed[2]; /* of page keys; secret to this site */
+    page_record *prev;     /* the previous site's pages: a hash set */
+    size_t capprev;
+    page_record *pages;    /* this build's pages, in no particular order */
+    size_t npages, cappages;
 };
 
 #define TMP_MARK ".vetted-tmp."
@@ -64,6 +81,108 @@ static void remove_leftovers(const char *dest)
     free(prefix);
 }
 
+/* ---- the manifest of pages and their keys --------------------------------- */
+
+/* ".public.vetted-pages" beside dest "x/public": outside the site, so that
+ * the site itself stays byte-for-byte the same from build to build. */
+static char *manifest_path(const char *dest, const char *suffix)
+{
+    const char *slash = strrchr(dest, '/');
+    int dirlen = slash ? (int)(slash - dest + 1) : 0;
+    return xasprintf("%.*s.%s.vetted-%s", dirlen, dest, slash ? slash + 1 : dest, suffix);
+}
+
+static size_t path_hash(const char *s);
+
+static page_record *prev_slot(const output *o, const char *path)
+{
+    size_t mask = o->capprev - 1;
+    for (size_t i = path_hash(path) & mask;; i = (i + 1) & mask)
+        if (!o->prev[i].path || !strcmp(o->prev[i].path, path)) return &o->prev[i];
+}
+
+static void random_seed(unsigned long long seed[2])
+{
+    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || read(fd, seed, 2 * sizeof *seed) != (ssize_t)(2 * sizeof *seed)) {
+        struct timespec t;   /* no /dev/urandom: still differs per site */
+        clock_gettime(CLOCK_REALTIME, &t);
+        seed[0] ^= (unsigned long long)t.tv_nsec * 0x9e3779b97f4a7c15ULL ^ (unsigned long long)getpid();
+        seed[1] ^= (unsigned long long)t.tv_sec;
+    }
+    if (fd >= 0) close(fd);
+}
+
+/* Reads the previous build's manifest. Anything unexpected in it means no
+ * page is reused: a missing or damaged manifest only costs time. */
+static void manifest_load(output *o)
+{
+    char *path = manifest_path(o->dest, "pages");
+    buf b = BUF_INIT;
+    int ok = file_read(path, &b) == 0 && b.ptr &&
+             sscanf(b.ptr, "vetted-pages 1 %16llx %16llx\n", &o->seed[0], &o->seed[1]) == 2;
+    free(path);
+    if (!ok) {
+        random_seed(o->seed);
+        buf_free(&b);
+        return;
+    }
+    size_t lines = 0;
+    for (size_t i = 0; i < b.len; i++) lines += b.ptr[i] == '\n';
+    for (o->capprev = 16; o->capprev < lines * 2; o->capprev *= 2) {}
+    o->prev = xcalloc(o->capprev, sizeof *o->prev);
+    char *save = NULL;
+    strtok_r(b.ptr, "\n", &save);
+    for (char *line; (line = strtok_r(NULL, "\n", &save));) {
+        page_record r = {0};
+        int at = 0;
+        if (sscanf(line, "%32[0-9a-f] %llu %llu %lld %lld %n", r.key, &r.ino, &r.size, &r.mtime_s, &r.mtime_ns,
+                   &at) != 5 || strlen(r.key) != 32 || !output_path_is_safe(line + at))
+            continue;
+        page_record *slot = prev_slot(o, line + at);
+        free(slot->path);
+        *slot = r;
+        slot->path = xstrdup(line + at);
+    }
+    buf_free(&b);
+}
+
+/* Writes this build's manifest beside the temp dir; *tmp_out names it. */
+static int manifest_write(const output *o, char **tmp_out)
+{
+    buf b = BUF_INIT;
+    buf_printf(&b, "vetted-pages 1 %016llx %016llx\n", o->seed[0], o->seed[1]);
+    for (size_t i = 0; i < o->npages; i++) {
+        const page_record *r = &o->pages[i];
+        buf_printf(&b, "%s %llu %llu %lld %lld %s\n", r->key, r->ino, r->size, r->mtime_s, r->mtime_ns, r->path);
+    }
+    *tmp_out = xasprintf("%s.pages", o->tmp);
+    int rc = file_write(*tmp_out, b.ptr, b.len);
+    buf_free(&b);
+    return rc;
+}
+
+/* Remembers that path (as written under the site) came from key. */
+static void record_page(output *o, const char *path, const char *key, const struct stat *st)
+{
+    pthread_mutex_lock(&o->lock);
+    if (o->npages == o->cappages) {
+        o->cappages = o->cappages ? o->cappages * 2 : 256;
+        o->pages = xrealloc(o->pages, o->cappages * sizeof *o->pages);
+    }
+    page_record *r = &o->pages[o->npages++];
+    *r = (page_record){.path = xstrdup(path), .ino = (unsigned long long)st->st_ino,
+                       .size = (unsigned long long)st->st_size, .mtime_s = (long long)st->st_mtim.tv_sec,
+                       .mtime_ns = (long long)st->st_mtim.tv_nsec};
+    memcpy(r->key, key, 33);
+    pthread_mutex_unlock(&o->lock);
+}
+
+void output_hasher(const output *o, hasher *h)
+{
+    hasher_init(h, o->seed[0], o->seed[1]);
+}
+
 output *output_begin(const char *dest, diag_list *d)
 {
     size_t n = strlen(dest);
@@ -75,6 +194,7 @@ output *output_begin(const char *dest, diag_list *d)
     o->prefix = xstrdup("");
     o->d = d;
     remove_leftovers(o->dest);
+    manifest_load(o);
     char *prefix = tmp_prefix(o->dest);
     o->tmp = xasprintf("%s%ld", prefix, (long)getpid());
     free(prefix);
@@ -170,7 +290,27 @@ static void failed(output *o, const char *fmt, const char *arg, const char *why)
     pthread_mutex_unlock(&o->lock);
 }
 
-int output_put(output *o, const char *relpath, const void *data, size_t len)
+/* Writes data to path and tells its identity. */
+static int write_file(const char *path, const void *data, size_t len, struct stat *st)
+{
+    int fd = file_create(path);
+    if (fd < 0) return -1;
+    for (const char *p = data; len;) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 || fstat(fd, st) < 0) {
+            int e = errno;
+            close(fd);
+            errno = e;
+            return -1;
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    return fstat(fd, st) < 0 ? (close(fd), -1) : close(fd);
+}
+
+static int put(output *o, const char *relpath, const char *key, const void *data, size_t len)
 {
     if (!output_path_is_safe(relpath)) {
         failed(o, "refusing to write '%s' outside the site%s", relpath, "");
@@ -187,12 +327,76 @@ int output_put(output *o, const char *relpath, const void *data, size_t len)
         failed(o, "refusing to write '%s' twice with different content%s", full, "");
         rc = -1;
     } else if (!again) {
-        if ((rc = file_write(path, data, len)) < 0) failed(o, "cannot write %s: %s", path, strerror(errno));
+        struct stat st;
+        if ((rc = write_file(path, data, len, &st)) < 0) failed(o, "cannot write %s: %s", path, strerror(errno));
+        else if (key) record_page(o, full, key, &st);
         done_writing(o, full);
     }
     free(full);
     free(path);
     return rc;
+}
+
+int output_put(output *o, const char *relpath, const void *data, size_t len)
+{
+    return put(o, relpath, NULL, data, len);
+}
+
+int output_put_keyed(output *o, const char *relpath, const char *key, const void *data, size_t len)
+{
+    return put(o, relpath, key, data, len);
+}
+
+/* Is the file the very one the previous build recorded? */
+static int same_file(const page_record *r, const struct stat *st)
+{
+    return S_ISREG(st->st_mode) && r->ino == (unsigned long long)st->st_ino &&
+           r->size == (unsigned long long)st->st_size && r->mtime_s == (long long)st->st_mtim.tv_sec &&
+           r->mtime_ns == (long long)st->st_mtim.tv_nsec;
+}
+
+/* Links src to dst (copies when links fail, e.g. across file systems). */
+static int link_or_copy(const char *src, const char *dst)
+{
+    if (link(src, dst) == 0) return 0;
+    if (errno == ENOENT) {
+        char *dir = xstrdup(dst);
+        *strrchr(dir, '/') = '\0';
+        int made = mkdir_p(dir);
+        free(dir);
+        if (made == 0 && link(src, dst) == 0) return 0;
+    }
+    buf b = BUF_INIT;
+    struct stat st;
+    int rc = file_read(src, &b) == 0 ? write_file(dst, b.ptr ? b.ptr : "", b.len, &st) : -1;
+    buf_free(&b);
+    return rc;
+}
+
+int output_keep(output *o, const char *relpath, const char *key)
+{
+    if (!o->prev || !output_path_is_safe(relpath)) return 0;
+    char *full = xasprintf("%s%s", o->prefix, relpath);
+    const page_record *r = prev_slot(o, full);  /* read only once loaded */
+    char *src = path_join(o->dest, full);
+    struct stat st;
+    int kept = 0;
+    if (r->path && !strcmp(r->key, key) && lstat(src, &st) == 0 && same_file(r, &st)) {
+        pthread_mutex_lock(&o->lock);
+        int again = remember_written(o, full);
+        pthread_mutex_unlock(&o->lock);
+        if (!again) {
+            char *dst = path_join(o->tmp, full);
+            kept = link_or_copy(src, dst) == 0 ? 1 : -1;
+            if (kept < 0) failed(o, "cannot keep %s of the previous site: %s", full, strerror(errno));
+            else record_page(o, full, key, &st);
+            done_writing(o, full);
+            free(dst);
+        }
+    }
+    free(src);
+    free(full);
+    return kept;
 }
 
 void output_set_prefix(output *o, const char *prefix)
@@ -264,6 +468,10 @@ int output_reuse(output *o, const char *relpath)
 
 static void release(output *o)
 {
+    for (size_t i = 0; i < o->capprev; i++) free(o->prev[i].path);
+    free(o->prev);
+    for (size_t i = 0; i < o->npages; i++) free(o->pages[i].path);
+    free(o->pages);
     for (size_t i = 0; i < o->capwritten; i++) free(o->written[i].path);
     free(o->written);
     pthread_cond_destroy(&o->wrote);
@@ -282,6 +490,8 @@ int output_commit(output *o)
     }
     struct stat st;
     int rc = 0;
+    char *manifest_tmp = NULL;
+    int manifest_ok = manifest_write(o, &manifest_tmp) == 0;
     if (lstat(o->dest, &st) < 0) {
         rc = rename(o->tmp, o->dest);
     } else if (renameat2(AT_FDCWD, o->tmp, AT_FDCWD, o->dest, RENAME_EXCHANGE) == 0) {
@@ -298,6 +508,12 @@ int output_commit(output *o)
         diag_add(o->d, DIAG_ERROR, NULL, 0, 0, "cannot move the new site to %s: %s", o->dest, strerror(errno));
         remove_tree(o->tmp);
     }
+    /* Only now: a manifest older than its site only costs time, since the
+     * file identities it records no longer match. */
+    char *manifest = manifest_path(o->dest, "pages");
+    if (rc < 0 || !manifest_ok || rename(manifest_tmp, manifest) < 0) unlink(manifest_tmp);
+    free(manifest);
+    free(manifest_tmp);
     release(o);
     return rc;
 }

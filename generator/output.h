@@ -20,6 +20,17 @@ output *output_begin(const char *dest, diag_list *d);
 /* Writes relpath (e.g. "suppliers/acme.html"). Returns 0 or -1 (reported).
  * Safe to call from several threads at once (for different paths). */
 int output_put(output *o, const char *relpath, const void *data, size_t len);
+/* Pages that are made only when their inputs changed. The caller hashes
+ * everything a page is made from (output_hasher seeds the hash, secret to
+ * this site) into a key. output_keep links the previous site's page into
+ * the new one when the previous build recorded the same key for it and
+ * the file is untouched since: 1 when kept, 0 when the caller must make
+ * the page and write it with output_put_keyed, -1 on error (reported).
+ * The keys live in a manifest beside the site (".<name>.vetted-pages"),
+ * replaced with the site. Thread-safe like output_put. */
+void output_hasher(const output *o, hasher *h);
+int output_keep(output *o, const char *relpath, const char *key);
+int output_put_keyed(output *o, const char *relpath, const char *key, const void *data, size_t len);
 /* Makes every later output_put write under prefix/ ("" or NULL: the
  * site's root), for snapshots of review cycles (v/<tag>/). */
 void output_set_prefix(output *o, const char *prefix);

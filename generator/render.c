@@ -485,21 +485,42 @@ static vt *summary_vm(arena *a, const assessment *as, const char *as_of, int wit
     return m;
 }
 
+/* The key of a page: everything it is made from (the generator, the
+ * templates, the layout and the view model), so that a page whose key is
+ * unchanged is kept from the previous site instead of made again. */
+static void page_key(const output *out, const char *maker, const char *layout, const vt *ctx, char key[33])
+{
+    hasher h;
+    output_hasher(out, &h);
+    const char *parts[] = {"vetted " VETTED_VERSION, maker, layout};
+    for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) hasher_put(&h, parts[i], strlen(parts[i]) + 1);
+    vt_hash(&h, ctx);
+    hasher_hex(&h, key);
+}
+
 int render_layout(theme *t, output *out, const char *layout, const char *path, const vt *ctx, diag_list *d)
 {
+    char key[33];
+    page_key(out, theme_digest(t), layout, ctx, key);
+    int kept = output_keep(out, path, key);
+    if (kept) return kept < 0 ? -1 : 0;
     buf html = BUF_INIT;
     int rc = theme_render(t, layout, ctx, &html, d);
-    if (rc == 0) rc = output_put(out, path, html.ptr ? html.ptr : "", html.len);
+    if (rc == 0) rc = output_put_keyed(out, path, key, html.ptr ? html.ptr : "", html.len);
     buf_free(&html);
     return rc;
 }
 
 static int write_json(output *out, const char *path, const vt *v)
 {
+    char key[33];
+    page_key(out, "json", "", v, key);
+    int kept = output_keep(out, path, key);
+    if (kept) return kept < 0 ? -1 : 0;
     buf b = BUF_INIT;
     vt_write_json(&b, v, 2);
     buf_putc(&b, '\n');
-    int rc = output_put(out, path, b.ptr, b.len);
+    int rc = output_put_keyed(out, path, key, b.ptr, b.len);
     buf_free(&b);
     return rc;
 }
@@ -547,6 +568,24 @@ static int copy_evidence(const project *p, const assessment *as, output *out)
     return rc;
 }
 
+/* A supplier's pages name the last commit that changed its assessment
+ * (as `git log -1 -- path`), not the site's revision: a page then changes
+ * only when what it shows changes, and is kept from build to build. */
+static void use_file_revision(arena *a, vt *ctx, const assessment *as, const trail_entry *entries, size_t n)
+{
+    vt *rev = vt_map(a);
+    vt_add(a, rev, "file", vt_bool(a, 1));
+    if (n && entries[0].commit) {
+        vt_add(a, rev, "id", vt_str(a, entries[0].commit->id));
+        vt_add(a, rev, "short", vt_str(a, entries[0].commit->short_id));
+        vt_add(a, rev, "date", vt_str(a, entries[0].date));
+    } else {
+        vt_add(a, rev, "uncommitted", vt_bool(a, 1));
+    }
+    vt_add(a, rev, "dirty", vt_bool(a, as->dirty));
+    vt_set(a, ctx, "revision", rev);
+}
+
 /* The full audit trail of a supplier on a page of its own. */
 static int render_history_page(const project *p, theme *t, const trails *tr, const assessment *as,
                                const trail_entry *entries, size_t n, output *out, diag_list *d)
@@ -559,6 +598,7 @@ static int render_history_page(const project *p, theme *t, const trails *tr, con
     vt_add(&a, sup, "url", vt_strf(&a, "suppliers/%s.html", as->slug));
     vt_add(&a, ctx, "supplier", sup);
     vt_add(&a, ctx, "history", historyview_trail(&a, entries, n, 0));
+    use_file_revision(&a, ctx, as, entries, n);
     char *path = xasprintf("history/%s.html", as->slug);
     int rc = render_layout(t, out, "history", path, ctx, d);
     free(path);
@@ -586,6 +626,7 @@ static int render_supplier(const project *p, theme *t, const trails *tr, const a
         vt *h = historyview_trail(&a, entries, n, HISTORY_ON_PAGE);
         vt_add(&a, h, "url", vt_strf(&a, "history/%s.html", as->slug));
         vt_add(&a, ctx, "history", h);
+        use_file_revision(&a, ctx, as, entries, n);
         if (n > HISTORY_ON_PAGE) rc = render_history_page(p, t, tr, as, entries, n, out, d);
     }
     char *html = xasprintf("suppliers/%s.html", as->slug);

@@ -18,6 +18,8 @@ struct theme {
     mu_cache *cache;
     buf partial;          /* the source handed to the engine last */
     int partial_failed;
+    hasher sources;       /* of every template's name and text */
+    char digest[33];
 };
 
 static int valid_partial_name(const char *name)
@@ -69,6 +71,10 @@ static int compile_dir(theme *t, const char *sub, int keep, diag_list *d)
         mu_error err;
         mu_template *tmpl = NULL;
         if (store_read(t->files, path, &src) == 0) {
+            unsigned long long lens[2] = {strlen(name), src.len};
+            hasher_put(&t->sources, lens, sizeof lens);
+            hasher_put(&t->sources, name, lens[0]);
+            hasher_put(&t->sources, src.ptr ? src.ptr : "", src.len);
             tmpl = mu_compile(src.ptr ? src.ptr : "", src.len, name, &err);
         } else {
             memset(&err, 0, sizeof err);
@@ -101,7 +107,9 @@ theme *theme_load(const store *files, const char *dir, const char *display, diag
     t->dir = xstrdup(dir);
     t->display = xstrdup(display);
     t->cache = mu_cache_new();
+    hasher_init(&t->sources, 0, 0);
     int errors = compile_dir(t, "layouts", 1, d) + compile_dir(t, "partials", 0, d);
+    hasher_hex(&t->sources, t->digest);
     if (!errors && !t->n) {
         diag_add(d, DIAG_ERROR, display, 0, 0, "theme has no layouts/*.mustache");
         errors++;
@@ -116,6 +124,11 @@ theme *theme_load(const store *files, const char *dir, const char *display, diag
 theme *theme_clone(const theme *t, diag_list *d)
 {
     return theme_load(t->files, t->dir, t->display, d);
+}
+
+const char *theme_digest(const theme *t)
+{
+    return t->digest;
 }
 
 int theme_render(theme *t, const char *name, const vt *ctx, buf *out, diag_list *d)

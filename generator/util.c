@@ -262,16 +262,22 @@ int mkdir_p(const char *path)
     return (rc < 0 && errno != EEXIST) ? -1 : 0;
 }
 
+int file_create(const char *path)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
+    const char *slash = strrchr(path, '/');
+    if (fd >= 0 || errno != ENOENT || !slash || slash == path) return fd;
+    /* The folder is missing: made only then, so that writing thousands of
+     * pages costs no mkdir calls for folders already there. */
+    char *dir = xstrndup(path, (size_t)(slash - path));
+    int rc = mkdir_p(dir);
+    free(dir);
+    return rc < 0 ? -1 : open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
+}
+
 int file_write(const char *path, const void *data, size_t len)
 {
-    const char *slash = strrchr(path, '/');
-    if (slash && slash != path) {
-        char *dir = xstrndup(path, (size_t)(slash - path));
-        int rc = mkdir_p(dir);
-        free(dir);
-        if (rc < 0) return -1;
-    }
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
+    int fd = file_create(path);
     if (fd < 0) return -1;
     const char *p = data;
     while (len) {
@@ -340,4 +346,62 @@ int str_ends_with(const char *s, const char *suffix)
 int str_starts_with(const char *s, const char *prefix)
 {
     return !strncmp(s, prefix, strlen(prefix));
+}
+
+/* ---- hasher ----------------------------------------------------------------- */
+
+static unsigned long long mix64(unsigned long long x)
+{
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+void hasher_init(hasher *h, unsigned long long seed_a, unsigned long long seed_b)
+{
+    *h = (hasher){.a = mix64(seed_a ^ 0x243f6a8885a308d3ULL), .b = mix64(seed_b ^ 0x13198a2e03707344ULL)};
+}
+
+/* Two lanes fed every 8-byte word, each multiplied and folded differently. */
+static void hasher_word(hasher *h, unsigned long long w)
+{
+    h->a = (h->a ^ w) * 0x9e3779b97f4a7c15ULL;
+    h->a ^= h->a >> 29;
+    h->b = (h->b + w) * 0xc2b2ae3d27d4eb4fULL;
+    h->b = (h->b << 31) | (h->b >> 33);
+}
+
+void hasher_put(hasher *h, const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    h->total += n;
+    while (n && h->ntail) {
+        h->tail[h->ntail++] = *p++;
+        n--;
+        if (h->ntail == 8) {
+            unsigned long long w;
+            memcpy(&w, h->tail, 8);
+            hasher_word(h, w);
+            h->ntail = 0;
+        }
+    }
+    for (; n >= 8; p += 8, n -= 8) {
+        unsigned long long w;
+        memcpy(&w, p, 8);
+        hasher_word(h, w);
+    }
+    memcpy(h->tail, p, n);
+    h->ntail = n;
+}
+
+void hasher_hex(const hasher *h, char out[33])
+{
+    hasher end = *h;
+    unsigned long long w = 0;
+    memcpy(&w, end.tail, end.ntail);
+    hasher_word(&end, w ^ (end.total << 3));
+    unsigned long long a = mix64(end.a ^ mix64(end.b)), b = mix64(end.b + a);
+    snprintf(out, 33, "%016llx%016llx", a, b);
 }

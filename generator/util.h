@@ -41,6 +41,20 @@ void buf_free(buf *b);
  * Never returns NULL: an empty buf yields "". */
 char *buf_detach(buf *b);
 
+/* A seeded 128-bit hash of a byte stream, for telling whether a page's
+ * inputs changed since the last build (not a cryptographic digest: the
+ * seed is secret to each site, see output.c). */
+typedef struct hasher {
+    unsigned long long a, b, total;
+    unsigned char tail[8];
+    size_t ntail;
+} hasher;
+
+void hasher_init(hasher *h, unsigned long long seed_a, unsigned long long seed_b);
+void hasher_put(hasher *h, const void *data, size_t n);
+/* Writes 32 hex digits and a NUL into out. */
+void hasher_hex(const hasher *h, char out[33]);
+
 /* A bump allocator: many small allocations, freed all at once. */
 typedef struct arena_block arena_block;
 typedef struct arena {
@@ -58,6 +72,9 @@ void arena_free(arena *a);
  * or -1 with errno set. */
 int file_read(const char *path, buf *out);
 /* Writes a whole file, creating parent directories. Returns 0 or -1 (errno). */
+/* Opens path for writing (created or truncated, never through a symbolic
+ * link), making its folders when missing. A file descriptor or -1. */
+int file_create(const char *path);
 int file_write(const char *path, const void *data, size_t len);
 /* mkdir -p. Returns 0 or -1 (errno). */
 int mkdir_p(const char *path);

@@ -256,3 +256,38 @@ static void write_json(buf *out, const vt *v, int indent, int level)
 }
 
 void vt_write_json(buf *out, const vt *v, int indent) { write_json(out, v, indent, 0); }
+
+/* Every piece goes in with its length first, so ("ab","c") and ("a","bc")
+ * hash differently. The pieces are gathered in a buffer first: hashing
+ * many small pieces one by one costs more than the copy. */
+static void hash_into(buf *b, hasher *h, const vt *v)
+{
+    if (b->len > 60000) {
+        hasher_put(h, b->ptr, b->len);
+        b->len = 0;
+    }
+    unsigned long long head[2] = {v ? (unsigned long long)v->kind + 1 : 0, 0};
+    if (v) head[1] = v->kind == VT_MAP || v->kind == VT_LIST ? v->n : v->len;
+    buf_put(b, head, sizeof head);
+    if (!v) return;
+    if (v->kind == VT_LIST) {
+        for (size_t i = 0; i < v->n; i++) hash_into(b, h, v->items[i]);
+    } else if (v->kind == VT_MAP) {
+        for (size_t i = 0; i < v->n; i++) {
+            unsigned long long klen = strlen(v->pairs[i].key);
+            buf_put(b, &klen, sizeof klen);
+            buf_put(b, v->pairs[i].key, klen);
+            hash_into(b, h, v->pairs[i].value);
+        }
+    } else {
+        buf_put(b, v->str, v->len);
+    }
+}
+
+void vt_hash(hasher *h, const vt *v)
+{
+    buf b = BUF_INIT;
+    hash_into(&b, h, v);
+    hasher_put(h, b.ptr ? b.ptr : "", b.len);
+    buf_free(&b);
+}

@@ -90,6 +90,10 @@ int vt_equal(const vt *x, const vt *y);
 
 /* Appends v as JSON. indent < 0: compact; else pretty with that many
  * spaces per level starting at level 0. */
+/* Feeds v's kind, text and structure into h (two trees that hash alike
+ * render alike). */
+void vt_hash(hasher *h, const vt *v);
+
 void vt_write_json(buf *out, const vt *v, int indent);
 
 #endif
