@@ -127,6 +127,15 @@ vt *cache_get(cache *c, const char *section, const char *key, arena *a)
     return v;
 }
 
+int cache_has(cache *c, const char *section, const char *key)
+{
+    if (!c) return 0;
+    char *full = xasprintf("%s\x1f%s", section, key);
+    slot *s = find(c, full);
+    free(full);
+    return s->key && s->value;
+}
+
 void cache_put(cache *c, const char *section, const char *key, const vt *value)
 {
     if (strpbrk(section, "\t\n\x1f") || strpbrk(key, "\t\n\x1f")) return;   /* cannot be a line */

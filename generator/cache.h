@@ -23,6 +23,8 @@ typedef struct cache cache;
 cache *cache_open(const char *dir);
 /* The value under section/key parsed into arena a, or NULL. */
 vt *cache_get(cache *c, const char *section, const char *key, arena *a);
+/* 1 when section/key has a value (not parsed, not marked as used). */
+int cache_has(cache *c, const char *section, const char *key);
 void cache_put(cache *c, const char *section, const char *key, const vt *value);
 /* Forgets every entry that was neither read nor written since the cache
  * was opened (versions no longer in history, results of older rules), so
