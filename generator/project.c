@@ -71,6 +71,19 @@ static int repo_has_file(void *ud, const char *path)
     return store_stat(((project *)ud)->files, path, NULL) == STORE_FILE;
 }
 
+int project_answers_hold(const project *p, const vt *asked)
+{
+    if (!asked || asked->kind != VT_LIST) return 0;
+    for (size_t i = 0; i < asked->n; i++) {
+        const vt *pair = asked->items[i];
+        const char *path = vt_text(vt_at(pair, 0));
+        const vt *answer = vt_at(pair, 1);
+        if (!path || !answer || answer->kind != VT_BOOL) return 0;
+        if (repo_has_file((void *)p, path) != answer->b) return 0;
+    }
+    return 1;
+}
+
 static int same_dir(const char *a, const char *b)
 {
     char ra[PATH_MAX], rb[PATH_MAX];
@@ -220,7 +233,7 @@ typedef struct evaluator {
 /* The results of an evaluation as a cache entry: findings as arrays
  * [rule, severity, message, field, line, col], the score as [c, i, a,
  * overall, grade, capped_by] and its breakdown as [what, concern, cost]. */
-static vt *results_entry(arena *a, const assessment *as)
+static vt *results_entry(arena *a, const assessment *as, vt *asked)
 {
     vt *m = vt_map(a), *fs = vt_list(a);
     for (size_t i = 0; i < as->nfindings; i++) {
@@ -235,6 +248,7 @@ static vt *results_entry(arena *a, const assessment *as)
         vt_push(a, fs, t);
     }
     vt_add(a, m, "f", fs);
+    if (asked) vt_add(a, m, "fx", asked);
     if (as->score.valid) {
         const score *sc = &as->score;
         vt *t = vt_list(a);
@@ -288,7 +302,8 @@ static int restore_results(assessment *as, const vt *e, const rules *r)
  * same file, date and rules give the same results. */
 static void evaluate_one(evaluator *e, assessment *as, diag_list *d)
 {
-    char *key = *as->blob && e->c ? xasprintf("%s@%s", as->blob, e->p->as_of) : NULL;
+    /* Rules see the path (and category) too, not only the file's bytes. */
+    char *key = *as->blob && e->c ? xasprintf("%s@%s:%s", as->blob, e->p->as_of, as->path) : NULL;
     arena tmp = ARENA_INIT;
     vt *hit = NULL;
     if (key) {
@@ -296,15 +311,15 @@ static void evaluate_one(evaluator *e, assessment *as, diag_list *d)
         hit = cache_get(e->c, e->section, key, &tmp);
         pthread_mutex_unlock(e->lock);
     }
-    if (hit && restore_results(as, hit, e->rules) == 0) {
+    if (hit && project_answers_hold(e->p, vt_get(hit, "fx")) && restore_results(as, hit, e->rules) == 0) {
         assessment_sort_findings(as);
     } else {
         as->nfindings = 0;
         rules_evaluate(e->rules, as, e->p->as_of, d);
         if (key) {
-            vt *entry = results_entry(&tmp, as);
+            vt *asked = rules_files_asked(e->rules, &tmp);
             pthread_mutex_lock(e->lock);
-            cache_put(e->c, e->section, key, entry);
+            if (asked) cache_put(e->c, e->section, key, results_entry(&tmp, as, asked));
             pthread_mutex_unlock(e->lock);
         }
     }

@@ -51,6 +51,10 @@ int project_load(project *p, const project_opts *o, diag_list *d);
 int project_load_rules(project *p, diag_list *d);
 /* Loads another, independent instance of the same rules (one Lua state
  * per worker thread). NULL after reporting to d. Caller frees. */
+/* Do the repository's files still answer vetted.file_exists as recorded
+ * in asked (a list of [path, bool], from rules_files_asked)? 0 when not,
+ * or when asked is not such a list. */
+int project_answers_hold(const project *p, const vt *asked);
 rules *project_rules_instance(project *p, diag_list *d);
 /* How many worker threads to use: $VETTED_JOBS, else the online cores
  * (at most 8). */

@@ -37,6 +37,11 @@ struct rules {
     unsigned long long digest;   /* FNV-1a over the scripts and settings */
     size_t printed;              /* bytes written by print() */
     char digest_hex[17];
+    /* What vetted.file_exists answered in the last evaluation: results
+     * depend on those files too, so caches must check them again. */
+    char **asked;
+    unsigned char *answers;
+    size_t nasked, capasked;
 };
 
 static void digest_add(rules *r, const void *data, size_t n)
@@ -489,12 +494,45 @@ static int sandbox_require(lua_State *L)
     return luaL_error(L, "require: module '%s' not found in the rule directories", name);
 }
 
+#define MAX_ASKED 4096   /* past this, an evaluation is not cacheable */
+
 static int file_exists_fn(lua_State *L)
 {
     rules *r = owner(L);
     const char *path = luaL_checkstring(L, 1);
-    lua_pushboolean(L, r->file_exists ? r->file_exists(r->ud, path) : 0);
+    int yes = r->file_exists ? r->file_exists(r->ud, path) : 0;
+    size_t i = 0;
+    while (i < r->nasked && strcmp(r->asked[i], path)) i++;
+    if (i == r->nasked && r->nasked <= MAX_ASKED) {
+        if (r->nasked == r->capasked) {
+            r->capasked = r->capasked ? r->capasked * 2 : 8;
+            r->asked = xrealloc(r->asked, r->capasked * sizeof *r->asked);
+            r->answers = xrealloc(r->answers, r->capasked);
+        }
+        r->asked[r->nasked] = xstrdup(path);
+        r->answers[r->nasked++] = (unsigned char)yes;
+    }
+    lua_pushboolean(L, yes);
     return 1;
+}
+
+static void forget_asked(rules *r)
+{
+    for (size_t i = 0; i < r->nasked; i++) free(r->asked[i]);
+    r->nasked = 0;
+}
+
+vt *rules_files_asked(const rules *r, arena *a)
+{
+    if (r->nasked > MAX_ASKED) return NULL;
+    vt *list = vt_list(a);
+    for (size_t i = 0; i < r->nasked; i++) {
+        vt *pair = vt_list(a);
+        vt_push(a, pair, vt_str(a, r->asked[i]));
+        vt_push(a, pair, vt_bool(a, r->answers[i]));
+        vt_push(a, list, pair);
+    }
+    return list;
 }
 
 #define PRINT_LIMIT (64u << 10)   /* bytes of print() a run may write */
@@ -1126,6 +1164,7 @@ void rules_evaluate(rules *r, assessment *as, const char *as_of, diag_list *d)
 {
     lua_State *L = r->L;
     int top = lua_gettop(L);
+    forget_asked(r);
     evaluation e = {r, as, as_of, d, 0};
     lua_pushcfunction(L, evaluate_protected);
     lua_pushlightuserdata(L, &e);
@@ -1163,6 +1202,9 @@ void rules_free(rules *r)
         for (size_t i = 0; i < r->n; i++)
             if (r->list[i].cost) fprintf(stderr, "vetted: rule %-28s %10lld k instructions\n", r->list[i].info.id, r->list[i].cost);
     lua_close(r->L);
+    forget_asked(r);
+    free(r->asked);
+    free(r->answers);
     free(r->list);
     free(r->dirs);
     arena_free(&r->a);

@@ -54,6 +54,10 @@ rules *rules_load(const rules_setup *setup, diag_list *d);
 /* Evaluates as at reference date as_of (YYYY-MM-DD): fills its findings,
  * sorted, and its score. Rule failures are reported to d as warnings. */
 void rules_evaluate(rules *r, assessment *as, const char *as_of, diag_list *d);
+/* The files the last rules_evaluate asked about with vetted.file_exists
+ * and the answers, as a list of [path, bool] in a: its results hold only
+ * while those answers do. NULL when it asked too many to keep. */
+vt *rules_files_asked(const rules *r, arena *a);
 /* A digest (16 hex digits) of every rule file, the score script and the
  * rule settings: evaluations cached under one digest stay valid while the
  * rules do not change. */

@@ -33,6 +33,7 @@ struct trails {
  * parse and evaluation are made only when a cache miss needs them. */
 typedef struct version {
     const char *blob;         /* "" when the file is absent */
+    const char *path;         /* where it was (rules see the path) */
     char date[11];            /* of the commit that made it: the reference date */
     arena a;                  /* holds eval */
     assessment *as;
@@ -95,8 +96,9 @@ static int read_blob(git_repository *repo, const file_trail *ft, const char *id,
 }
 
 /* Parses v's blob (once); on failure v->why says why. */
-static assessment *parse_version(builder *b, version *v, const char *path)
+static assessment *parse_version(builder *b, version *v)
 {
+    const char *path = v->path;
     if (v->as || v->why || !*v->blob) return v->as;
     buf data = BUF_INIT;
     diag_list d = DIAG_LIST_INIT;
@@ -124,11 +126,11 @@ static vt *finding_tuple(arena *a, const finding *f)
 }
 
 /* Evaluates v as of its own date (once). */
-static const vt *evaluate_version(builder *b, version *v, const char *path)
+static const vt *evaluate_version(builder *b, version *v)
 {
     if (v->eval || !*v->blob) return v->eval;
     vt *e = vt_map(&v->a);
-    assessment *as = parse_version(b, v, path);
+    assessment *as = parse_version(b, v);
     if (!as) {
         vt_add(&v->a, e, "error", vt_str(&v->a, v->why));
     } else {
@@ -142,6 +144,8 @@ static const vt *evaluate_version(builder *b, version *v, const char *path)
             vt_add(&v->a, e, "overall", vt_int(&v->a, as->score.overall));
             vt_add(&v->a, e, "grade", vt_str(&v->a, as->score.grade));
         }
+        vt *asked = rules_files_asked(b->rules, &v->a);
+        vt_add(&v->a, e, "fx", asked ? asked : vt_null(&v->a));
     }
     v->eval = e;
     return e;
@@ -170,35 +174,58 @@ static vt *finding_difference(arena *a, const vt *of, const vt *minus)
 /* What one commit did to a file: {error} or {overall, grade}, with the
  * field changes and the findings added and resolved. Computed on a miss
  * of the cache, where it is kept under both versions and their dates. */
-static char *entry_key(const char *prev_blob, const char *prev_date, const char *cur_blob, const char *cur_date)
+/* Rules see the file's path (and its folder, the category): it is part of
+ * the key, so a file moved keeps no result judged under its old name. */
+static char *entry_key(const char *prev_blob, const char *prev_date, const char *prev_path, const char *cur_blob,
+                       const char *cur_date, const char *cur_path)
 {
-    return xasprintf("%s@%s:%s@%s", prev_blob, prev_date, cur_blob, cur_date);
+    return xasprintf("%s@%s@%s:%s@%s@%s", prev_blob, prev_date, prev_path, cur_blob, cur_date, cur_path);
 }
 
-static const vt *entry_result(builder *b, version *prev, version *cur, const char *path)
+/* The files both evaluations asked about (a list of [path, bool]), or NULL
+ * when either asked too many to keep: then the entry is not cached. */
+static vt *both_asked(arena *a, const vt *pe, const vt *ce)
 {
-    char *key = entry_key(prev->blob, prev->date, cur->blob, cur->date);
+    vt *all = vt_list(a);
+    const vt *sides[] = {pe, ce};
+    for (size_t i = 0; i < 2; i++) {
+        if (!sides[i] || vt_get(sides[i], "error")) continue;
+        const vt *fx = vt_get(sides[i], "fx");
+        if (!fx || fx->kind != VT_LIST) return NULL;
+        for (size_t j = 0; j < fx->n; j++) vt_push(a, all, vt_copy(a, fx->items[j]));
+    }
+    return all;
+}
+
+static const vt *entry_result(builder *b, version *prev, version *cur)
+{
+    char *key = entry_key(prev->blob, prev->date, prev->path, cur->blob, cur->date, cur->path);
     pthread_mutex_lock(b->cache_lock);
     vt *r = cache_get(b->c, b->trail_section, key, b->a);
     pthread_mutex_unlock(b->cache_lock);
+    if (r && !project_answers_hold(b->p, vt_get(r, "fx"))) r = NULL;   /* an evidence file came or went */
     if (!r) {
         r = vt_map(b->a);
-        const vt *ce = evaluate_version(b, cur, path);
-        const vt *pe = evaluate_version(b, prev, path);
+        const vt *ce = evaluate_version(b, cur);
+        const vt *pe = evaluate_version(b, prev);
         if (vt_get(ce, "error")) vt_add(b->a, r, "error", vt_copy(b->a, vt_get(ce, "error")));
         if (vt_get(ce, "overall")) {
             vt_add(b->a, r, "overall", vt_copy(b->a, vt_get(ce, "overall")));
             vt_add(b->a, r, "grade", vt_copy(b->a, vt_get(ce, "grade")));
         }
-        assessment *o = parse_version(b, prev, path), *n = parse_version(b, cur, path);
+        assessment *o = parse_version(b, prev), *n = parse_version(b, cur);
         /* A file added is one change, not a list of every field. */
         int comparable = *prev->blob && o && (!*cur->blob || n);
         vt_add(b->a, r, "changes", comparable ? fielddiff(b->a, o->data, n ? n->data : NULL) : vt_list(b->a));
         vt_add(b->a, r, "added", vt_copy(b->a, finding_difference(&cur->a, ce, pe)));
         vt_add(b->a, r, "resolved", vt_copy(b->a, finding_difference(&cur->a, pe, ce)));
-        pthread_mutex_lock(b->cache_lock);
-        cache_put(b->c, b->trail_section, key, r);
-        pthread_mutex_unlock(b->cache_lock);
+        vt *asked = both_asked(b->a, pe, ce);
+        if (asked) {
+            vt_add(b->a, r, "fx", asked);
+            pthread_mutex_lock(b->cache_lock);
+            cache_put(b->c, b->trail_section, key, r);
+            pthread_mutex_unlock(b->cache_lock);
+        }
     }
     free(key);
     return r;
@@ -217,7 +244,7 @@ static void fill_entry(builder *b, trail_entry *e, const hist_entry *h, version 
     e->path = arena_strdup(b->a, h->path);
     e->old_path = h->old_path ? arena_strdup(b->a, h->old_path) : NULL;
     e->date = arena_strdup(b->a, cur->date);
-    const vt *r = entry_result(b, prev, cur, h->path);
+    const vt *r = entry_result(b, prev, cur);
     const char *err = vt_get_text(r, "error");
     e->error = err ? arena_strdup(b->a, err) : NULL;
     const vt *overall = vt_get(r, "overall");
@@ -241,10 +268,10 @@ static void build_file(builder *b, file_trail *ft, const hist_entry *hist, size_
 {
     ft->entries = arena_alloc(b->a, (n ? n : 1) * sizeof *ft->entries);
     ft->n = n;
-    version prev = {.blob = ""};
+    version prev = {.blob = "", .path = ""};
     for (size_t k = n; k-- > 0;) {          /* oldest first */
         const hist_entry *h = &hist[k];
-        version cur = {.blob = h->status == HIST_DELETED ? "" : h->new_blob};
+        version cur = {.blob = h->status == HIST_DELETED ? "" : h->new_blob, .path = h->path};
         date_of_time(h->commit->committer_time, cur.date);
         fill_entry(b, &ft->entries[k], h, &prev, &cur);
         version_free(&prev);
@@ -307,20 +334,21 @@ static int newest_first(const void *x, const void *y)
 static void want_uncached(file_trail *ft, wanted_list *w, const hist_entry *hist, size_t n, cache *c,
                           const char *section)
 {
-    const char *prev_blob = "";
+    const char *prev_blob = "", *prev_path = "";
     const hist_commit *prev_commit = NULL;
     char prev_date[11] = "", cur_date[11];
     for (size_t k = n; k-- > 0;) {          /* oldest first, as build_file */
         const hist_entry *h = &hist[k];
         const char *cur_blob = h->status == HIST_DELETED ? "" : h->new_blob;
         date_of_time(h->commit->committer_time, cur_date);
-        char *key = entry_key(prev_blob, prev_date, cur_blob, cur_date);
+        char *key = entry_key(prev_blob, prev_date, prev_path, cur_blob, cur_date, h->path);
         if (!cache_has(c, section, key)) {
             want(ft, n, w, cur_blob, h->commit);
             want(ft, n, w, prev_blob, prev_commit);
         }
         free(key);
         prev_blob = cur_blob;
+        prev_path = h->path;
         prev_commit = h->commit;
         memcpy(prev_date, cur_date, sizeof prev_date);
     }

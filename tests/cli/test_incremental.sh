@@ -108,9 +108,49 @@ sed -i 's/Third Ltd\./Tampered Ltd./' "$S/suppliers/third.html"
 expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
 same_as_scratch "a replaced site"
 
+# Results that depend on other files than the supplier's own: an evidence
+# file added on the same day (same reference date, same blob) must clear the
+# finding, in the site, the cache and the trail (a bug: it was kept).
+supplier "$R/content/ev.md" "Evidence Ltd." 'evidence:
+  - path: evidence/ev/cert.txt
+    note: the certificate'
+g add -A; commit 2026-05-02 "Evidence Ltd. without its file"
+expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
+expect_contains "$(cat "$S/suppliers/ev.html")" "Evidence file evidence/ev/cert.txt is not in the repository"
+mkdir -p "$R/evidence/ev"; printf 'certificate\n' >"$R/evidence/ev/cert.txt"
+g add -A; commit 2026-05-02 "The certificate"
+expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
+expect_not_contains "$(cat "$S/suppliers/ev.html")" "is not in the repository"
+same_as_scratch "an evidence file added"
+expect_status 0 "$VETTED" -C "$R" check --format json
+expect_not_contains "$OUT" "evidence.missing_file"
+g rm -q "$R/evidence/ev/cert.txt"; commit 2026-05-02 "The certificate removed"
+expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
+expect_contains "$(cat "$S/suppliers/ev.html")" "is not in the repository"
+same_as_scratch "an evidence file removed"
+
+# Rules see the file's path and category: the same blob moved to another
+# folder on the same day is judged again (a bug: cached by blob and date).
+mkdir -p "$R/scripts/rules"
+cat >"$R/scripts/rules/where.lua" <<'LUA'
+return {
+  id = "local.where", title = "Where the file is", severity = "info",
+  check = function(s) return { message = "filed under " .. s.category .. " as " .. s.path } end,
+}
+LUA
+mkdir -p "$R/content/pcb"
+g add -A; commit 2026-05-03 "A rule that names the folder"
+expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
+expect_contains "$(cat "$S/suppliers/other.html")" "filed under"
+g mv content/other.md content/pcb/other.md; commit 2026-05-03 "Other Co. is a PCB maker"
+expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
+expect_contains "$(cat "$S/suppliers/other.html")" "as content/pcb/other.md"
+same_as_scratch "a file moved to another folder"
+g rm -rq "$R/scripts"; commit 2026-05-03 "No local rule"
+
 # A failed build keeps the old site and its manifest as they were.
 before=$(cat "$T_TMP/.site.vetted-pages")
-printf -- '---\nsupplier: [broken\n---\n' >"$R/content/other.md"
+printf -- '---\nsupplier: [broken\n---\n' >"$R/content/third.md"
 expect_status 2 "$VETTED" -C "$R" build -q -o "$S"
 expect_eq "$(cat "$T_TMP/.site.vetted-pages")" "$before" "the manifest after a failed build"
 g checkout -q -- content
