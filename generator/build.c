@@ -16,7 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 
-/* VETTED_TIMING=1 prints how long each stage took (for profiling). */
+/* VETTED_TIMING=1 prints how long each stage took (for profiling);
+ * stage_done(NULL) starts the clock. */
 static void stage_done(const char *stage)
 {
     static int on = -1;
@@ -25,7 +26,7 @@ static void stage_done(const char *stage)
         on = getenv("VETTED_TIMING") != NULL;
         clock_gettime(CLOCK_MONOTONIC, &last);
     }
-    if (!on) return;
+    if (!on || !stage) return;
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
     long pages = 0, resident = 0;
@@ -92,6 +93,7 @@ static trails *load_trails(project *p, const build_opts *o, cache *c, const char
 int build_run(const build_opts *o, diag_list *d)
 {
     project p;
+    stage_done(NULL);
     char *cache_dir = o->no_cache ? NULL : build_cache_dir(o->root);
     cache *c = cache_open(cache_dir);
     stage_done("cache");

@@ -4,6 +4,8 @@
 #include "cache.h"
 #include "json.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +21,7 @@ typedef struct slot {
     const char *value;    /* JSON text; NULL: forgotten (a tombstone) */
     size_t value_len;
     int used;             /* read or written in this run */
+    int fresh;            /* written in this run: not in the file yet */
 } slot;
 
 struct cache {
@@ -28,6 +31,7 @@ struct cache {
     slot *slots;
     size_t cap, used;
     int dirty;
+    int appendable;       /* the file loaded whole: new entries can be appended */
 };
 
 static unsigned long long hash(const char *s)
@@ -76,18 +80,25 @@ static void load(cache *c)
 {
     char *path = path_join(c->dir, CACHE_FILE);
     int ok = file_read(path, &c->file) == 0 && c->file.len >= strlen(CACHE_MAGIC) &&
-             !memcmp(c->file.ptr, CACHE_MAGIC, strlen(CACHE_MAGIC)) && c->file.ptr[c->file.len - 1] == '\n';
+             !memcmp(c->file.ptr, CACHE_MAGIC, strlen(CACHE_MAGIC));
     free(path);
     if (!ok) {
         buf_free(&c->file);
         return;
     }
+    /* A build killed while appending leaves a torn last line: dropped, and
+     * the next save writes the file anew. */
+    c->appendable = c->file.ptr[c->file.len - 1] == '\n';
+    while (c->file.len > strlen(CACHE_MAGIC) && c->file.ptr[c->file.len - 1] != '\n') c->file.len--;
     char *p = c->file.ptr + strlen(CACHE_MAGIC), *end = c->file.ptr + c->file.len;
     while (p < end) {
         char *nl = memchr(p, '\n', (size_t)(end - p));
         char *t1 = memchr(p, '\t', (size_t)(nl - p));
         char *t2 = t1 ? memchr(t1 + 1, '\t', (size_t)(nl - t1 - 1)) : NULL;
-        if (!t2) break;            /* a torn line: keep what came before */
+        if (!t2) {                 /* a damaged line: keep what came before */
+            c->appendable = 0;
+            break;
+        }
         *t1 = '\x1f';
         *t2 = '\0';
         *nl = '\0';
@@ -146,6 +157,7 @@ void cache_put(cache *c, const char *section, const char *key, const vt *value)
     s->value = arena_strndup(&c->a, b.ptr ? b.ptr : "", b.len);
     s->value_len = b.len;
     s->used = 1;
+    s->fresh = 1;
     buf_free(&b);
     c->dirty = 1;
 }
@@ -164,25 +176,60 @@ static int by_key(const void *x, const void *y)
     return strcmp((*(slot *const *)x)->key, (*(slot *const *)y)->key);
 }
 
-/* Writes the entries in key order, so equal caches are equal files. */
-static void serialise(cache *c, buf *out)
+static void put_line(buf *out, const slot *s)
+{
+    buf_put(out, s->key, s->section_len);
+    buf_putc(out, '\t');
+    buf_puts(out, s->key + s->section_len + 1);
+    buf_putc(out, '\t');
+    buf_put(out, s->value, s->value_len);
+    buf_putc(out, '\n');
+}
+
+/* The live entries (only the fresh ones when fresh_only) in key order, so
+ * that equal caches are equal files. */
+static void serialise(cache *c, buf *out, int fresh_only)
 {
     slot **live = xcalloc(c->used + 1, sizeof *live);
     size_t n = 0;
     for (size_t i = 0; i < c->cap; i++)
-        if (c->slots[i].key && c->slots[i].value) live[n++] = &c->slots[i];
+        if (c->slots[i].key && c->slots[i].value && (!fresh_only || c->slots[i].fresh)) live[n++] = &c->slots[i];
     qsort(live, n, sizeof *live, by_key);
-    buf_puts(out, CACHE_MAGIC);
-    for (size_t i = 0; i < n; i++) {
-        const slot *s = live[i];
-        buf_put(out, s->key, s->section_len);
-        buf_putc(out, '\t');
-        buf_puts(out, s->key + s->section_len + 1);
-        buf_putc(out, '\t');
-        buf_put(out, s->value, s->value_len);
-        buf_putc(out, '\n');
-    }
+    if (!fresh_only) buf_puts(out, CACHE_MAGIC);
+    for (size_t i = 0; i < n; i++) put_line(out, live[i]);
     free(live);
+}
+
+/* Appends the entries of this run to the file, when that keeps the file
+ * at most about twice its live size: a rebuild after one commit then
+ * writes kilobytes, not the whole cache. Later lines win when loading, so
+ * a key written again is simply written again. 0, or -1: write it anew. */
+static int append_fresh(cache *c, const char *path)
+{
+    size_t live = 0, fresh = 0;
+    for (size_t i = 0; i < c->cap; i++) {
+        const slot *s = &c->slots[i];
+        if (!s->key || !s->value) continue;
+        size_t n = strlen(s->key) + s->value_len + 3;
+        live += n;
+        if (s->fresh) fresh += n;
+    }
+    if (!c->appendable || c->file.len + fresh > 2 * live + (64u << 10)) return -1;
+    buf b = BUF_INIT;
+    serialise(c, &b, 1);
+    int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
+    struct stat st;
+    /* Only onto the very file that was loaded (no other build wrote since). */
+    int rc = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size == c->file.len ? 0 : -1;
+    for (const char *p = b.ptr; rc == 0 && p < b.ptr + b.len;) {
+        ssize_t w = write(fd, p, (size_t)(b.ptr + b.len - p));
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) rc = -2;       /* torn: the next load drops the tail */
+        else p += w;
+    }
+    if (fd >= 0 && close(fd) < 0 && rc == 0) rc = -2;
+    buf_free(&b);
+    return rc == -1 ? -1 : 0;
 }
 
 int cache_save(cache *c)
@@ -192,9 +239,14 @@ int cache_save(cache *c)
     char *ignore = path_join(c->dir, ".gitignore");
     if (access(ignore, F_OK) < 0) file_write(ignore, "*\n", 2);
     free(ignore);
-    buf b = BUF_INIT;
-    serialise(c, &b);
     char *path = path_join(c->dir, CACHE_FILE);
+    if (append_fresh(c, path) == 0) {
+        c->dirty = 0;
+        free(path);
+        return 0;
+    }
+    buf b = BUF_INIT;
+    serialise(c, &b, 0);
     char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
     int rc = file_write(tmp, b.ptr, b.len);
     if (rc == 0) rc = rename(tmp, path);

@@ -6,9 +6,13 @@
  * intact. Deleting it is always safe: it only costs time. A cache that
  * cannot be read (corrupt, another version) is ignored and rebuilt.
  *
- * The file has one entry a line: "section<TAB>key<TAB>compact JSON". Values
- * stay text until asked for, so a large cache costs its size in memory,
- * not the size of its trees.
+ * The file has one entry a line: "section<TAB>key<TAB>compact JSON"; a
+ * later line wins. A save after a few new entries appends them (unless the
+ * file is no longer the one loaded, or would grow past twice its live
+ * size: then it is written anew, to a temporary file renamed). A torn last
+ * line, from a build killed while appending, is dropped. Values stay text
+ * until asked for, so a large cache costs its size in memory, not the size
+ * of its trees.
  *
  * Ownership: cache_get parses into the caller's arena; cache_put keeps a
  * copy (as text). */

@@ -1,0 +1,138 @@
+/* test_cache.c: the persistent cache: values survive a save and a load,
+ * a save after a few new entries appends them instead of writing the
+ * whole file, a later line wins, a torn tail (a build killed while
+ * appending) loses only that tail, and a file changed by someone else
+ * since it was loaded is written anew, never appended to. */
+#include "cache.h"
+#include "check.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char dir[] = "/tmp/vetted-test-cache-XXXXXX";
+static char file[512];
+
+static long file_size(void)
+{
+    struct stat st;
+    return stat(file, &st) == 0 ? (long)st.st_size : -1;
+}
+
+static void put_text(cache *c, const char *key, const char *text)
+{
+    arena a = ARENA_INIT;
+    cache_put(c, "s", key, vt_str(&a, text));
+    arena_free(&a);
+}
+
+/* The text under key, in a fresh cache opened from the file ("" if none). */
+static const char *get_text(const char *key)
+{
+    static char out[256];
+    cache *c = cache_open(dir);
+    arena a = ARENA_INIT;
+    vt *v = cache_get(c, "s", key, &a);
+    snprintf(out, sizeof out, "%s", v && vt_text(v) ? vt_text(v) : "");
+    arena_free(&a);
+    cache_close(c);
+    return out;
+}
+
+int main(void)
+{
+    if (!mkdtemp(dir)) return 1;
+    snprintf(file, sizeof file, "%s/cache.tsv", dir);
+
+    /* A first save writes the file; values come back. */
+    cache *c = cache_open(dir);
+    char key[32], big[200];
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    for (int i = 0; i < 2000; i++) {
+        snprintf(key, sizeof key, "k%d", i);
+        put_text(c, key, big);
+    }
+    CHECK_INT(cache_save(c), 0);
+    cache_close(c);
+    long whole = file_size();
+    CHECK(whole > 2000 * 200);
+    CHECK_STR(get_text("k7"), big);
+
+    /* A save with one new entry and one changed entry appends two lines. */
+    c = cache_open(dir);
+    put_text(c, "new", "fresh");
+    put_text(c, "k7", "changed");
+    CHECK_INT(cache_save(c), 0);
+    cache_close(c);
+    long appended = file_size() - whole;
+    CHECK(appended > 0 && appended < 100);
+    CHECK_STR(get_text("new"), "fresh");
+    CHECK_STR(get_text("k7"), "changed");   /* the later line wins */
+    CHECK_STR(get_text("k8"), big);
+
+    /* Nothing new: nothing written. */
+    long before = file_size();
+    c = cache_open(dir);
+    arena a = ARENA_INIT;
+    CHECK(cache_get(c, "s", "k9", &a) != NULL);
+    arena_free(&a);
+    CHECK_INT(cache_save(c), 0);
+    cache_close(c);
+    CHECK_INT(file_size(), before);
+
+    /* A torn tail: that line is lost, the rest is read, and the next save
+     * writes the file anew (no line glued to the torn one). */
+    FILE *f = fopen(file, "a");
+    fputs("s\ttorn\t\"half", f);
+    fclose(f);
+    CHECK_STR(get_text("torn"), "");
+    CHECK_STR(get_text("k8"), big);
+    c = cache_open(dir);
+    put_text(c, "after", "tear");
+    CHECK_INT(cache_save(c), 0);
+    cache_close(c);
+    CHECK_STR(get_text("after"), "tear");
+    CHECK_STR(get_text("k8"), big);
+    f = fopen(file, "r");
+    char line[1024];
+    int torn_lines = 0;
+    while (fgets(line, sizeof line, f)) torn_lines += strstr(line, "torn") != NULL;
+    fclose(f);
+    CHECK_INT(torn_lines, 0);
+
+    /* Another build wrote the file since this one loaded it: written anew
+     * with this build's view, never appended onto what it did not read. */
+    c = cache_open(dir);
+    put_text(c, "mine", "1");
+    cache *other = cache_open(dir);
+    put_text(other, "theirs", "2");
+    CHECK_INT(cache_save(other), 0);
+    cache_close(other);
+    CHECK_INT(cache_save(c), 0);
+    cache_close(c);
+    CHECK_STR(get_text("mine"), "1");
+    CHECK_STR(get_text("k8"), big);
+
+    /* Pruning most entries: the next save compacts the file. */
+    c = cache_open(dir);
+    a = (arena)ARENA_INIT;
+    CHECK(cache_get(c, "s", "k1", &a) != NULL);
+    arena_free(&a);
+    put_text(c, "one", "more");
+    cache_prune_unused(c);
+    CHECK_INT(cache_save(c), 0);
+    cache_close(c);
+    CHECK(file_size() < 1000);
+    CHECK_STR(get_text("k1"), big);
+    CHECK_STR(get_text("one"), "more");
+    CHECK_STR(get_text("k2"), "");
+
+    unlink(file);
+    char ignore[600];
+    snprintf(ignore, sizeof ignore, "%s/.gitignore", dir);
+    unlink(ignore);
+    rmdir(dir);
+    return check_done("test_cache");
+}
