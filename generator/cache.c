@@ -138,6 +138,17 @@ vt *cache_get(cache *c, const char *section, const char *key, arena *a)
     return v;
 }
 
+const char *cache_get_text(cache *c, const char *section, const char *key, size_t *len)
+{
+    char *full = xasprintf("%s\x1f%s", section, key);
+    slot *s = find(c, full);
+    free(full);
+    if (!s->key || !s->value) return NULL;
+    s->used = 1;
+    *len = s->value_len;
+    return s->value;
+}
+
 int cache_has(cache *c, const char *section, const char *key)
 {
     if (!c) return 0;

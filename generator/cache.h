@@ -27,6 +27,9 @@ typedef struct cache cache;
 cache *cache_open(const char *dir);
 /* The value under section/key parsed into arena a, or NULL. */
 vt *cache_get(cache *c, const char *section, const char *key, arena *a);
+/* The JSON text under section/key (its length in *len), or NULL. It stays
+ * valid until cache_close, even if the key is written again. */
+const char *cache_get_text(cache *c, const char *section, const char *key, size_t *len);
 /* 1 when section/key has a value (not parsed, not marked as used). */
 int cache_has(cache *c, const char *section, const char *key);
 void cache_put(cache *c, const char *section, const char *key, const vt *value);

@@ -51,14 +51,15 @@ static vt *entry_vm(arena *a, const trail_entry *e)
         vt_add(a, m, "grade", vt_str(a, e->grade));
         vt_add(a, m, "grade_class", vt_strf(a, "grade-%c", e->grade[0] + ('a' - 'A')));
     }
-    vt_add(a, m, "changes", texts_of(a, e->changes));
-    vt_add(a, m, "has_changes", vt_bool(a, e->changes && e->changes->n > 0));
+    trail_details dt = trail_entry_details(e, a);
+    vt_add(a, m, "changes", texts_of(a, dt.changes));
+    vt_add(a, m, "has_changes", vt_bool(a, dt.changes->n > 0));
     /* A file's first version adds every finding it has: a count says it. */
     int first = e->status == HIST_ADDED;
-    vt_add(a, m, "added", first ? vt_list(a) : findings_of(a, e->added));
-    vt_add(a, m, "resolved", findings_of(a, e->resolved));
-    if (first) vt_add(a, m, "initial_findings", vt_int(a, (long long)e->added->n));
-    vt_add(a, m, "has_finding_changes", vt_bool(a, (first ? 0 : e->added->n) + e->resolved->n > 0));
+    vt_add(a, m, "added", first ? vt_list(a) : findings_of(a, dt.added));
+    vt_add(a, m, "resolved", findings_of(a, dt.resolved));
+    if (first) vt_add(a, m, "initial_findings", vt_int(a, (long long)dt.added->n));
+    vt_add(a, m, "has_finding_changes", vt_bool(a, (first ? 0 : dt.added->n) + dt.resolved->n > 0));
     return m;
 }
 
@@ -222,10 +223,13 @@ void historyview_feed(buf *out, const project *p, const trails *t)
         if (as) buf_printf(out, "<link href=\"suppliers/%s.html\"/>\n", as->slug);
         buf_puts(out, "<summary>");
         if (e->has_score) buf_printf(out, "Score %d, grade %s. ", e->overall, e->grade);
-        for (size_t j = 0; e->changes && j < e->changes->n && j < 20; j++) {
-            xml_text(out, vt_get_text(e->changes->items[j], "text"));
+        arena a = ARENA_INIT;
+        trail_details dt = trail_entry_details(e, &a);
+        for (size_t j = 0; j < dt.changes->n && j < 20; j++) {
+            xml_text(out, vt_get_text(dt.changes->items[j], "text"));
             buf_puts(out, "; ");
         }
+        arena_free(&a);
         buf_puts(out, "</summary>\n</entry>\n");
     }
     buf_puts(out, "</feed>\n");
@@ -259,15 +263,11 @@ static vt *entry_json(arena *a, const trail_entry *e)
     vt_add(a, m, "error", e->error ? vt_str(a, e->error) : vt_null(a));
     vt_add(a, m, "score", e->has_score ? vt_int(a, e->overall) : vt_null(a));
     vt_add(a, m, "grade", e->has_score ? vt_str(a, e->grade) : vt_null(a));
-    vt *changes = vt_list(a);
-    for (size_t i = 0; e->changes && i < e->changes->n; i++) {
-        vt *ch = vt_copy(a, e->changes->items[i]);
-        vt_set(a, ch, "text", vt_null(a));
-        vt_push(a, changes, ch);
-    }
-    vt_add(a, m, "changes", changes);
-    vt_add(a, m, "added", vt_copy(a, e->added));
-    vt_add(a, m, "resolved", vt_copy(a, e->resolved));
+    trail_details dt = trail_entry_details(e, a);
+    for (size_t i = 0; i < dt.changes->n; i++) vt_set(a, dt.changes->items[i], "text", vt_null(a));
+    vt_add(a, m, "changes", dt.changes);
+    vt_add(a, m, "added", dt.added);
+    vt_add(a, m, "resolved", dt.resolved);
     return m;
 }
 
@@ -307,9 +307,12 @@ void historyview_text(buf *out, const assessment *as, const trail_entry *entries
         if (e->status == HIST_RENAMED) buf_printf(out, "    renamed from %s\n", e->old_path);
         if (e->error) buf_printf(out, "    %sdoes not parse: %s%s\n", red, e->error, off);
         if (e->has_score) buf_printf(out, "    score %d, grade %s\n", e->overall, e->grade);
-        for (size_t j = 0; e->changes && j < e->changes->n; j++)
-            buf_printf(out, "    %s\n", vt_get_text(e->changes->items[j], "text"));
-        finding_lines(out, e->added, "+", red, off);
-        finding_lines(out, e->resolved, "-", green, off);
+        arena a = ARENA_INIT;
+        trail_details dt = trail_entry_details(e, &a);
+        for (size_t j = 0; j < dt.changes->n; j++)
+            buf_printf(out, "    %s\n", vt_get_text(dt.changes->items[j], "text"));
+        finding_lines(out, dt.added, "+", red, off);
+        finding_lines(out, dt.resolved, "-", green, off);
+        arena_free(&a);
     }
 }

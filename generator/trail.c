@@ -1,6 +1,7 @@
 /* trail.c: see trail.h. */
 #include "trail.h"
 #include "fielddiff.h"
+#include "json.h"
 
 #include <git2.h>
 #include <pthread.h>
@@ -197,44 +198,69 @@ static vt *both_asked(arena *a, const vt *pe, const vt *ce)
     return all;
 }
 
-static const vt *entry_result(builder *b, version *prev, version *cur)
+/* What one commit did to a file as compact JSON: {error} or {overall,
+ * grade}, the field changes, the findings added and resolved, and the
+ * files the rules asked about. Computed on a miss of the cache, where it
+ * is kept under both versions, their dates and paths. The text lives in
+ * the cache, or in the builder's arena when it could not be cached. */
+static const char *entry_result(builder *b, version *prev, version *cur, size_t *len)
 {
     char *key = entry_key(prev->blob, prev->date, prev->path, cur->blob, cur->date, cur->path);
+    arena tmp = ARENA_INIT;
     pthread_mutex_lock(b->cache_lock);
-    vt *r = cache_get(b->c, b->trail_section, key, b->a);
+    const char *text = cache_get_text(b->c, b->trail_section, key, len);
     pthread_mutex_unlock(b->cache_lock);
-    if (r && !project_answers_hold(b->p, vt_get(r, "fx"))) r = NULL;   /* an evidence file came or went */
-    if (!r) {
-        r = vt_map(b->a);
+    if (text) {
+        vt *r = json_parse(&tmp, text, *len, NULL);
+        if (!r || !project_answers_hold(b->p, vt_get(r, "fx"))) text = NULL;   /* an evidence file came or went */
+    }
+    if (!text) {
+        vt *r = vt_map(&tmp);
         const vt *ce = evaluate_version(b, cur);
         const vt *pe = evaluate_version(b, prev);
-        if (vt_get(ce, "error")) vt_add(b->a, r, "error", vt_copy(b->a, vt_get(ce, "error")));
+        if (vt_get(ce, "error")) vt_add(&tmp, r, "error", vt_get(ce, "error"));
         if (vt_get(ce, "overall")) {
-            vt_add(b->a, r, "overall", vt_copy(b->a, vt_get(ce, "overall")));
-            vt_add(b->a, r, "grade", vt_copy(b->a, vt_get(ce, "grade")));
+            vt_add(&tmp, r, "overall", vt_get(ce, "overall"));
+            vt_add(&tmp, r, "grade", vt_get(ce, "grade"));
         }
         assessment *o = parse_version(b, prev), *n = parse_version(b, cur);
         /* A file added is one change, not a list of every field. */
         int comparable = *prev->blob && o && (!*cur->blob || n);
-        vt_add(b->a, r, "changes", comparable ? fielddiff(b->a, o->data, n ? n->data : NULL) : vt_list(b->a));
-        vt_add(b->a, r, "added", vt_copy(b->a, finding_difference(&cur->a, ce, pe)));
-        vt_add(b->a, r, "resolved", vt_copy(b->a, finding_difference(&cur->a, pe, ce)));
-        vt *asked = both_asked(b->a, pe, ce);
+        vt_add(&tmp, r, "changes", comparable ? fielddiff(&tmp, o->data, n ? n->data : NULL) : vt_list(&tmp));
+        vt_add(&tmp, r, "added", finding_difference(&tmp, ce, pe));
+        vt_add(&tmp, r, "resolved", finding_difference(&tmp, pe, ce));
+        vt *asked = both_asked(&tmp, pe, ce);
         if (asked) {
-            vt_add(b->a, r, "fx", asked);
+            vt_add(&tmp, r, "fx", asked);
             pthread_mutex_lock(b->cache_lock);
             cache_put(b->c, b->trail_section, key, r);
+            text = cache_get_text(b->c, b->trail_section, key, len);
             pthread_mutex_unlock(b->cache_lock);
         }
+        if (!text) {
+            buf out = BUF_INIT;
+            vt_write_json(&out, r, -1);
+            *len = out.len;
+            text = arena_strndup(b->a, out.ptr ? out.ptr : "", out.len);
+            buf_free(&out);
+        }
     }
+    arena_free(&tmp);
     free(key);
-    return r;
+    return text;
 }
 
 /* A cache entry from another version may lack a field: never NULL. */
 static vt *list_or_empty(arena *a, vt *v)
 {
     return v && v->kind == VT_LIST ? v : vt_list(a);
+}
+
+trail_details trail_entry_details(const trail_entry *e, arena *a)
+{
+    const vt *r = e->details ? json_parse(a, e->details, e->details_len, NULL) : NULL;
+    return (trail_details){list_or_empty(a, vt_get(r, "changes")), list_or_empty(a, vt_get(r, "added")),
+                           list_or_empty(a, vt_get(r, "resolved"))};
 }
 
 static void fill_entry(builder *b, trail_entry *e, const hist_entry *h, version *prev, version *cur)
@@ -244,7 +270,9 @@ static void fill_entry(builder *b, trail_entry *e, const hist_entry *h, version 
     e->path = arena_strdup(b->a, h->path);
     e->old_path = h->old_path ? arena_strdup(b->a, h->old_path) : NULL;
     e->date = arena_strdup(b->a, cur->date);
-    const vt *r = entry_result(b, prev, cur);
+    e->details = entry_result(b, prev, cur, &e->details_len);
+    arena tmp = ARENA_INIT;
+    const vt *r = json_parse(&tmp, e->details, e->details_len, NULL);
     const char *err = vt_get_text(r, "error");
     e->error = err ? arena_strdup(b->a, err) : NULL;
     const vt *overall = vt_get(r, "overall");
@@ -253,9 +281,7 @@ static void fill_entry(builder *b, trail_entry *e, const hist_entry *h, version 
         e->overall = (int)overall->i;
         snprintf(e->grade, sizeof e->grade, "%s", vt_get_text(r, "grade"));
     }
-    e->changes = list_or_empty(b->a, vt_get(r, "changes"));
-    e->added = list_or_empty(b->a, vt_get(r, "added"));
-    e->resolved = list_or_empty(b->a, vt_get(r, "resolved"));
+    arena_free(&tmp);
 }
 
 static void version_free(version *v)

@@ -27,9 +27,20 @@ typedef struct trail_entry {
     int has_score;
     int overall;              /* after this commit */
     char grade[2];
+    /* The field changes and the findings added and resolved, as compact
+     * JSON (kept as text: tens of thousands of entries would otherwise
+     * hold their trees); trail_entry_details parses them. */
+    const char *details;
+    size_t details_len;
+} trail_entry;
+
+typedef struct trail_details {
     vt *changes;              /* fielddiff list */
     vt *added, *resolved;     /* lists of {rule, severity, message, field} */
-} trail_entry;
+} trail_details;
+
+/* The details of e parsed into a: three lists, never NULL. */
+trail_details trail_entry_details(const trail_entry *e, arena *a);
 
 typedef struct trails trails;
 
