@@ -7,8 +7,11 @@ For each size, a repository from ../shared/bench/mkcorpus.py (kept under
 build/bench/), then the median wall time of N runs (default 5) and the peak
 memory of each command:
 
-  vetted cold      vetted build with full history, no cache
-  vetted warm      vetted build after one more commit, with the cache
+  vetted cold      vetted build with full history, no cache, no previous site
+  vetted warm      vetted build after one more commit, with the cache and
+                   the previous site (same day: same reference date)
+  vetted next day  the same, on a new reference date (--as-of one day
+                   later each run): every date is judged again
   vetted check     the rules on every supplier, no site
   vetted diff      vetted diff HEAD~1 HEAD
   hugo git         hugo with enableGitInfo = true and a minimal layout (anchor)
@@ -103,6 +106,10 @@ def measure(repo, runs):
 
     def cold(i):
         shutil.rmtree(cache, ignore_errors=True)
+        shutil.rmtree(out, ignore_errors=True)
+        manifest = os.path.join(os.path.dirname(out), "." + os.path.basename(out) + ".vetted-pages")
+        if os.path.exists(manifest):
+            os.unlink(manifest)
         return run([VETTED, "build", "-q", "-o", out], repo)
 
     def warm(i):
@@ -110,8 +117,16 @@ def measure(repo, runs):
         one_more_commit(repo, i)
         return run([VETTED, "build", "-q", "-o", out], repo)
 
+    def next_day(i):
+        day = "2030-01-%02d" % (i + 1)
+        run([VETTED, "build", "-q", "--as-of", day, "-o", out], repo)
+        one_more_commit(repo, 100 + i)
+        day = "2030-02-%02d" % (i + 1)
+        return run([VETTED, "build", "-q", "--as-of", day, "-o", out], repo)
+
     sample("vetted cold", cold)
     sample("vetted warm", warm)
+    sample("vetted next day", next_day)
     sample("vetted check", lambda i: run([VETTED, "check", "--fail-on", "never"], repo))
     sample("vetted diff", lambda i: run([VETTED, "diff", "HEAD~1", "HEAD", "--format", "text"], repo))
     if shutil.which("hugo"):
@@ -144,6 +159,7 @@ def report(results):
     print("|---|" + "---|" * len(sizes))
     rows = [("cold build / hugo git (<= 0.5)", "vetted cold", "hugo git"),
             ("warm rebuild / hugo git (<= 0.05)", "vetted warm", "hugo git"),
+            ("next-day rebuild / hugo git", "vetted next day", "hugo git"),
             ("check / hugo", "vetted check", "hugo"),
             ("diff / git diff --stat", "vetted diff", "git diff --stat"),
             ("cold build / git log --raw", "vetted cold", "git log --raw")]
