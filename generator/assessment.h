@@ -30,6 +30,8 @@ typedef struct score {
     char grade[2];
     const char *capped_by;   /* the rule whose critical finding capped the grade, or NULL */
     vt *breakdown;           /* list of {what, concern, cost} */
+    const char *breakdown_json; /* instead, once compacted (see project.h) */
+    size_t breakdown_json_len;
 } score;
 
 typedef struct assessment {
@@ -43,6 +45,7 @@ typedef struct assessment {
     const char *body_html;
     int body_line;
     int dirty;               /* the file has uncommitted changes */
+    int compacted;           /* by project_compact: data and body are partial */
     char blob[41];           /* git blob id of the file ("" when unknown) */
     finding *findings;       /* sorted: severity, then line */
     size_t nfindings;

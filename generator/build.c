@@ -29,13 +29,18 @@ static void stage_done(const char *stage)
     if (!on || !stage) return;
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
-    long pages = 0, resident = 0;
+    long pages = 0, resident = 0, peak_kib = 0;
     FILE *f = fopen("/proc/self/statm", "r");
     if (f && fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
     if (f) fclose(f);
-    fprintf(stderr, "vetted: %-10s %8.3f s %8ld MiB resident\n", stage,
+    char line[256];
+    f = fopen("/proc/self/status", "r");
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "VmHWM: %ld kB", &peak_kib) == 1) break;
+    if (f) fclose(f);
+    fprintf(stderr, "vetted: %-10s %8.3f s %8ld MiB resident %8ld MiB peak\n", stage,
             (double)(now.tv_sec - last.tv_sec) + (double)(now.tv_nsec - last.tv_nsec) / 1e9,
-            resident * (sysconf(_SC_PAGESIZE) / 1024) / 1024);
+            resident * (sysconf(_SC_PAGESIZE) / 1024) / 1024, peak_kib / 1024);
     last = now;
 }
 
@@ -97,7 +102,7 @@ int build_run(const build_opts *o, diag_list *d)
     char *cache_dir = o->no_cache ? NULL : build_cache_dir(o->root);
     cache *c = cache_open(cache_dir);
     stage_done("cache");
-    project_opts po = {.root = o->root, .rev = o->rev, .as_of = o->as_of, .evaluate = 1, .cache = c};
+    project_opts po = {.root = o->root, .rev = o->rev, .as_of = o->as_of, .evaluate = 1, .cache = c, .compact = 1};
     int failed = project_load(&p, &po, d) < 0;
     stage_done("evaluate");
     theme *t = failed ? NULL : load_theme(&p, d);

@@ -1,9 +1,11 @@
 /* project.c: see project.h. */
 #include "project.h"
+#include "json.h"
 #include "markdown.h"
 #include "model.h"
 #include "source.h"
 
+#include <git2.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -228,6 +230,7 @@ typedef struct evaluator {
     cache *c;
     pthread_mutex_t *lock;   /* of the cache */
     const char *section;
+    int compact;
 } evaluator;
 
 /* The results of an evaluation as a cache entry: findings as arrays
@@ -330,12 +333,15 @@ static void evaluate_one(evaluator *e, assessment *as, diag_list *d)
 static void *evaluate_some(void *arg)
 {
     evaluator *e = arg;
-    for (size_t i = e->first; i < e->p->n; i += e->step) evaluate_one(e, e->p->items[i], &e->diags[i]);
+    for (size_t i = e->first; i < e->p->n; i += e->step) {
+        evaluate_one(e, e->p->items[i], &e->diags[i]);
+        if (e->compact) project_compact(e->p, e->p->items[i]);
+    }
     return NULL;
 }
 
 /* Evaluates every assessment on every core; messages keep file order. */
-static void evaluate_all(project *p, cache *c, diag_list *d)
+static void evaluate_all(project *p, cache *c, int compact, diag_list *d)
 {
     pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
     char *section = xasprintf("eval.1:%s", rules_digest(p->rules));
@@ -344,13 +350,13 @@ static void evaluate_all(project *p, cache *c, diag_list *d)
     evaluator *ev = xcalloc(jobs, sizeof *ev);
     diag_list *diags = xcalloc(p->n + 1, sizeof *diags);
     size_t started = 1;
-    ev[0] = (evaluator){p, p->rules, 0, 1, diags, c, &lock, section};
+    ev[0] = (evaluator){p, p->rules, 0, 1, diags, c, &lock, section, compact};
     for (size_t k = 1; k < jobs; k++) {
         diag_list quiet = DIAG_LIST_INIT;
         rules *r = project_rules_instance(p, &quiet);
         diag_free(&quiet);
         if (!r) break;
-        ev[k] = (evaluator){p, r, k, 1, diags, c, &lock, section};
+        ev[k] = (evaluator){p, r, k, 1, diags, c, &lock, section, compact};
         started++;
     }
     for (size_t k = 0; k < started; k++) ev[k].step = started;
@@ -384,13 +390,109 @@ int project_load(project *p, const project_opts *o, diag_list *d)
     mark_dirty(p);
     if (d->errors > errors) return -1;
     if (o->evaluate && project_load_rules(p, d) < 0) return -1;
-    if (o->evaluate) evaluate_all(p, o->cache, d);
+    if (o->evaluate) evaluate_all(p, o->cache, o->compact, d);
     return d->errors > errors ? -1 : 0;
 }
 
 void project_evaluate(project *p, assessment *as, diag_list *d)
 {
     rules_evaluate(p->rules, as, p->as_of, d);
+}
+
+/* ---- compact assessments -------------------------------------------------- */
+
+static const char *keep_text(arena *a, const char *s)
+{
+    return s ? arena_strdup(a, s) : NULL;
+}
+
+/* The front matter the site-wide pages show (render.c, summary_vm). */
+static vt *summary_data(arena *a, const vt *data)
+{
+    vt *d = vt_map(a);
+    static const char *const top[] = {"assessed", "assessor"};
+    for (size_t i = 0; i < 2; i++) {
+        const vt_pair *pr = vt_get_pair(data, top[i]);
+        if (pr) vt_add(a, d, top[i], vt_copy(a, pr->value));
+    }
+    const vt *cert = vt_get(data, "certification");
+    if (cert && cert->kind == VT_MAP) {
+        vt *c = vt_map(a);
+        static const char *const keys[] = {"standard", "expires"};
+        for (size_t i = 0; i < 2; i++) {
+            const vt_pair *pr = vt_get_pair(cert, keys[i]);
+            if (pr) vt_add(a, c, keys[i], vt_copy(a, pr->value));
+        }
+        vt_add(a, d, "certification", c);
+    }
+    return d;
+}
+
+void project_compact(const project *p, assessment *as)
+{
+    arena a = ARENA_INIT;
+    as->path = keep_text(&a, as->path);
+    as->slug = keep_text(&a, as->slug);
+    as->group = keep_text(&a, as->group);
+    as->category = keep_text(&a, as->category);
+    as->name = keep_text(&a, as->name);
+    as->data = summary_data(&a, as->data);
+    as->body_html = "";
+    for (size_t i = 0; i < as->nfindings; i++) {
+        finding *f = &as->findings[i];
+        const rule_info *ri = p->rules ? rules_find(p->rules, f->rule) : NULL;
+        f->rule = ri ? ri->id : keep_text(&a, f->rule);
+        f->title = ri && f->title && !strcmp(f->title, ri->title) ? ri->title : keep_text(&a, f->title);
+        f->rationale = ri && f->rationale && !strcmp(f->rationale, ri->rationale) ? ri->rationale
+                                                                                 : keep_text(&a, f->rationale);
+        f->concerns = ri && f->concerns && vt_equal(f->concerns, ri->concerns) ? ri->concerns
+                      : f->concerns ? vt_copy(&a, f->concerns) : NULL;
+        f->message = keep_text(&a, f->message);
+        f->field = keep_text(&a, f->field);
+    }
+    score *sc = &as->score;
+    sc->capped_by = keep_text(&a, sc->capped_by);
+    if (sc->breakdown) {
+        buf b = BUF_INIT;
+        vt_write_json(&b, sc->breakdown, -1);
+        sc->breakdown_json = arena_strndup(&a, b.ptr ? b.ptr : "", b.len);
+        sc->breakdown_json_len = b.len;
+        sc->breakdown = NULL;
+        buf_free(&b);
+    }
+    arena_free(&as->a);
+    as->a = a;
+    as->compacted = 1;
+}
+
+assessment *project_reload(const project *p, const assessment *as, diag_list *d)
+{
+    buf text = BUF_INIT;
+    git_oid oid;
+    char id[41] = "";
+    if (store_read(p->files, as->path, &text) == 0 &&
+        git_odb_hash(&oid, text.ptr ? text.ptr : "", text.len, GIT_OBJECT_BLOB) == 0)
+        git_oid_tostr(id, sizeof id, &oid);
+    diag_list quiet = DIAG_LIST_INIT;
+    assessment *full = *id && !strcmp(id, as->blob) ? assessment_parse(as->path, text.ptr ? text.ptr : "", text.len, &quiet)
+                                                    : NULL;
+    diag_free(&quiet);
+    buf_free(&text);
+    if (!full) {
+        diag_add(d, DIAG_ERROR, as->path, 0, 0, "the file changed while the site was built; build again");
+        return NULL;
+    }
+    memcpy(full->blob, as->blob, sizeof full->blob);
+    full->dirty = as->dirty;
+    full->findings = as->nfindings ? xmalloc(as->nfindings * sizeof *full->findings) : NULL;
+    if (as->nfindings) memcpy(full->findings, as->findings, as->nfindings * sizeof *full->findings);
+    full->nfindings = as->nfindings;
+    full->score = as->score;
+    if (as->score.breakdown_json) {
+        full->score.breakdown = json_parse(&full->a, as->score.breakdown_json, as->score.breakdown_json_len, NULL);
+        full->score.breakdown_json = NULL;
+    }
+    return full;
 }
 
 void project_free(project *p)

@@ -21,6 +21,9 @@ typedef struct project_opts {
     const char *rev;        /* a revision to build from git, or NULL: the working tree */
     const char *as_of;      /* reference date, or NULL: HEAD's date, else today */
     int evaluate;           /* run the rules */
+    /* Keep of each evaluated assessment only what the site-wide pages
+     * show (project_compact); its pages reload the rest (project_reload). */
+    int compact;
     cache *cache;           /* evaluations by blob, date and rules, or NULL */
 } project_opts;
 
@@ -55,6 +58,16 @@ int project_load_rules(project *p, diag_list *d);
  * in asked (a list of [path, bool], from rules_files_asked)? 0 when not,
  * or when asked is not such a list. */
 int project_answers_hold(const project *p, const vt *asked);
+/* A site holds thousands of assessments while it is built; each needs its
+ * whole tree only for its own pages. project_compact keeps the name, path,
+ * slug, category, blob, findings (their rule texts borrowed from p's
+ * rules), the score (its breakdown as JSON) and of the front matter only
+ * assessed, assessor and certification.standard/expires.
+ * project_reload reads and parses the file again and attaches those
+ * results: a new assessment the caller frees, or NULL after reporting to
+ * d (the file changed since it was evaluated). */
+void project_compact(const project *p, assessment *as);
+assessment *project_reload(const project *p, const assessment *as, diag_list *d);
 rules *project_rules_instance(project *p, diag_list *d);
 /* How many worker threads to use: $VETTED_JOBS, else the online cores
  * (at most 8). */

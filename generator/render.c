@@ -606,8 +606,22 @@ static int render_history_page(const project *p, theme *t, const trails *tr, con
     return rc;
 }
 
+static int render_supplier_pages(const project *p, theme *t, const trails *tr, const assessment *as,
+                                 output *out, diag_list *d);
+
+/* A compacted assessment (project_compact) is read again for its pages. */
 static int render_supplier(const project *p, theme *t, const trails *tr, const assessment *as,
                            output *out, diag_list *d)
+{
+    if (!as->compacted) return render_supplier_pages(p, t, tr, as, out, d);
+    assessment *full = project_reload(p, as, d);
+    int rc = full ? render_supplier_pages(p, t, tr, full, out, d) : -1;
+    assessment_free(full);
+    return rc;
+}
+
+static int render_supplier_pages(const project *p, theme *t, const trails *tr, const assessment *as,
+                                 output *out, diag_list *d)
 {
     const char *root = root_for(p, 1);
     arena a = ARENA_INIT;

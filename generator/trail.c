@@ -69,6 +69,7 @@ typedef struct builder {
     const history *h;
     const file_trail *building;
     size_t first, step, n;
+    size_t lo, hi;            /* the batch of files being built */
 } builder;
 
 static void date_of_time(long long t, char out[11])
@@ -380,13 +381,44 @@ static void want_uncached(file_trail *ft, wanted_list *w, const hist_entry *hist
     }
 }
 
-static void read_texts(trails *t, const history *h, git_repository *repo, cache *c, const char *section)
+/* At most this many blobs are read ahead at once (about 150 MB of text
+ * with assessments of 4.5 kB): more history is built in batches of files,
+ * each read in history order, trading a little time for a bounded peak. */
+#define READ_AHEAD_BLOBS 32768
+
+/* Marks the blobs to read for every file; returns how many in all. */
+static size_t want_texts(trails *t, const history *h, cache *c, const char *section)
 {
-    wanted_list w = {0};
+    size_t total = 0;
     for (size_t i = 0; i < t->n; i++) {
         size_t n = 0;
         const hist_entry *hist = history_of(h, t->files[i].path, &n);
-        want_uncached(&t->files[i], &w, hist, n, c, section);
+        wanted_list none = {0};
+        want_uncached(&t->files[i], &none, hist, n, c, section);
+        total += none.n;
+        free(none.items);
+    }
+    return total;
+}
+
+/* Reads the marked blobs of files [lo, hi) in history order. */
+static void read_texts(trails *t, size_t lo, size_t hi, const history *h, git_repository *repo)
+{
+    wanted_list w = {0};
+    for (size_t i = lo; i < hi; i++) {
+        file_trail *ft = &t->files[i];
+        size_t n = 0;
+        const hist_entry *hist = ft->ntexts ? history_of(h, ft->path, &n) : NULL;
+        for (size_t k = 0; k < ft->ntexts; k++) {
+            long long time = 0;   /* of the newest commit that made this blob */
+            for (size_t e = 0; e < n && !time; e++)
+                if (!strcmp(hist[e].new_blob, ft->texts[k].id)) time = hist[e].commit->committer_time;
+            if (w.n == w.cap) {
+                w.cap = w.cap ? w.cap * 2 : 1024;
+                w.items = xrealloc(w.items, w.cap * sizeof *w.items);
+            }
+            w.items[w.n++] = (wanted_blob){ft, k, time};
+        }
     }
     if (w.n) qsort(w.items, w.n, sizeof *w.items, newest_first);
     for (size_t i = 0; i < w.n; i++) {
@@ -413,7 +445,7 @@ static void free_texts(file_trail *ft)
 static void *work(void *arg)
 {
     builder *b = arg;
-    for (size_t i = b->first; i < b->n; i += b->step) {
+    for (size_t i = b->lo + b->first; i < b->hi; i += b->step) {
         size_t n = 0;
         const hist_entry *hist = history_of(b->h, b->files[i].path, &n);
         b->building = &b->files[i];
@@ -443,7 +475,7 @@ static int start_worker(builder *b, project *p, diag_list *d)
 
 static void run_workers(trails *t, project *p, const history *h, cache *c, const char *section, diag_list *d)
 {
-    read_texts(t, h, p->repo, c, section);
+    size_t wanted = want_texts(t, h, c, section);
     size_t jobs = (size_t)project_jobs();
     if (jobs > t->n / 16 + 1) jobs = t->n / 16 + 1;   /* threads pay only for real work */
     pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -452,12 +484,23 @@ static void run_workers(trails *t, project *p, const history *h, cache *c, const
     size_t started = 0;
     for (size_t k = 0; k < jobs; k++) {
         bs[k] = (builder){p, k ? NULL : p->rules, k ? NULL : p->repo, c, &lock, section,
-                          &t->worker_arenas[k], t->files, h, NULL, k, jobs, t->n};
+                          &t->worker_arenas[k], t->files, h, NULL, k, jobs, t->n, 0, 0};
         if (k && start_worker(&bs[k], p, d) < 0) break;
         started++;
     }
-    for (size_t k = 0; k < started; k++) bs[k].step = started;
-    parallel_run(work, bs, sizeof *bs, started);
+    size_t batches = wanted / READ_AHEAD_BLOBS + 1, per_batch = wanted / batches + 1;
+    for (size_t lo = 0; lo < t->n;) {
+        size_t hi = lo, count = 0;
+        while (hi < t->n && (count < per_batch || hi == lo)) count += t->files[hi++].ntexts;
+        read_texts(t, lo, hi, h, p->repo);
+        for (size_t k = 0; k < started; k++) {
+            bs[k].step = started;
+            bs[k].lo = lo;
+            bs[k].hi = hi;
+        }
+        parallel_run(work, bs, sizeof *bs, started);
+        lo = hi;
+    }
     for (size_t k = 1; k < started; k++) {
         rules_free(bs[k].rules);
         git_repository_free(bs[k].repo);

@@ -163,6 +163,9 @@ char *buf_detach(buf *b)
     return p;
 }
 
+#define ARENA_BLOCK_MAX (16u << 10)
+#define ARENA_BIG (4u << 10)
+
 struct arena_block {
     arena_block *next;
     size_t used, size;
@@ -174,10 +177,24 @@ static void *arena_alloc_raw(arena *a, size_t n)
 {
     n = (n + 15) & ~(size_t)15;
     arena_block *blk = a->head;
+    if (n > ARENA_BIG) {
+        /* A large piece gets a block of its own behind the current one,
+         * which stays in use: no block is left mostly empty for it. */
+        arena_block *own = xmalloc(sizeof *own + n);
+        own->used = own->size = n;
+        if (blk) {
+            own->next = blk->next;
+            blk->next = own;
+        } else {
+            own->next = NULL;
+            a->head = own;
+        }
+        return own->data;
+    }
     if (!blk || blk->size - blk->used < n) {
-        /* Blocks grow from 4 KiB to 64 KiB: thousands of small arenas (one
-         * per assessment) stay small, large ones do few allocations. */
-        size_t size = blk ? (blk->size < 65536 ? blk->size * 2 : 65536) : 4096;
+        /* Blocks grow from 4 KiB to 16 KiB: thousands of small arenas (one
+         * per assessment) waste at most a part of their last block. */
+        size_t size = blk ? (blk->size < ARENA_BLOCK_MAX ? blk->size * 2 : ARENA_BLOCK_MAX) : 4096;
         if (size < n) size = n;
         blk = xmalloc(sizeof *blk + size);
         blk->next = a->head;
