@@ -806,7 +806,8 @@ static int by_rule_then_supplier(const void *x, const void *y)
     return a->f < b->f ? -1 : a->f > b->f;
 }
 
-static vt *rule_group_vm(arena *a, const project *p, const placed *first, size_t n)
+/* A rule (at one severity) with its findings; items only when wanted. */
+static vt *rule_group_vm(arena *a, const project *p, const placed *first, size_t n, int with_items)
 {
     const rule_info *ri = p->rules ? rules_find(p->rules, first->f->rule) : NULL;
     vt *rm = vt_map(a);
@@ -817,6 +818,10 @@ static vt *rule_group_vm(arena *a, const project *p, const placed *first, size_t
     vt_add(a, rm, "severity_class", vt_strf(a, "sev-%s", sev));
     vt_add(a, rm, "rationale", vt_str(a, ri ? ri->rationale : ""));
     vt_add(a, rm, "count", vt_int(a, (long long)n));
+    /* Rule ids are lowercase letters, digits, '.', '_' and '-'; the
+     * severity first keeps the name from starting with a dot. */
+    vt_add(a, rm, "url", vt_strf(a, "findings/%s-%s.html", sev, first->f->rule));
+    if (!with_items) return rm;
     vt *items = vt_list(a);
     for (size_t i = 0; i < n; i++) {
         vt *it = vt_map(a);
@@ -831,8 +836,24 @@ static vt *rule_group_vm(arena *a, const project *p, const placed *first, size_t
     return rm;
 }
 
+/* The page of one rule at one severity: findings/<severity>-<id>.html. */
+static int render_rule_page(const project *p, theme *t, const trails *tr, const placed *first, size_t n,
+                            output *out, diag_list *d)
+{
+    arena a = ARENA_INIT;
+    vt *rule = rule_group_vm(&a, p, first, n, 1);
+    vt *ctx = render_common_vm(&a, p, tr, root_for(p, 1), vt_get_text(rule, "title"));
+    vt_add(&a, ctx, "rule", rule);
+    int rc = render_layout(t, out, "rule", vt_get_text(rule, "url"), ctx, d);
+    arena_free(&a);
+    return rc;
+}
+
 /* The findings page: every rule with at least one finding, most severe
- * first; a rule whose findings differ in severity appears once per severity. */
+ * first; a rule whose findings differ in severity appears once per
+ * severity. With a `rule` layout in the theme each has a page of its own
+ * (a site of thousands of suppliers has tens of thousands of findings);
+ * without, they are all on findings.html. */
 static int render_findings(const project *p, theme *t, const trails *tr, output *out, diag_list *d)
 {
     size_t total = 0;
@@ -843,18 +864,21 @@ static int render_findings(const project *p, theme *t, const trails *tr, output 
         for (size_t j = 0; j < p->items[i]->nfindings; j++)
             all[k++] = (placed){p->items[i], &p->items[i]->findings[j], i};
     if (total) qsort(all, total, sizeof *all, by_rule_then_supplier);
+    int own_pages = theme_has_layout(t, "rule"), rc = 0;
     arena a = ARENA_INIT;
     vt *ctx = render_common_vm(&a, p, tr, root_for(p, 0), "Findings by rule");
     vt *rules = vt_list(&a);
     for (size_t i = 0; i < total;) {
         size_t j = i + 1;
         while (j < total && all[j].f->sev == all[i].f->sev && !strcmp(all[j].f->rule, all[i].f->rule)) j++;
-        vt_push(&a, rules, rule_group_vm(&a, p, &all[i], j - i));
+        vt_push(&a, rules, rule_group_vm(&a, p, &all[i], j - i, !own_pages));
+        if (own_pages && rc == 0) rc = render_rule_page(p, t, tr, &all[i], j - i, out, d);
         i = j;
     }
     vt_add(&a, ctx, "rules", rules);
     vt_add(&a, ctx, "findings_count", vt_int(&a, (long long)total));
-    int rc = render_layout(t, out, "findings", "findings.html", ctx, d);
+    vt_add(&a, ctx, "rule_pages", vt_bool(&a, own_pages));
+    if (rc == 0) rc = render_layout(t, out, "findings", "findings.html", ctx, d);
     arena_free(&a);
     free(all);
     return rc;

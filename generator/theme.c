@@ -126,6 +126,13 @@ theme *theme_clone(const theme *t, diag_list *d)
     return theme_load(t->files, t->dir, t->display, d);
 }
 
+int theme_has_layout(const theme *t, const char *name)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (!strcmp(t->layouts[i].name, name)) return 1;
+    return 0;
+}
+
 const char *theme_digest(const theme *t)
 {
     return t->digest;

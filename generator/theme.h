@@ -24,6 +24,8 @@ theme *theme_clone(const theme *t, diag_list *d);
 /* Renders layout `name` with ctx, appending to out. Returns 0, or -1 after
  * reporting to d (a missing layout or a partial that fails). */
 int theme_render(theme *t, const char *name, const vt *ctx, buf *out, diag_list *d);
+/* 1 when the theme has layouts/<name>.mustache. */
+int theme_has_layout(const theme *t, const char *name);
 /* 32 hex digits that change whenever any template changes. */
 const char *theme_digest(const theme *t);
 /* Copies assets/ to assets/ of the site. */

@@ -34,6 +34,18 @@ expect_file "$T_TMP/site1/suppliers/acme.json"
 expect_file "$T_TMP/site1/index.json"
 expect_file "$T_TMP/site1/findings.html"
 expect_file "$T_TMP/site1/assets/style.css"
+# Findings: findings.html lists the rules; each rule (at a severity) has a
+# page of its own that lists the suppliers, and every listed page exists.
+findings=$(cat "$T_TMP/site1/findings.html")
+expect_contains "$findings" 'href="findings/' "findings index links rule pages"
+expect_not_contains "$findings" 'class="rule-items' "findings index without the items"
+links=$(grep -o 'href="findings/[^"]*"' <<<"$findings" | sed 's/href="//; s/"$//' | sort -u)
+missing=0; for l in $links; do [ -f "$T_TMP/site1/$l" ] || missing=$((missing + 1)); done
+expect_eq "$missing" 0 "rule pages linked from findings.html that do not exist"
+expect_eq "$(ls "$T_TMP/site1/findings" | wc -l | tr -d ' ')" "$(wc -w <<<"$links" | tr -d ' ')" "rule pages"
+rule_page=$(cat "$T_TMP/site1/$(head -1 <<<"$links")")
+expect_contains "$rule_page" 'href="../suppliers/' "a rule page links suppliers relative to itself"
+expect_contains "$rule_page" 'href="../findings.html"' "a rule page links back"
 page=$(cat "$T_TMP/site1/suppliers/acme.html")
 expect_not_contains "$page" "<script>alert" "supplier page"
 expect_contains "$page" "&lt;script&gt;alert(1)&lt;/script&gt;" "supplier page"
@@ -110,4 +122,14 @@ expect_no_file "$T_TMP/nout/suppliers/link.html"
 mkdir -p "$T_TMP/empty"
 expect_status 2 "$VETTED" -C "$T_TMP/empty" build -o "$T_TMP/eout"
 expect_contains "$ERR" "no content/ folder"
+# A theme without a `rule` layout keeps every finding on findings.html.
+R2=$T_TMP/oneflat
+new_repo "$R2"
+supplier "$R2/content/acme.md" "Acme PCB"
+mkdir -p "$R2/themes"; cp -r "$ROOT/themes/default" "$R2/themes/flat"; rm "$R2/themes/flat/layouts/rule.mustache"
+printf 'theme: flat\n' >"$R2/vetted.yml"
+expect_status 0 "$VETTED" -C "$R2" build -q -o "$T_TMP/flat"
+expect_contains "$(cat "$T_TMP/flat/findings.html")" 'class="rule-items' "findings on one page"
+expect_no_file "$T_TMP/flat/findings"
+
 t_done
