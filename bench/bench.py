@@ -105,11 +105,8 @@ def measure(repo, runs):
         print("bench: %-16s %8.3f s  %8d KiB" % (name, cmds[name][0], cmds[name][1]), file=sys.stderr)
 
     def cold(i):
-        shutil.rmtree(cache, ignore_errors=True)
+        shutil.rmtree(cache, ignore_errors=True)     # the page manifest is in it too
         shutil.rmtree(out, ignore_errors=True)
-        manifest = os.path.join(os.path.dirname(out), "." + os.path.basename(out) + ".vetted-pages")
-        if os.path.exists(manifest):
-            os.unlink(manifest)
         return run([VETTED, "build", "-q", "-o", out], repo)
 
     def warm(i):

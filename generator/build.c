@@ -10,6 +10,7 @@
 #include "theme.h"
 #include "trail.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -95,6 +96,28 @@ static trails *load_trails(project *p, const build_opts *o, cache *c, const char
     return t;
 }
 
+/* The manifest of the pages of the site at out: in the cache folder, one
+ * for each output folder (by its absolute path), or NULL without a cache. */
+static char *pages_manifest(const cache *c, const char *out)
+{
+    if (!cache_dir(c)) return NULL;
+    char *copy = xstrdup(out);
+    for (size_t n = strlen(copy); n > 1 && copy[n - 1] == '/';) copy[--n] = '\0';
+    char *slash = strrchr(copy, '/');
+    const char *base = slash ? slash + 1 : copy;
+    if (slash) *slash = '\0';
+    char dir[PATH_MAX];
+    if (!realpath(slash ? (*copy ? copy : "/") : ".", dir)) snprintf(dir, sizeof dir, "%s", slash ? copy : ".");
+    hasher h;
+    hasher_init(&h, 0, 0);
+    hasher_put(&h, dir, strlen(dir) + 1);
+    hasher_put(&h, base, strlen(base));
+    char key[33];
+    hasher_hex(&h, key);
+    free(copy);
+    return xasprintf("%s/pages-%.16s.tsv", cache_dir(c), key);
+}
+
 int build_run(const build_opts *o, diag_list *d)
 {
     project p;
@@ -117,7 +140,9 @@ int build_run(const build_opts *o, diag_list *d)
         p.has_snapshots = cs.n > 0;
         if (!cs.n && !o->quiet) fprintf(stderr, "vetted: no tag matches '%s': no snapshots\n", p.cfg.snapshots);
     }
-    output *out = failed ? NULL : output_begin(o->out, d);
+    char *manifest = failed ? NULL : pages_manifest(c, o->out);
+    output *out = failed ? NULL : output_begin(o->out, manifest, d);
+    free(manifest);
     failed |= !out;
     if (!failed && (render_site(&p, t, tr, out, d) < 0 || (cs.n && snapshots_render(&p, &cs, out, d) < 0))) {
         output_abort(out);

@@ -149,6 +149,11 @@ const char *cache_get_text(cache *c, const char *section, const char *key, size_
     return s->value;
 }
 
+const char *cache_dir(const cache *c)
+{
+    return c ? c->dir : NULL;
+}
+
 int cache_has(cache *c, const char *section, const char *key)
 {
     if (!c) return 0;

@@ -25,6 +25,8 @@ typedef struct cache cache;
 
 /* Opens the cache in dir (created on save); NULL dir: memory only. */
 cache *cache_open(const char *dir);
+/* The folder of the cache, or NULL when it is in memory only. */
+const char *cache_dir(const cache *c);
 /* The value under section/key parsed into arena a, or NULL. */
 vt *cache_get(cache *c, const char *section, const char *key, arena *a);
 /* The JSON text under section/key (its length in *len), or NULL. It stays

@@ -41,6 +41,7 @@ struct output {
     int failed;
     written_path *written; /* a hash set of the paths written so far */
     size_t nwritten, capwritten;
+    char *manifest;        /* where the keys of the pages are kept, or NULL */
     unsigned long long seed[2]; /* of page keys; secret to this site */
     page_record *prev;     /* the previous site's pages: a hash set */
     size_t capprev;
@@ -83,15 +84,6 @@ static void remove_leftovers(const char *dest)
 
 /* ---- the manifest of pages and their keys --------------------------------- */
 
-/* ".public.vetted-pages" beside dest "x/public": outside the site, so that
- * the site itself stays byte-for-byte the same from build to build. */
-static char *manifest_path(const char *dest, const char *suffix)
-{
-    const char *slash = strrchr(dest, '/');
-    int dirlen = slash ? (int)(slash - dest + 1) : 0;
-    return xasprintf("%.*s.%s.vetted-%s", dirlen, dest, slash ? slash + 1 : dest, suffix);
-}
-
 static size_t path_hash(const char *s);
 
 static page_record *prev_slot(const output *o, const char *path)
@@ -117,11 +109,9 @@ static void random_seed(unsigned long long seed[2])
  * page is reused: a missing or damaged manifest only costs time. */
 static void manifest_load(output *o)
 {
-    char *path = manifest_path(o->dest, "pages");
     buf b = BUF_INIT;
-    int ok = file_read(path, &b) == 0 && b.ptr &&
+    int ok = o->manifest && file_read(o->manifest, &b) == 0 && b.ptr &&
              sscanf(b.ptr, "vetted-pages 1 %16llx %16llx\n", &o->seed[0], &o->seed[1]) == 2;
-    free(path);
     if (!ok) {
         random_seed(o->seed);
         buf_free(&b);
@@ -156,7 +146,7 @@ static int manifest_write(const output *o, char **tmp_out)
         const page_record *r = &o->pages[i];
         buf_printf(&b, "%s %llu %llu %lld %lld %s\n", r->key, r->ino, r->size, r->mtime_s, r->mtime_ns, r->path);
     }
-    *tmp_out = xasprintf("%s.pages", o->tmp);
+    *tmp_out = xasprintf("%s.tmp.%ld", o->manifest, (long)getpid());
     int rc = file_write(*tmp_out, b.ptr, b.len);
     buf_free(&b);
     return rc;
@@ -183,7 +173,7 @@ void output_hasher(const output *o, hasher *h)
     hasher_init(h, o->seed[0], o->seed[1]);
 }
 
-output *output_begin(const char *dest, diag_list *d)
+output *output_begin(const char *dest, const char *manifest, diag_list *d)
 {
     size_t n = strlen(dest);
     while (n > 1 && dest[n - 1] == '/') n--;
@@ -193,6 +183,7 @@ output *output_begin(const char *dest, diag_list *d)
     pthread_cond_init(&o->wrote, NULL);
     o->prefix = xstrdup("");
     o->d = d;
+    o->manifest = manifest ? xstrdup(manifest) : NULL;
     remove_leftovers(o->dest);
     manifest_load(o);
     char *prefix = tmp_prefix(o->dest);
@@ -468,6 +459,7 @@ int output_reuse(output *o, const char *relpath)
 
 static void release(output *o)
 {
+    free(o->manifest);
     for (size_t i = 0; i < o->capprev; i++) free(o->prev[i].path);
     free(o->prev);
     for (size_t i = 0; i < o->npages; i++) free(o->pages[i].path);
@@ -491,7 +483,7 @@ int output_commit(output *o)
     struct stat st;
     int rc = 0;
     char *manifest_tmp = NULL;
-    int manifest_ok = manifest_write(o, &manifest_tmp) == 0;
+    int manifest_ok = o->manifest && manifest_write(o, &manifest_tmp) == 0;
     if (lstat(o->dest, &st) < 0) {
         rc = rename(o->tmp, o->dest);
     } else if (renameat2(AT_FDCWD, o->tmp, AT_FDCWD, o->dest, RENAME_EXCHANGE) == 0) {
@@ -510,9 +502,7 @@ int output_commit(output *o)
     }
     /* Only now: a manifest older than its site only costs time, since the
      * file identities it records no longer match. */
-    char *manifest = manifest_path(o->dest, "pages");
-    if (rc < 0 || !manifest_ok || rename(manifest_tmp, manifest) < 0) unlink(manifest_tmp);
-    free(manifest);
+    if (manifest_tmp && (rc < 0 || !manifest_ok || rename(manifest_tmp, o->manifest) < 0)) unlink(manifest_tmp);
     free(manifest_tmp);
     release(o);
     return rc;

@@ -15,8 +15,10 @@
 typedef struct output output;
 
 /* Prepares a temporary directory for the site that will live at dest;
- * removes leftovers of earlier killed builds. NULL after reporting to d. */
-output *output_begin(const char *dest, diag_list *d);
+ * removes leftovers of earlier killed builds. manifest names the file that
+ * keeps the keys of the pages (see output_keep), or NULL: every page is
+ * made. NULL after reporting to d. */
+output *output_begin(const char *dest, const char *manifest, diag_list *d);
 /* Writes relpath (e.g. "suppliers/acme.html"). Returns 0 or -1 (reported).
  * Safe to call from several threads at once (for different paths). */
 int output_put(output *o, const char *relpath, const void *data, size_t len);
@@ -26,8 +28,8 @@ int output_put(output *o, const char *relpath, const void *data, size_t len);
  * the new one when the previous build recorded the same key for it and
  * the file is untouched since: 1 when kept, 0 when the caller must make
  * the page and write it with output_put_keyed, -1 on error (reported).
- * The keys live in a manifest beside the site (".<name>.vetted-pages"),
- * replaced with the site. Thread-safe like output_put. */
+ * The keys live in the manifest given to output_begin (in the cache
+ * folder), replaced after the site. Thread-safe like output_put. */
 void output_hasher(const output *o, hasher *h);
 int output_keep(output *o, const char *relpath, const char *key);
 int output_put_keyed(output *o, const char *relpath, const char *key, const void *data, size_t len);

@@ -2,7 +2,7 @@
 # Incremental builds: a page is made again only when what it is made from
 # changed; otherwise it is kept (hard-linked) from the previous site. The
 # site must always equal a build from scratch, whatever the previous site,
-# its manifest or the cache hold.
+# its manifest (in the cache folder) or the cache hold.
 . "$(dirname "$0")/lib.sh"
 export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1
 R=$T_TMP/repo
@@ -32,7 +32,14 @@ supplier "$R/content/third.md" "Third Ltd."
 g add -A; commit 2026-05-01 "Assess three suppliers"
 first=$(g rev-parse --short=7 HEAD)
 expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
-expect_file "$T_TMP/.site.vetted-pages"
+M=$(ls "$R"/.vetted-cache/pages-*.tsv 2>/dev/null | head -1)
+expect_file "$M"
+expect_eq "$(ls -A "$T_TMP" | grep -c vetted)" 0 "files beside the site"
+# --no-cache neither reads nor writes the manifest: every page is made.
+other=$(inode "$S/suppliers/other.html")
+expect_status 0 "$VETTED" -C "$R" build -q --no-cache -o "$S"
+if [ "$(inode "$S/suppliers/other.html")" != "$other" ]; then pass; else fail "--no-cache kept a page"; fi
+expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
 same_as_scratch "first build"
 
 # One supplier changes: its pages are made again, the others' are kept.
@@ -96,10 +103,10 @@ expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
 expect_not_contains "$(cat "$S/suppliers/other.html")" "tampered"
 if [ -L "$S/suppliers/acme.html" ]; then fail "a link in the old site was kept"; else pass; fi
 same_as_scratch "a tampered site"
-printf 'vetted-pages 1 0 0\nnot a record\n%.0s' >"$T_TMP/.site.vetted-pages"
+printf 'vetted-pages 1 0 0\nnot a record\n%.0s' >"$M"
 expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
 same_as_scratch "a damaged manifest"
-head -c 300 /dev/urandom >"$T_TMP/.site.vetted-pages"
+head -c 300 /dev/urandom >"$M"
 expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
 same_as_scratch "a random manifest"
 # A manifest that names the pages but whose site was replaced: nothing kept.
@@ -149,10 +156,10 @@ same_as_scratch "a file moved to another folder"
 g rm -rq "$R/scripts"; commit 2026-05-03 "No local rule"
 
 # A failed build keeps the old site and its manifest as they were.
-before=$(cat "$T_TMP/.site.vetted-pages")
+before=$(cat "$M")
 printf -- '---\nsupplier: [broken\n---\n' >"$R/content/third.md"
 expect_status 2 "$VETTED" -C "$R" build -q -o "$S"
-expect_eq "$(cat "$T_TMP/.site.vetted-pages")" "$before" "the manifest after a failed build"
+expect_eq "$(cat "$M")" "$before" "the manifest after a failed build"
 g checkout -q -- content
 expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
 same_as_scratch "after a failed build"
