@@ -26,7 +26,8 @@ typedef struct written_path {
  * file that build wrote. */
 typedef struct page_record {
     char *path;
-    char key[33];
+    char key[33];          /* of what the page shows */
+    char inputs[33];       /* of what it was made from; "" when not given */
     unsigned long long ino, size;
     long long mtime_s, mtime_ns;
 } page_record;
@@ -111,7 +112,7 @@ static void manifest_load(output *o)
 {
     buf b = BUF_INIT;
     int ok = o->manifest && file_read(o->manifest, &b) == 0 && b.ptr &&
-             sscanf(b.ptr, "vetted-pages 1 %16llx %16llx\n", &o->seed[0], &o->seed[1]) == 2;
+             sscanf(b.ptr, "vetted-pages 2 %16llx %16llx\n", &o->seed[0], &o->seed[1]) == 2;
     if (!ok) {
         random_seed(o->seed);
         buf_free(&b);
@@ -126,9 +127,10 @@ static void manifest_load(output *o)
     for (char *line; (line = strtok_r(NULL, "\n", &save));) {
         page_record r = {0};
         int at = 0;
-        if (sscanf(line, "%32[0-9a-f] %llu %llu %lld %lld %n", r.key, &r.ino, &r.size, &r.mtime_s, &r.mtime_ns,
-                   &at) != 5 || strlen(r.key) != 32 || !output_path_is_safe(line + at))
+        if (sscanf(line, "%32[0-9a-f] %32[0-9a-f-] %llu %llu %lld %lld %n", r.key, r.inputs, &r.ino, &r.size,
+                   &r.mtime_s, &r.mtime_ns, &at) != 6 || strlen(r.key) != 32 || !output_path_is_safe(line + at))
             continue;
+        if (strlen(r.inputs) != 32) r.inputs[0] = '\0';
         page_record *slot = prev_slot(o, line + at);
         free(slot->path);
         *slot = r;
@@ -141,10 +143,11 @@ static void manifest_load(output *o)
 static int manifest_write(const output *o, char **tmp_out)
 {
     buf b = BUF_INIT;
-    buf_printf(&b, "vetted-pages 1 %016llx %016llx\n", o->seed[0], o->seed[1]);
+    buf_printf(&b, "vetted-pages 2 %016llx %016llx\n", o->seed[0], o->seed[1]);
     for (size_t i = 0; i < o->npages; i++) {
         const page_record *r = &o->pages[i];
-        buf_printf(&b, "%s %llu %llu %lld %lld %s\n", r->key, r->ino, r->size, r->mtime_s, r->mtime_ns, r->path);
+        buf_printf(&b, "%s %s %llu %llu %lld %lld %s\n", r->key, r->inputs[0] ? r->inputs : "-", r->ino, r->size,
+                   r->mtime_s, r->mtime_ns, r->path);
     }
     *tmp_out = xasprintf("%s.tmp.%ld", o->manifest, (long)getpid());
     int rc = file_write(*tmp_out, b.ptr, b.len);
@@ -152,8 +155,9 @@ static int manifest_write(const output *o, char **tmp_out)
     return rc;
 }
 
-/* Remembers that path (as written under the site) came from key. */
-static void record_page(output *o, const char *path, const char *key, const struct stat *st)
+/* Remembers that path (as written under the site) came from key and,
+ * when not NULL, inputs. */
+static void record_page(output *o, const char *path, const char *key, const char *inputs, const struct stat *st)
 {
     pthread_mutex_lock(&o->lock);
     if (o->npages == o->cappages) {
@@ -165,6 +169,7 @@ static void record_page(output *o, const char *path, const char *key, const stru
                        .size = (unsigned long long)st->st_size, .mtime_s = (long long)st->st_mtim.tv_sec,
                        .mtime_ns = (long long)st->st_mtim.tv_nsec};
     memcpy(r->key, key, 33);
+    if (inputs) memcpy(r->inputs, inputs, 33);
     pthread_mutex_unlock(&o->lock);
 }
 
@@ -301,7 +306,7 @@ static int write_file(const char *path, const void *data, size_t len, struct sta
     return fstat(fd, st) < 0 ? (close(fd), -1) : close(fd);
 }
 
-static int put(output *o, const char *relpath, const char *key, const void *data, size_t len)
+static int put(output *o, const char *relpath, const char *key, const char *inputs, const void *data, size_t len)
 {
     if (!output_path_is_safe(relpath)) {
         failed(o, "refusing to write '%s' outside the site%s", relpath, "");
@@ -320,7 +325,7 @@ static int put(output *o, const char *relpath, const char *key, const void *data
     } else if (!again) {
         struct stat st;
         if ((rc = write_file(path, data, len, &st)) < 0) failed(o, "cannot write %s: %s", path, strerror(errno));
-        else if (key) record_page(o, full, key, &st);
+        else if (key) record_page(o, full, key, inputs, &st);
         done_writing(o, full);
     }
     free(full);
@@ -330,12 +335,13 @@ static int put(output *o, const char *relpath, const char *key, const void *data
 
 int output_put(output *o, const char *relpath, const void *data, size_t len)
 {
-    return put(o, relpath, NULL, data, len);
+    return put(o, relpath, NULL, NULL, data, len);
 }
 
-int output_put_keyed(output *o, const char *relpath, const char *key, const void *data, size_t len)
+int output_put_keyed(output *o, const char *relpath, const char *key, const char *inputs, const void *data,
+                     size_t len)
 {
-    return put(o, relpath, key, data, len);
+    return put(o, relpath, key, inputs, data, len);
 }
 
 /* Is the file the very one the previous build recorded? */
@@ -364,30 +370,67 @@ static int link_or_copy(const char *src, const char *dst)
     return rc;
 }
 
-int output_keep(output *o, const char *relpath, const char *key)
+/* The previous build's record of path when the file is still the one it
+ * wrote, else NULL; *st is the file's identity. */
+static const page_record *unchanged(const output *o, const char *full, struct stat *st)
+{
+    const page_record *r = prev_slot(o, full);  /* read only once loaded */
+    char *src = path_join(o->dest, full);
+    int same = r->path && lstat(src, st) == 0 && same_file(r, st);
+    free(src);
+    return same ? r : NULL;
+}
+
+/* Links the previous site's full into the new one. 1, 0 when another
+ * thread wrote it already, -1 on error (reported). */
+static int link_previous(output *o, const char *full, const page_record *r, const char *inputs,
+                         const struct stat *st)
+{
+    pthread_mutex_lock(&o->lock);
+    int again = remember_written(o, full);
+    pthread_mutex_unlock(&o->lock);
+    if (again) return 0;
+    char *src = path_join(o->dest, full), *dst = path_join(o->tmp, full);
+    int kept = link_or_copy(src, dst) == 0 ? 1 : -1;
+    if (kept < 0) failed(o, "cannot keep %s of the previous site: %s", full, strerror(errno));
+    else record_page(o, full, r->key, inputs, st);
+    done_writing(o, full);
+    free(src);
+    free(dst);
+    return kept;
+}
+
+int output_keep(output *o, const char *relpath, const char *key, const char *inputs)
 {
     if (!o->prev || !output_path_is_safe(relpath)) return 0;
     char *full = xasprintf("%s%s", o->prefix, relpath);
-    const page_record *r = prev_slot(o, full);  /* read only once loaded */
-    char *src = path_join(o->dest, full);
     struct stat st;
-    int kept = 0;
-    if (r->path && !strcmp(r->key, key) && lstat(src, &st) == 0 && same_file(r, &st)) {
-        pthread_mutex_lock(&o->lock);
-        int again = remember_written(o, full);
-        pthread_mutex_unlock(&o->lock);
-        if (!again) {
-            char *dst = path_join(o->tmp, full);
-            kept = link_or_copy(src, dst) == 0 ? 1 : -1;
-            if (kept < 0) failed(o, "cannot keep %s of the previous site: %s", full, strerror(errno));
-            else record_page(o, full, key, &st);
-            done_writing(o, full);
-            free(dst);
-        }
-    }
-    free(src);
+    const page_record *r = unchanged(o, full, &st);
+    int kept = r && !strcmp(r->key, key) ? link_previous(o, full, r, inputs, &st) : 0;
     free(full);
     return kept;
+}
+
+int output_keep_inputs(output *o, const char *const *relpaths, size_t n, const char *inputs)
+{
+    if (!o->prev) return 0;
+    char **full = xcalloc(n + 1, sizeof *full);
+    const page_record **r = xcalloc(n + 1, sizeof *r);
+    struct stat *st = xcalloc(n + 1, sizeof *st);
+    int all = 1;
+    for (size_t i = 0; i < n && all; i++) {
+        all = output_path_is_safe(relpaths[i]);
+        full[i] = xasprintf("%s%s", o->prefix, relpaths[i]);
+        all = all && (r[i] = unchanged(o, full[i], &st[i])) && !strcmp(r[i]->inputs, inputs);
+    }
+    int rc = all ? 1 : 0;
+    for (size_t i = 0; i < n && all && rc == 1; i++)
+        if (link_previous(o, full[i], r[i], inputs, &st[i]) != 1) rc = -1;
+    for (size_t i = 0; i < n; i++) free(full[i]);
+    free(full);
+    free(r);
+    free(st);
+    return rc;
 }
 
 void output_set_prefix(output *o, const char *prefix)

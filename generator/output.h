@@ -31,8 +31,15 @@ int output_put(output *o, const char *relpath, const void *data, size_t len);
  * The keys live in the manifest given to output_begin (in the cache
  * folder), replaced after the site. Thread-safe like output_put. */
 void output_hasher(const output *o, hasher *h);
-int output_keep(output *o, const char *relpath, const char *key);
-int output_put_keyed(output *o, const char *relpath, const char *key, const void *data, size_t len);
+int output_keep(output *o, const char *relpath, const char *key, const char *inputs);
+int output_put_keyed(output *o, const char *relpath, const char *key, const char *inputs, const void *data,
+                     size_t len);
+/* A second, cheaper key: of what a group of pages is made from (inputs,
+ * given to output_keep and output_put_keyed too, or NULL), known before
+ * anything is parsed or rendered. Keeps every page of relpaths when the
+ * previous build recorded inputs for all of them and none was touched:
+ * 1 when all were kept, 0 when none was (make them), -1 on error. */
+int output_keep_inputs(output *o, const char *const *relpaths, size_t n, const char *inputs);
 /* Makes every later output_put write under prefix/ ("" or NULL: the
  * site's root), for snapshots of review cycles (v/<tag>/). */
 void output_set_prefix(output *o, const char *prefix);

@@ -410,8 +410,9 @@ static const char *keep_text(arena *a, const char *s)
 static vt *summary_data(arena *a, const vt *data)
 {
     vt *d = vt_map(a);
-    static const char *const top[] = {"assessed", "assessor"};
-    for (size_t i = 0; i < 2; i++) {
+    /* evidence: its files' states decide whether the pages can be kept */
+    static const char *const top[] = {"assessed", "assessor", "evidence"};
+    for (size_t i = 0; i < 3; i++) {
         const vt_pair *pr = vt_get_pair(data, top[i]);
         if (pr) vt_add(a, d, top[i], vt_copy(a, pr->value));
     }

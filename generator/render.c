@@ -498,29 +498,37 @@ static void page_key(const output *out, const char *maker, const char *layout, c
     hasher_hex(&h, key);
 }
 
-int render_layout(theme *t, output *out, const char *layout, const char *path, const vt *ctx, diag_list *d)
+/* Makes a page unless the previous site has it with the same key; inputs
+ * (or NULL) is recorded with it (see output_keep_inputs). */
+static int render_page(theme *t, output *out, const char *layout, const char *path, const vt *ctx,
+                       const char *inputs, diag_list *d)
 {
     char key[33];
     page_key(out, theme_digest(t), layout, ctx, key);
-    int kept = output_keep(out, path, key);
+    int kept = output_keep(out, path, key, inputs);
     if (kept) return kept < 0 ? -1 : 0;
     buf html = BUF_INIT;
     int rc = theme_render(t, layout, ctx, &html, d);
-    if (rc == 0) rc = output_put_keyed(out, path, key, html.ptr ? html.ptr : "", html.len);
+    if (rc == 0) rc = output_put_keyed(out, path, key, inputs, html.ptr ? html.ptr : "", html.len);
     buf_free(&html);
     return rc;
 }
 
-static int write_json(output *out, const char *path, const vt *v)
+int render_layout(theme *t, output *out, const char *layout, const char *path, const vt *ctx, diag_list *d)
+{
+    return render_page(t, out, layout, path, ctx, NULL, d);
+}
+
+static int write_json(output *out, const char *path, const vt *v, const char *inputs)
 {
     char key[33];
     page_key(out, "json", "", v, key);
-    int kept = output_keep(out, path, key);
+    int kept = output_keep(out, path, key, inputs);
     if (kept) return kept < 0 ? -1 : 0;
     buf b = BUF_INIT;
     vt_write_json(&b, v, 2);
     buf_putc(&b, '\n');
-    int rc = output_put_keyed(out, path, key, b.ptr, b.len);
+    int rc = output_put_keyed(out, path, key, inputs, b.ptr, b.len);
     buf_free(&b);
     return rc;
 }
@@ -588,7 +596,7 @@ static void use_file_revision(arena *a, vt *ctx, const assessment *as, const tra
 
 /* The full audit trail of a supplier on a page of its own. */
 static int render_history_page(const project *p, theme *t, const trails *tr, const assessment *as,
-                               const trail_entry *entries, size_t n, output *out, diag_list *d)
+                               const trail_entry *entries, size_t n, const char *inputs, output *out, diag_list *d)
 {
     arena a = ARENA_INIT;
     const char *root = root_for(p, 1);
@@ -600,28 +608,94 @@ static int render_history_page(const project *p, theme *t, const trails *tr, con
     vt_add(&a, ctx, "history", historyview_trail(&a, entries, n, 0));
     use_file_revision(&a, ctx, as, entries, n);
     char *path = xasprintf("history/%s.html", as->slug);
-    int rc = render_layout(t, out, "history", path, ctx, d);
+    int rc = render_page(t, out, "history", path, ctx, inputs, d);
     free(path);
     arena_free(&a);
     return rc;
 }
 
-static int render_supplier_pages(const project *p, theme *t, const trails *tr, const assessment *as,
-                                 output *out, diag_list *d);
+/* The key of everything a supplier's pages are made from, known without
+ * reading its file again: the site-wide part of their view model and the
+ * file's revision, its path, blob and state, the rules, the reference
+ * date, the results, the states of its evidence files and its trail. */
+static void supplier_inputs(const project *p, theme *t, const trails *tr, const assessment *as, const output *out,
+                            char key[33])
+{
+    hasher h;
+    output_hasher(out, &h);
+    buf b = BUF_INIT;
+    const char *parts[] = {"supplier pages 1", "vetted " VETTED_VERSION, theme_digest(t),
+                           p->rules ? rules_digest(p->rules) : "", as->path, as->blob, as->dirty ? "dirty" : "clean"};
+    for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) buf_put(&b, parts[i], strlen(parts[i]) + 1);
+    for (size_t i = 0; i < as->nfindings; i++) {
+        const finding *f = &as->findings[i];
+        const char *texts[] = {f->rule, f->title, f->rationale, f->message, f->field};
+        for (size_t j = 0; j < 5; j++) {
+            if (texts[j]) buf_put(&b, texts[j], strlen(texts[j]) + 1);
+            else buf_putc(&b, '\x01');
+        }
+        buf_printf(&b, "%d %d %d\n", (int)f->sev, f->line, f->col);
+        hasher_put(&h, b.ptr, b.len);
+        b.len = 0;
+        vt_hash(&h, f->concerns);
+    }
+    const score *sc = &as->score;
+    buf_printf(&b, "%d %d %d %d %d %s %s\n", sc->valid, sc->confidentiality, sc->integrity, sc->availability,
+               sc->overall, sc->grade, sc->capped_by ? sc->capped_by : "\x01");
+    if (sc->breakdown_json) buf_put(&b, sc->breakdown_json, sc->breakdown_json_len);
+    hasher_put(&h, b.ptr, b.len);
+    b.len = 0;
+    if (sc->breakdown) vt_hash(&h, sc->breakdown);
+    const vt *evidence = vt_get(as->data, "evidence");
+    for (size_t i = 0; evidence && evidence->kind == VT_LIST && i < evidence->n; i++) {
+        const char *path = vt_get_text(evidence->items[i], "path");
+        if (path) buf_printf(&b, "%s%c%d\n", path, 0, evidence_state(p, path));
+    }
+    size_t n = 0;
+    const trail_entry *entries = tr ? trails_of(tr, as->path, &n) : NULL;
+    buf_printf(&b, "trail %zu\n", n);
+    for (size_t i = 0; i < n; i++) {
+        const trail_entry *e = &entries[i];
+        buf_printf(&b, "%s %d %s%c%s%c%zu:", e->commit->id, (int)e->status, e->path, 0, e->old_path ? e->old_path : "",
+                   0, e->details_len);
+        buf_put(&b, e->details ? e->details : "", e->details_len);
+    }
+    hasher_put(&h, b.ptr, b.len);
+    buf_free(&b);
+    arena a = ARENA_INIT;
+    vt *ctx = render_common_vm(&a, p, tr, root_for(p, 1), as->name);
+    if (tr) use_file_revision(&a, ctx, as, entries, n);
+    vt_hash(&h, ctx);
+    arena_free(&a);
+    hasher_hex(&h, key);
+}
 
-/* A compacted assessment (project_compact) is read again for its pages. */
+static int render_supplier_pages(const project *p, theme *t, const trails *tr, const assessment *as,
+                                 const char *inputs, output *out, diag_list *d);
+
+/* A supplier's pages are kept whole when nothing they are made from
+ * changed; else its file is read again (when compacted) and they are made. */
 static int render_supplier(const project *p, theme *t, const trails *tr, const assessment *as,
                            output *out, diag_list *d)
 {
-    if (!as->compacted) return render_supplier_pages(p, t, tr, as, out, d);
+    char inputs[33];
+    supplier_inputs(p, t, tr, as, out, inputs);
+    size_t n = 0;
+    if (tr) trails_of(tr, as->path, &n);
+    char *paths[3] = {xasprintf("suppliers/%s.html", as->slug), xasprintf("suppliers/%s.json", as->slug),
+                      xasprintf("history/%s.html", as->slug)};
+    int rc = output_keep_inputs(out, (const char *const *)paths, n > HISTORY_ON_PAGE ? 3 : 2, inputs);
+    for (size_t i = 0; i < 3; i++) free(paths[i]);
+    if (rc) return rc < 0 ? -1 : copy_evidence(p, as, out);
+    if (!as->compacted) return render_supplier_pages(p, t, tr, as, inputs, out, d);
     assessment *full = project_reload(p, as, d);
-    int rc = full ? render_supplier_pages(p, t, tr, full, out, d) : -1;
+    rc = full ? render_supplier_pages(p, t, tr, full, inputs, out, d) : -1;
     assessment_free(full);
     return rc;
 }
 
 static int render_supplier_pages(const project *p, theme *t, const trails *tr, const assessment *as,
-                                 output *out, diag_list *d)
+                                 const char *inputs, output *out, diag_list *d)
 {
     const char *root = root_for(p, 1);
     arena a = ARENA_INIT;
@@ -641,12 +715,12 @@ static int render_supplier_pages(const project *p, theme *t, const trails *tr, c
         vt_add(&a, h, "url", vt_strf(&a, "history/%s.html", as->slug));
         vt_add(&a, ctx, "history", h);
         use_file_revision(&a, ctx, as, entries, n);
-        if (n > HISTORY_ON_PAGE) rc = render_history_page(p, t, tr, as, entries, n, out, d);
+        if (n > HISTORY_ON_PAGE) rc = render_history_page(p, t, tr, as, entries, n, inputs, out, d);
     }
     char *html = xasprintf("suppliers/%s.html", as->slug);
     char *json = xasprintf("suppliers/%s.json", as->slug);
-    if (rc == 0) rc = render_layout(t, out, "supplier", html, ctx, d);
-    if (rc == 0) rc = write_json(out, json, supplier_json(&a, p, as));
+    if (rc == 0) rc = render_page(t, out, "supplier", html, ctx, inputs, d);
+    if (rc == 0) rc = write_json(out, json, supplier_json(&a, p, as), inputs);
     if (rc == 0) rc = copy_evidence(p, as, out);
     free(html);
     free(json);
@@ -783,7 +857,7 @@ static int render_index(const project *p, theme *t, const trails *tr, output *ou
     vt *rev = vt_get(ctx, "revision");
     vt_add(&a, json, "revision", rev ? rev : vt_null(&a));
     vt_add(&a, json, "suppliers", json_list);
-    if (rc == 0) rc = write_json(out, "index.json", json);
+    if (rc == 0) rc = write_json(out, "index.json", json, NULL);
     free(sorted);
     arena_free(&a);
     return rc;

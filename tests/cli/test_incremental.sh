@@ -69,6 +69,10 @@ expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
 expect_contains "$(cat "$S/suppliers/third.html")" "with uncommitted changes"
 expect_not_contains "$(cat "$S/suppliers/other.html")" "uncommitted"
 same_as_scratch "a dirty file"
+printf 'A second edit, not committed either.\n' >>"$R/content/third.md"
+expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
+expect_contains "$(cat "$S/suppliers/third.html")" "A second edit, not committed either."
+same_as_scratch "a dirty file edited again"
 g checkout -q -- content
 supplier "$R/content/new.md" "New Ltd."
 expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
@@ -131,6 +135,14 @@ expect_not_contains "$(cat "$S/suppliers/ev.html")" "is not in the repository"
 same_as_scratch "an evidence file added"
 expect_status 0 "$VETTED" -C "$R" check --format json
 expect_not_contains "$OUT" "evidence.missing_file"
+# The same evidence file grown past what is published: same findings, but
+# the page no longer links it.
+expect_contains "$(cat "$S/suppliers/ev.html")" 'href="../evidence/ev/cert.txt"'
+truncate -s 9M "$R/evidence/ev/cert.txt"
+expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
+expect_not_contains "$(cat "$S/suppliers/ev.html")" 'href="../evidence/ev/cert.txt"'
+same_as_scratch "an evidence file grown too large to publish"
+g checkout -q -- evidence
 g rm -q "$R/evidence/ev/cert.txt"; commit 2026-05-02 "The certificate removed"
 expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
 expect_contains "$(cat "$S/suppliers/ev.html")" "is not in the repository"
