@@ -153,18 +153,43 @@ static void *parse_some(void *arg)
     parser_job *j = arg;
     for (size_t i = j->first; i < j->files->n; i += j->step) {
         const src_file *f = &j->files->files[i];
+        if (j->out[i]) continue;   /* restored from the cache */
         j->out[i] = assessment_parse(f->path, f->data, f->len, &j->diags[i]);
         if (j->out[i]) memcpy(j->out[i]->blob, f->id, sizeof f->id);
     }
     return NULL;
 }
 
+static char *eval_section(const project *p);
+static assessment *restore_compact(const project *p, const src_file *f, const vt *e);
+static int restore_results(assessment *as, const vt *e, const rules *r);
+
+/* The files whose results are in the cache (same bytes, path, reference
+ * date and rules, and vetted.file_exists still answering the same) become
+ * compact assessments without being parsed. */
+static void restore_cached(const project *p, const src_set *files, cache *c, assessment **out)
+{
+    char *section = eval_section(p);
+    for (size_t i = 0; i < files->n; i++) {
+        const src_file *f = &files->files[i];
+        if (!*f->id) continue;
+        char *key = xasprintf("%s@%s:%s", f->id, p->as_of, f->path);
+        arena tmp = ARENA_INIT;
+        const vt *e = cache_get(c, section, key, &tmp);
+        if (e && project_answers_hold(p, vt_get(e, "fx"))) out[i] = restore_compact(p, f, e);
+        arena_free(&tmp);
+        free(key);
+    }
+    free(section);
+}
+
 /* Parses every file on every core; messages keep file order. */
-static void parse_all(project *p, const src_set *files, diag_list *d)
+static void parse_all(project *p, const src_set *files, cache *restore_from, diag_list *d)
 {
     size_t n = files->n, jobs = (size_t)project_jobs();
     if (jobs > n / 64 + 1) jobs = n / 64 + 1;
     assessment **out = xcalloc(n + 1, sizeof *out);
+    if (restore_from) restore_cached(p, files, restore_from, out);
     diag_list *diags = xcalloc(n + 1, sizeof *diags);
     parser_job *pj = xcalloc(jobs, sizeof *pj);
     markdown_init();   /* cmark-gfm's extension registry is global: fill it first */
@@ -236,6 +261,8 @@ typedef struct evaluator {
 /* The results of an evaluation as a cache entry: findings as arrays
  * [rule, severity, message, field, line, col], the score as [c, i, a,
  * overall, grade, capped_by] and its breakdown as [what, concern, cost]. */
+static vt *summary_data(arena *a, const vt *data);
+
 static vt *results_entry(arena *a, const assessment *as, vt *asked)
 {
     vt *m = vt_map(a), *fs = vt_list(a);
@@ -252,6 +279,11 @@ static vt *results_entry(arena *a, const assessment *as, vt *asked)
     }
     vt_add(a, m, "f", fs);
     if (asked) vt_add(a, m, "fx", asked);
+    /* What a compact assessment needs, so that a file whose results are
+     * cached is not even parsed (restore_compact). */
+    if (as->name) vt_add(a, m, "n", vt_str(a, as->name));
+    if (as->category) vt_add(a, m, "k", vt_str(a, as->category));
+    vt_add(a, m, "d", summary_data(a, as->data));
     if (as->score.valid) {
         const score *sc = &as->score;
         vt *t = vt_list(a);
@@ -334,17 +366,23 @@ static void *evaluate_some(void *arg)
 {
     evaluator *e = arg;
     for (size_t i = e->first; i < e->p->n; i += e->step) {
+        if (e->p->items[i]->compacted) continue;   /* restored from the cache */
         evaluate_one(e, e->p->items[i], &e->diags[i]);
         if (e->compact) project_compact(e->p, e->p->items[i]);
     }
     return NULL;
 }
 
+static char *eval_section(const project *p)
+{
+    return xasprintf("eval.2:%s", rules_digest(p->rules));
+}
+
 /* Evaluates every assessment on every core; messages keep file order. */
 static void evaluate_all(project *p, cache *c, int compact, diag_list *d)
 {
     pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-    char *section = xasprintf("eval.1:%s", rules_digest(p->rules));
+    char *section = eval_section(p);
     size_t jobs = (size_t)project_jobs();
     if (jobs > p->n / 64 + 1) jobs = p->n / 64 + 1;
     evaluator *ev = xcalloc(jobs, sizeof *ev);
@@ -383,12 +421,16 @@ int project_load(project *p, const project_opts *o, diag_list *d)
     if (o->as_of) snprintf(p->as_of, sizeof p->as_of, "%s", o->as_of);
     else if (p->rev.head_exists) memcpy(p->as_of, p->rev.date, sizeof p->as_of);
     else today_utc(p->as_of);
+    /* A build loads its rules first: files whose results are cached are
+     * then not parsed at all. */
+    int restore = o->evaluate && o->compact && o->cache;
+    int rules_ok = !restore || project_load_rules(p, d) == 0;
     src_set files = {0};
-    if (source_read(p->files, &files, d) == 0) parse_all(p, &files, d);
+    if (source_read(p->files, &files, d) == 0) parse_all(p, &files, restore && rules_ok ? o->cache : NULL, d);
     source_free(&files);
     check_collisions(p, d);
     mark_dirty(p);
-    if (d->errors > errors) return -1;
+    if (d->errors > errors || !rules_ok) return -1;
     if (o->evaluate && project_load_rules(p, d) < 0) return -1;
     if (o->evaluate) evaluate_all(p, o->cache, o->compact, d);
     return d->errors > errors ? -1 : 0;
@@ -464,6 +506,40 @@ void project_compact(const project *p, assessment *as)
     arena_free(&as->a);
     as->a = a;
     as->compacted = 1;
+}
+
+/* A compact assessment from a cache entry (results_entry), or NULL when
+ * the entry lacks anything it needs. */
+static assessment *restore_compact(const project *p, const src_file *f, const vt *e)
+{
+    const char *name = vt_get_text(e, "n"), *category = vt_get_text(e, "k");
+    const vt *data = vt_get(e, "d");
+    char *slug = NULL, *group = NULL;
+    diag_list quiet = DIAG_LIST_INIT;
+    int ok = name && category && data && data->kind == VT_MAP && model_slug(f->path, &slug, &group, &quiet) == 0;
+    diag_free(&quiet);
+    assessment *as = ok ? xcalloc(1, sizeof *as) : NULL;
+    if (as) {
+        as->path = arena_strdup(&as->a, f->path);
+        as->slug = arena_strdup(&as->a, slug);
+        as->group = arena_strdup(&as->a, group);
+        as->name = arena_strdup(&as->a, name);
+        as->category = arena_strdup(&as->a, category);
+        as->data = vt_copy(&as->a, data);
+        as->body_html = "";
+        memcpy(as->blob, f->id, sizeof as->blob);
+    }
+    free(slug);
+    free(group);
+    if (as && restore_results(as, e, p->rules) < 0) {
+        assessment_free(as);
+        return NULL;
+    }
+    if (as) {
+        assessment_sort_findings(as);
+        project_compact(p, as);
+    }
+    return as;
 }
 
 assessment *project_reload(const project *p, const assessment *as, diag_list *d)
