@@ -211,7 +211,10 @@ static const char *entry_result(builder *b, version *prev, version *cur, size_t 
     pthread_mutex_lock(b->cache_lock);
     const char *text = cache_get_text(b->c, b->trail_section, key, len);
     pthread_mutex_unlock(b->cache_lock);
-    if (text) {
+    /* fx is written last: an entry that asked about no file ends so, and
+     * holds without being parsed. */
+    static const char no_files[] = ",\"fx\":[]}";
+    if (text && !(*len >= sizeof no_files - 1 && !memcmp(text + *len - (sizeof no_files - 1), no_files, sizeof no_files - 1))) {
         vt *r = json_parse(&tmp, text, *len, NULL);
         if (!r || !project_answers_hold(b->p, vt_get(r, "fx"))) text = NULL;   /* an evidence file came or went */
     }
@@ -264,14 +267,25 @@ trail_details trail_entry_details(const trail_entry *e, arena *a)
                            list_or_empty(a, vt_get(r, "resolved"))};
 }
 
-static void fill_entry(builder *b, trail_entry *e, const hist_entry *h, version *prev, version *cur)
+/* The score, grade or error of an entry, from its details: the text starts
+ * {"overall":N,"grade":"X", as entry_result writes it, in all but the
+ * rare entries of a version that does not parse, which are parsed whole. */
+static void read_summary(builder *b, trail_entry *e)
 {
-    e->commit = h->commit;
-    e->status = h->status;
-    e->path = arena_strdup(b->a, h->path);
-    e->old_path = h->old_path ? arena_strdup(b->a, h->old_path) : NULL;
-    e->date = arena_strdup(b->a, cur->date);
-    e->details = entry_result(b, prev, cur, &e->details_len);
+    static const char head[] = "{\"overall\":", grade[] = ",\"grade\":\"";
+    const char *t = e->details, *end = e->details + e->details_len;
+    if (e->details_len > sizeof head && !memcmp(t, head, sizeof head - 1)) {
+        char *after = NULL;
+        long overall = strtol(t + sizeof head - 1, &after, 10);
+        if (after && end - after > (long)sizeof grade && !memcmp(after, grade, sizeof grade - 1) &&
+            after[sizeof grade] == '"') {
+            e->has_score = 1;
+            e->overall = (int)overall;
+            e->grade[0] = after[sizeof grade - 1];
+            e->grade[1] = '\0';
+            return;
+        }
+    }
     arena tmp = ARENA_INIT;
     const vt *r = json_parse(&tmp, e->details, e->details_len, NULL);
     const char *err = vt_get_text(r, "error");
@@ -283,6 +297,17 @@ static void fill_entry(builder *b, trail_entry *e, const hist_entry *h, version 
         snprintf(e->grade, sizeof e->grade, "%s", vt_get_text(r, "grade"));
     }
     arena_free(&tmp);
+}
+
+static void fill_entry(builder *b, trail_entry *e, const hist_entry *h, version *prev, version *cur)
+{
+    e->commit = h->commit;
+    e->status = h->status;
+    e->path = arena_strdup(b->a, h->path);
+    e->old_path = h->old_path ? arena_strdup(b->a, h->old_path) : NULL;
+    e->date = arena_strdup(b->a, cur->date);
+    e->details = entry_result(b, prev, cur, &e->details_len);
+    read_summary(b, e);
 }
 
 static void version_free(version *v)
