@@ -202,18 +202,42 @@ static void put_line(buf *out, const slot *s)
     buf_putc(out, '\n');
 }
 
-/* The live entries (only the fresh ones when fresh_only) in key order, so
- * that equal caches are equal files. */
-static void serialise(cache *c, buf *out, int fresh_only)
+static int write_all(int fd, const char *p, size_t n)
+{
+    while (n) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return -1;
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Writes the live entries (only the fresh ones when fresh_only) to fd in
+ * key order, so that equal caches are equal files; a megabyte of whole
+ * lines at a time, so that a large cache is never a second copy in memory. */
+static int serialise(cache *c, int fd, int fresh_only)
 {
     slot **live = xcalloc(c->used + 1, sizeof *live);
     size_t n = 0;
     for (size_t i = 0; i < c->cap; i++)
         if (c->slots[i].key && c->slots[i].value && (!fresh_only || c->slots[i].fresh)) live[n++] = &c->slots[i];
     qsort(live, n, sizeof *live, by_key);
-    if (!fresh_only) buf_puts(out, CACHE_MAGIC);
-    for (size_t i = 0; i < n; i++) put_line(out, live[i]);
+    buf b = BUF_INIT;
+    if (!fresh_only) buf_puts(&b, CACHE_MAGIC);
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        put_line(&b, live[i]);
+        if (b.len >= (1u << 20)) {
+            rc = write_all(fd, b.ptr, b.len);
+            b.len = 0;
+        }
+    }
+    if (rc == 0) rc = write_all(fd, b.ptr ? b.ptr : "", b.len);
+    buf_free(&b);
     free(live);
+    return rc;
 }
 
 /* Appends the entries of this run to the file, when that keeps the file
@@ -231,20 +255,12 @@ static int append_fresh(cache *c, const char *path)
         if (s->fresh) fresh += n;
     }
     if (!c->appendable || c->file.len + fresh > 2 * live + (64u << 10)) return -1;
-    buf b = BUF_INIT;
-    serialise(c, &b, 1);
     int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
     struct stat st;
     /* Only onto the very file that was loaded (no other build wrote since). */
     int rc = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size == c->file.len ? 0 : -1;
-    for (const char *p = b.ptr; rc == 0 && p < b.ptr + b.len;) {
-        ssize_t w = write(fd, p, (size_t)(b.ptr + b.len - p));
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) rc = -2;       /* torn: the next load drops the tail */
-        else p += w;
-    }
+    if (rc == 0 && serialise(c, fd, 1) < 0) rc = -2;   /* torn: the next load drops the tail */
     if (fd >= 0 && close(fd) < 0 && rc == 0) rc = -2;
-    buf_free(&b);
     return rc == -1 ? -1 : 0;
 }
 
@@ -261,16 +277,15 @@ int cache_save(cache *c)
         free(path);
         return 0;
     }
-    buf b = BUF_INIT;
-    serialise(c, &b, 0);
     char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
-    int rc = file_write(tmp, b.ptr, b.len);
+    int fd = file_create(tmp);
+    int rc = fd < 0 ? -1 : serialise(c, fd, 0);
+    if (fd >= 0 && close(fd) < 0) rc = -1;
     if (rc == 0) rc = rename(tmp, path);
     if (rc < 0) unlink(tmp);
     else c->dirty = 0;
     free(tmp);
     free(path);
-    buf_free(&b);
     return rc;
 }
 
