@@ -1,6 +1,10 @@
 /* cache.c: see cache.h. Entries are found through an open-addressing hash
- * table keyed by "section\x1fkey"; their values are compact JSON text,
- * either inside the loaded file's buffer or in the arena. */
+ * table keyed by "section\x1fkey". Only the keys are held in memory: a
+ * value is where it was written, in the cache file (read with pread when
+ * asked for), in a side file that takes this run's new entries (appended
+ * to the cache file, or merged into a new one, on save), or, for a cache
+ * without a folder, in the arena. A cache of a hundred megabytes then
+ * costs its keys in memory, not its size. */
 #include "cache.h"
 #include "json.h"
 
@@ -14,20 +18,30 @@
 
 #define CACHE_FILE "cache.tsv"
 #define CACHE_MAGIC "vetted-cache\t2\n"
+#define CHUNK (1u << 20)
+
+enum { IN_NOTHING, IN_MEMORY, IN_FILE, IN_SIDE };
 
 typedef struct slot {
     const char *key;      /* "section\x1fkey"; NULL = empty */
     size_t section_len;
-    const char *value;    /* JSON text; NULL: forgotten (a tombstone) */
-    size_t value_len;
+    int where;            /* IN_NOTHING: forgotten (a tombstone) */
+    const char *mem;      /* IN_MEMORY: the JSON text */
+    long long off;        /* IN_FILE, IN_SIDE: where the text starts */
+    size_t len;
     int used;             /* read or written in this run */
-    int fresh;            /* written in this run: not in the file yet */
+    int fresh;            /* written in this run: not in the cache file yet */
 } slot;
 
 struct cache {
     char *dir;
-    buf file;             /* the loaded file: keys and values point into it */
-    arena a;              /* keys and values added in this run */
+    int fd;               /* the cache file as loaded, or -1 */
+    size_t file_len;      /* its whole lines */
+    int side;             /* this run's values, or -1 */
+    int side_failed;      /* a write to it failed: no more are made */
+    char *side_path;
+    long long side_len;
+    arena a;              /* keys, and values of a cache without folder */
     slot *slots;
     size_t cap, used;
     int dirty;
@@ -44,7 +58,7 @@ static unsigned long long hash(const char *s)
     return h;
 }
 
-static slot *find(cache *c, const char *full)
+static slot *find(const cache *c, const char *full)
 {
     size_t mask = c->cap - 1;
     for (size_t i = (size_t)hash(full) & mask;; i = (i + 1) & mask)
@@ -58,7 +72,7 @@ static void grow(cache *c)
     c->cap = c->cap ? c->cap * 2 : 4096;
     c->slots = xcalloc(c->cap, sizeof *c->slots);
     for (size_t i = 0; i < old_cap; i++)
-        if (old[i].key && old[i].value) *find(c, old[i].key) = old[i];
+        if (old[i].key && old[i].where) *find(c, old[i].key) = old[i];
     free(old);
 }
 
@@ -68,50 +82,81 @@ static slot *insert(cache *c, const char *full, size_t section_len)
     slot *s = find(c, full);
     if (!s->key) {
         c->used++;
-        s->key = full;
+        s->key = arena_strdup(&c->a, full);
         s->section_len = section_len;
     }
     return s;
 }
 
-/* Indexes "section\tkey\tvalue\n" lines in place (tabs and newlines become
- * the key separator and NULs). A malformed file is ignored whole. */
+/* Indexes one "section\tkey\tvalue" line whose value starts at off.
+ * Returns -1 for a damaged line. */
+static int index_line(cache *c, char *line, size_t n, long long off)
+{
+    char *t1 = memchr(line, '\t', n);
+    char *t2 = t1 ? memchr(t1 + 1, '\t', n - (size_t)(t1 + 1 - line)) : NULL;
+    if (!t2) return -1;
+    *t1 = '\x1f';
+    *t2 = '\0';
+    slot *s = insert(c, line, (size_t)(t1 - line));
+    s->where = IN_FILE;
+    s->off = off + (t2 + 1 - line);
+    s->len = n - (size_t)(t2 + 1 - line);
+    s->fresh = 0;
+    return 0;
+}
+
+/* Indexes the file's lines, a chunk at a time. A file of another version is
+ * ignored whole; a damaged line ends the index there; a torn last line (a
+ * build killed while appending) is dropped. Either way the next save
+ * writes the file anew. */
 static void load(cache *c)
 {
     char *path = path_join(c->dir, CACHE_FILE);
-    int ok = file_read(path, &c->file) == 0 && c->file.len >= strlen(CACHE_MAGIC) &&
-             !memcmp(c->file.ptr, CACHE_MAGIC, strlen(CACHE_MAGIC));
+    c->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     free(path);
-    if (!ok) {
-        buf_free(&c->file);
+    struct stat st;
+    if (c->fd < 0 || fstat(c->fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        if (c->fd >= 0) close(c->fd);
+        c->fd = -1;
         return;
     }
-    /* A build killed while appending leaves a torn last line: dropped, and
-     * the next save writes the file anew. */
-    c->appendable = c->file.ptr[c->file.len - 1] == '\n';
-    while (c->file.len > strlen(CACHE_MAGIC) && c->file.ptr[c->file.len - 1] != '\n') c->file.len--;
-    char *p = c->file.ptr + strlen(CACHE_MAGIC), *end = c->file.ptr + c->file.len;
-    while (p < end) {
-        char *nl = memchr(p, '\n', (size_t)(end - p));
-        char *t1 = memchr(p, '\t', (size_t)(nl - p));
-        char *t2 = t1 ? memchr(t1 + 1, '\t', (size_t)(nl - t1 - 1)) : NULL;
-        if (!t2) {                 /* a damaged line: keep what came before */
-            c->appendable = 0;
-            break;
+    buf b = BUF_INIT;
+    long long base = 0;   /* file offset of b.ptr[0] */
+    int ok = 1, first = 1;
+    c->appendable = 1;
+    for (;;) {
+        buf_grow(&b, CHUNK);
+        ssize_t got = read(c->fd, b.ptr + b.len, CHUNK);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) break;
+        b.len += (size_t)got;
+        size_t start = 0;
+        if (first) {
+            if (b.len < strlen(CACHE_MAGIC)) continue;
+            if (memcmp(b.ptr, CACHE_MAGIC, strlen(CACHE_MAGIC))) break;   /* another version */
+            start = strlen(CACHE_MAGIC);
+            first = 0;
         }
-        *t1 = '\x1f';
-        *t2 = '\0';
-        *nl = '\0';
-        slot *s = insert(c, p, (size_t)(t1 - p));
-        s->value = t2 + 1;
-        s->value_len = (size_t)(nl - t2 - 1);
-        p = nl + 1;
+        char *nl;
+        while (ok && (nl = memchr(b.ptr + start, '\n', b.len - start))) {
+            size_t n = (size_t)(nl - (b.ptr + start));
+            if (index_line(c, b.ptr + start, n, base + (long long)start) < 0) ok = 0;
+            else start += n + 1;
+        }
+        if (!ok) break;
+        memmove(b.ptr, b.ptr + start, b.len - start);
+        b.len -= start;
+        base += (long long)start;
     }
+    c->file_len = (size_t)base;
+    if (!ok || first || b.len) c->appendable = 0;
+    buf_free(&b);
 }
 
 cache *cache_open(const char *dir)
 {
     cache *c = xcalloc(1, sizeof *c);
+    c->fd = c->side = -1;
     grow(c);
     struct stat st;
     /* A cache folder that is a link (or not a folder) could make vetted
@@ -127,79 +172,86 @@ cache *cache_open(const char *dir)
     return c;
 }
 
-vt *cache_get(cache *c, const char *section, const char *key, arena *a)
-{
-    char *full = xasprintf("%s\x1f%s", section, key);
-    slot *s = find(c, full);
-    free(full);
-    if (!s->key || !s->value) return NULL;
-    vt *v = json_parse(a, s->value, s->value_len, NULL);
-    if (v) s->used = 1;
-    return v;
-}
-
-const char *cache_get_text(cache *c, const char *section, const char *key, size_t *len)
-{
-    char *full = xasprintf("%s\x1f%s", section, key);
-    slot *s = find(c, full);
-    free(full);
-    if (!s->key || !s->value) return NULL;
-    s->used = 1;
-    *len = s->value_len;
-    return s->value;
-}
-
 const char *cache_dir(const cache *c)
 {
     return c ? c->dir : NULL;
 }
 
-int cache_has(cache *c, const char *section, const char *key)
+/* ---- values ------------------------------------------------------------------ */
+
+static slot *lookup(const cache *c, const char *section, const char *key)
 {
-    if (!c) return 0;
     char *full = xasprintf("%s\x1f%s", section, key);
     slot *s = find(c, full);
     free(full);
-    return s->key && s->value;
+    return s->key && s->where ? s : NULL;
 }
 
-void cache_put(cache *c, const char *section, const char *key, const vt *value)
+static cache_text text_of(const cache *c, const slot *s)
 {
-    if (strpbrk(section, "\t\n\x1f") || strpbrk(key, "\t\n\x1f")) return;   /* cannot be a line */
+    cache_text t = {.fd = -1, .len = s->len};
+    if (s->where == IN_MEMORY) t.mem = s->mem;
+    else t.fd = s->where == IN_SIDE ? c->side : c->fd, t.off = s->off;
+    return t;
+}
+
+int cache_text_read(const cache_text *t, size_t from, size_t n, buf *out)
+{
+    buf_reset(out);
+    if (from > t->len) from = t->len;
+    if (n > t->len - from) n = t->len - from;
+    if (t->mem) {
+        buf_put(out, t->mem + from, n);
+        return 0;
+    }
+    buf_grow(out, n + 1);
+    size_t done = 0;
+    while (done < n) {
+        ssize_t got = pread(t->fd, out->ptr + done, n - done, (off_t)(t->off + (long long)(from + done)));
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) return -1;
+        done += (size_t)got;
+    }
+    out->len = n;
+    out->ptr[n] = '\0';
+    return 0;
+}
+
+vt *cache_get(cache *c, const char *section, const char *key, arena *a)
+{
+    slot *s = lookup(c, section, key);
+    if (!s) return NULL;
+    cache_text t = text_of(c, s);
     buf b = BUF_INIT;
-    vt_write_json(&b, value, -1);
-    char *full = arena_printf(&c->a, "%s\x1f%s", section, key);
-    slot *s = insert(c, full, strlen(section));
-    s->value = arena_strndup(&c->a, b.ptr ? b.ptr : "", b.len);
-    s->value_len = b.len;
-    s->used = 1;
-    s->fresh = 1;
+    vt *v = cache_text_read(&t, 0, t.len, &b) == 0 ? json_parse(a, b.ptr ? b.ptr : "", b.len, NULL) : NULL;
     buf_free(&b);
-    c->dirty = 1;
+    if (v) s->used = 1;
+    return v;
 }
 
-void cache_prune_unused(cache *c)
+int cache_get_text(cache *c, const char *section, const char *key, cache_text *out)
 {
-    for (size_t i = 0; i < c->cap; i++)
-        if (c->slots[i].key && c->slots[i].value && !c->slots[i].used) {
-            c->slots[i].value = NULL;
-            c->dirty = 1;
-        }
+    slot *s = lookup(c, section, key);
+    if (!s) return -1;
+    s->used = 1;
+    *out = text_of(c, s);
+    return 0;
 }
 
-static int by_key(const void *x, const void *y)
+int cache_has(cache *c, const char *section, const char *key)
 {
-    return strcmp((*(slot *const *)x)->key, (*(slot *const *)y)->key);
+    return lookup(c, section, key) != NULL;
 }
 
-static void put_line(buf *out, const slot *s)
+/* The side file that takes this run's values, opened on first use. */
+static int side_file(cache *c)
 {
-    buf_put(out, s->key, s->section_len);
-    buf_putc(out, '\t');
-    buf_puts(out, s->key + s->section_len + 1);
-    buf_putc(out, '\t');
-    buf_put(out, s->value, s->value_len);
-    buf_putc(out, '\n');
+    if (c->side >= 0 || !c->dir || c->side_failed) return c->side_failed ? -1 : c->side;
+    if (mkdir_p(c->dir) < 0) return -1;
+    c->side_path = xasprintf("%s/%s.new.%ld", c->dir, CACHE_FILE, (long)getpid());
+    c->side = open(c->side_path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (c->side >= 0) unlink(c->side_path);   /* gone with the process, whatever happens */
+    return c->side;
 }
 
 static int write_all(int fd, const char *p, size_t n)
@@ -214,28 +266,92 @@ static int write_all(int fd, const char *p, size_t n)
     return 0;
 }
 
+void cache_put(cache *c, const char *section, const char *key, const vt *value)
+{
+    if (strpbrk(section, "\t\n\x1f") || strpbrk(key, "\t\n\x1f")) return;   /* cannot be a line */
+    buf b = BUF_INIT;
+    vt_write_json(&b, value, -1);
+    char *full = xasprintf("%s\x1f%s", section, key);
+    int side = side_file(c);
+    slot *s;
+    if (side < 0) {
+        s = insert(c, full, strlen(section));
+        s->where = IN_MEMORY;
+        s->mem = arena_strndup(&c->a, b.ptr ? b.ptr : "", b.len);
+    } else if (write_all(side, b.ptr ? b.ptr : "", b.len) == 0) {
+        s = insert(c, full, strlen(section));
+        s->where = IN_SIDE;
+        s->off = c->side_len;
+    } else {
+        /* A full disk: where the side file ends is unknown now. The values
+         * written before stay readable; this one and the next are kept in
+         * memory. */
+        c->side_failed = 1;
+        s = insert(c, full, strlen(section));
+        s->where = IN_MEMORY;
+        s->mem = arena_strndup(&c->a, b.ptr ? b.ptr : "", b.len);
+    }
+    if (s && s->where == IN_SIDE) c->side_len += (long long)b.len;
+    if (s) {
+        s->len = b.len;
+        s->used = 1;
+        s->fresh = 1;
+        c->dirty = 1;
+    }
+    free(full);
+    buf_free(&b);
+}
+
+void cache_prune_unused(cache *c)
+{
+    for (size_t i = 0; i < c->cap; i++)
+        if (c->slots[i].key && c->slots[i].where && !c->slots[i].used) {
+            c->slots[i].where = IN_NOTHING;
+            c->dirty = 1;
+        }
+}
+
+/* ---- saving ------------------------------------------------------------------ */
+
+static int by_key(const void *x, const void *y)
+{
+    return strcmp((*(slot *const *)x)->key, (*(slot *const *)y)->key);
+}
+
 /* Writes the live entries (only the fresh ones when fresh_only) to fd in
  * key order, so that equal caches are equal files; a megabyte of whole
- * lines at a time, so that a large cache is never a second copy in memory. */
+ * lines at a time. */
 static int serialise(cache *c, int fd, int fresh_only)
 {
     slot **live = xcalloc(c->used + 1, sizeof *live);
     size_t n = 0;
     for (size_t i = 0; i < c->cap; i++)
-        if (c->slots[i].key && c->slots[i].value && (!fresh_only || c->slots[i].fresh)) live[n++] = &c->slots[i];
+        if (c->slots[i].key && c->slots[i].where && (!fresh_only || c->slots[i].fresh)) live[n++] = &c->slots[i];
     qsort(live, n, sizeof *live, by_key);
-    buf b = BUF_INIT;
-    if (!fresh_only) buf_puts(&b, CACHE_MAGIC);
+    buf out = BUF_INIT, value = BUF_INIT;
+    if (!fresh_only) buf_puts(&out, CACHE_MAGIC);
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
-        put_line(&b, live[i]);
-        if (b.len >= (1u << 20)) {
-            rc = write_all(fd, b.ptr, b.len);
-            b.len = 0;
+        const slot *s = live[i];
+        cache_text t = text_of(c, s);
+        if (cache_text_read(&t, 0, t.len, &value) < 0) {
+            rc = -1;
+            break;
+        }
+        buf_put(&out, s->key, s->section_len);
+        buf_putc(&out, '\t');
+        buf_puts(&out, s->key + s->section_len + 1);
+        buf_putc(&out, '\t');
+        buf_put(&out, value.ptr ? value.ptr : "", value.len);
+        buf_putc(&out, '\n');
+        if (out.len >= CHUNK) {
+            rc = write_all(fd, out.ptr, out.len);
+            out.len = 0;
         }
     }
-    if (rc == 0) rc = write_all(fd, b.ptr ? b.ptr : "", b.len);
-    buf_free(&b);
+    if (rc == 0) rc = write_all(fd, out.ptr ? out.ptr : "", out.len);
+    buf_free(&out);
+    buf_free(&value);
     free(live);
     return rc;
 }
@@ -249,16 +365,17 @@ static int append_fresh(cache *c, const char *path)
     size_t live = 0, fresh = 0;
     for (size_t i = 0; i < c->cap; i++) {
         const slot *s = &c->slots[i];
-        if (!s->key || !s->value) continue;
-        size_t n = strlen(s->key) + s->value_len + 3;
+        if (!s->key || !s->where) continue;
+        size_t n = strlen(s->key) + s->len + 3;
         live += n;
         if (s->fresh) fresh += n;
     }
-    if (!c->appendable || c->file.len + fresh > 2 * live + (64u << 10)) return -1;
+    if (!c->appendable || c->fd < 0 || c->file_len + fresh > 2 * live + (64u << 10)) return -1;
     int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
-    struct stat st;
+    struct stat st, loaded;
     /* Only onto the very file that was loaded (no other build wrote since). */
-    int rc = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size == c->file.len ? 0 : -1;
+    int rc = fd >= 0 && fstat(fd, &st) == 0 && fstat(c->fd, &loaded) == 0 && st.st_ino == loaded.st_ino &&
+             st.st_dev == loaded.st_dev && S_ISREG(st.st_mode) && (size_t)st.st_size == c->file_len ? 0 : -1;
     if (rc == 0 && serialise(c, fd, 1) < 0) rc = -2;   /* torn: the next load drops the tail */
     if (fd >= 0 && close(fd) < 0 && rc == 0) rc = -2;
     return rc == -1 ? -1 : 0;
@@ -292,9 +409,11 @@ int cache_save(cache *c)
 void cache_close(cache *c)
 {
     if (!c) return;
+    if (c->fd >= 0) close(c->fd);
+    if (c->side >= 0) close(c->side);
+    free(c->side_path);
     free(c->slots);
     free(c->dir);
-    buf_free(&c->file);
     arena_free(&c->a);
     free(c);
 }

@@ -11,8 +11,9 @@
  * file is no longer the one loaded, or would grow past twice its live
  * size: then it is written anew, to a temporary file renamed). A torn last
  * line, from a build killed while appending, is dropped. Values stay text
- * until asked for, so a large cache costs its size in memory, not the size
- * of its trees.
+ * in the files until asked for (read with pread), so a large cache costs
+ * its keys in memory. A run's new entries go to a side file (unlinked at
+ * once, so it never outlives the process) until cache_save.
  *
  * Ownership: cache_get parses into the caller's arena; cache_put keeps a
  * copy (as text). */
@@ -29,9 +30,21 @@ cache *cache_open(const char *dir);
 const char *cache_dir(const cache *c);
 /* The value under section/key parsed into arena a, or NULL. */
 vt *cache_get(cache *c, const char *section, const char *key, arena *a);
-/* The JSON text under section/key (its length in *len), or NULL. It stays
- * valid until cache_close, even if the key is written again. */
-const char *cache_get_text(cache *c, const char *section, const char *key, size_t *len);
+/* Where a value's text is: read it with cache_text_read, from any thread,
+ * until cache_close (a cache of a hundred megabytes holds only its keys in
+ * memory; values stay in its files). */
+typedef struct cache_text {
+    int fd;               /* -1: in memory at mem */
+    long long off;
+    const char *mem;
+    size_t len;
+} cache_text;
+
+/* Finds the text under section/key (marked as used): 0, or -1 when absent. */
+int cache_get_text(cache *c, const char *section, const char *key, cache_text *out);
+/* Reads n bytes of t from byte from (clipped to its length) into out,
+ * replacing what it held. 0, or -1 on a read error. */
+int cache_text_read(const cache_text *t, size_t from, size_t n, buf *out);
 /* 1 when section/key has a value (not parsed, not marked as used). */
 int cache_has(cache *c, const char *section, const char *key);
 void cache_put(cache *c, const char *section, const char *key, const vt *value);

@@ -656,9 +656,8 @@ static void supplier_inputs(const project *p, theme *t, const trails *tr, const 
     buf_printf(&b, "trail %zu\n", n);
     for (size_t i = 0; i < n; i++) {
         const trail_entry *e = &entries[i];
-        buf_printf(&b, "%s %d %s%c%s%c%zu:", e->commit->id, (int)e->status, e->path, 0, e->old_path ? e->old_path : "",
-                   0, e->details_len);
-        buf_put(&b, e->details ? e->details : "", e->details_len);
+        buf_printf(&b, "%s %d %s%c%s%c%s\n", e->commit->id, (int)e->status, e->path, 0, e->old_path ? e->old_path : "",
+                   0, e->ident);
     }
     hasher_put(&h, b.ptr, b.len);
     buf_free(&b);

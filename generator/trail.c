@@ -202,23 +202,39 @@ static vt *both_asked(arena *a, const vt *pe, const vt *ce)
 /* What one commit did to a file as compact JSON: {error} or {overall,
  * grade}, the field changes, the findings added and resolved, and the
  * files the rules asked about. Computed on a miss of the cache, where it
- * is kept under both versions, their dates and paths. The text lives in
- * the cache, or in the builder's arena when it could not be cached. */
-static const char *entry_result(builder *b, version *prev, version *cur, size_t *len)
+ * is kept under both versions, their dates and paths. The text is in the
+ * cache, or in the builder's arena when it could not be cached. */
+static void ident_of(const char *text, size_t len, char out[33])
+{
+    hasher h;
+    hasher_init(&h, 0, 0);
+    hasher_put(&h, text, len);
+    hasher_hex(&h, out);
+}
+
+/* ident: a digest of the key when the entry depends on nothing else (it
+ * asked about no file), else of the text itself. */
+static cache_text entry_result(builder *b, version *prev, version *cur, char ident[33])
 {
     char *key = entry_key(prev->blob, prev->date, prev->path, cur->blob, cur->date, cur->path);
-    arena tmp = ARENA_INIT;
+    cache_text t;
     pthread_mutex_lock(b->cache_lock);
-    const char *text = cache_get_text(b->c, b->trail_section, key, len);
+    int found = cache_get_text(b->c, b->trail_section, key, &t) == 0;
     pthread_mutex_unlock(b->cache_lock);
     /* fx is written last: an entry that asked about no file ends so, and
      * holds without being parsed. */
     static const char no_files[] = ",\"fx\":[]}";
-    if (text && !(*len >= sizeof no_files - 1 && !memcmp(text + *len - (sizeof no_files - 1), no_files, sizeof no_files - 1))) {
-        vt *r = json_parse(&tmp, text, *len, NULL);
-        if (!r || !project_answers_hold(b->p, vt_get(r, "fx"))) text = NULL;   /* an evidence file came or went */
+    buf text = BUF_INIT;
+    arena tmp = ARENA_INIT;
+    ident_of(key, strlen(key), ident);
+    if (found && t.len >= sizeof no_files - 1 &&
+        (cache_text_read(&t, t.len - (sizeof no_files - 1), sizeof no_files - 1, &text) < 0 ||
+         memcmp(text.ptr, no_files, sizeof no_files - 1))) {
+        vt *r = cache_text_read(&t, 0, t.len, &text) == 0 ? json_parse(&tmp, text.ptr, text.len, NULL) : NULL;
+        if (!r || !project_answers_hold(b->p, vt_get(r, "fx"))) found = 0;   /* an evidence file came or went */
+        else ident_of(text.ptr, text.len, ident);
     }
-    if (!text) {
+    if (!found) {
         vt *r = vt_map(&tmp);
         const vt *ce = evaluate_version(b, cur);
         const vt *pe = evaluate_version(b, prev);
@@ -234,24 +250,27 @@ static const char *entry_result(builder *b, version *prev, version *cur, size_t 
         vt_add(&tmp, r, "added", finding_difference(&tmp, ce, pe));
         vt_add(&tmp, r, "resolved", finding_difference(&tmp, pe, ce));
         vt *asked = both_asked(&tmp, pe, ce);
+        buf_reset(&text);
+        vt_write_json(&text, r, -1);   /* without fx: an ident of what the pages show */
+        if (!asked || asked->n) ident_of(text.ptr ? text.ptr : "", text.len, ident);
         if (asked) {
             vt_add(&tmp, r, "fx", asked);
             pthread_mutex_lock(b->cache_lock);
             cache_put(b->c, b->trail_section, key, r);
-            text = cache_get_text(b->c, b->trail_section, key, len);
+            found = cache_get_text(b->c, b->trail_section, key, &t) == 0;
             pthread_mutex_unlock(b->cache_lock);
         }
-        if (!text) {
-            buf out = BUF_INIT;
-            vt_write_json(&out, r, -1);
-            *len = out.len;
-            text = arena_strndup(b->a, out.ptr ? out.ptr : "", out.len);
-            buf_free(&out);
+        if (!found) {
+            buf_reset(&text);
+            vt_write_json(&text, r, -1);
+            t = (cache_text){.fd = -1, .mem = arena_strndup(b->a, text.ptr ? text.ptr : "", text.len),
+                             .len = text.len};
         }
     }
+    buf_free(&text);
     arena_free(&tmp);
     free(key);
-    return text;
+    return t;
 }
 
 /* A cache entry from another version may lack a field: never NULL. */
@@ -262,7 +281,10 @@ static vt *list_or_empty(arena *a, vt *v)
 
 trail_details trail_entry_details(const trail_entry *e, arena *a)
 {
-    const vt *r = e->details ? json_parse(a, e->details, e->details_len, NULL) : NULL;
+    buf text = BUF_INIT;
+    const vt *r = cache_text_read(&e->details, 0, e->details.len, &text) == 0
+                      ? json_parse(a, text.ptr ? text.ptr : "", text.len, NULL) : NULL;
+    buf_free(&text);
     return (trail_details){list_or_empty(a, vt_get(r, "changes")), list_or_empty(a, vt_get(r, "added")),
                            list_or_empty(a, vt_get(r, "resolved"))};
 }
@@ -273,21 +295,24 @@ trail_details trail_entry_details(const trail_entry *e, arena *a)
 static void read_summary(builder *b, trail_entry *e)
 {
     static const char head[] = "{\"overall\":", grade[] = ",\"grade\":\"";
-    const char *t = e->details, *end = e->details + e->details_len;
-    if (e->details_len > sizeof head && !memcmp(t, head, sizeof head - 1)) {
+    buf text = BUF_INIT;
+    if (cache_text_read(&e->details, 0, 64, &text) == 0 && text.len > sizeof head &&
+        !memcmp(text.ptr, head, sizeof head - 1)) {
         char *after = NULL;
-        long overall = strtol(t + sizeof head - 1, &after, 10);
-        if (after && end - after > (long)sizeof grade && !memcmp(after, grade, sizeof grade - 1) &&
+        long overall = strtol(text.ptr + sizeof head - 1, &after, 10);
+        if (after && text.ptr + text.len - after > (long)sizeof grade && !memcmp(after, grade, sizeof grade - 1) &&
             after[sizeof grade] == '"') {
             e->has_score = 1;
             e->overall = (int)overall;
             e->grade[0] = after[sizeof grade - 1];
             e->grade[1] = '\0';
+            buf_free(&text);
             return;
         }
     }
     arena tmp = ARENA_INIT;
-    const vt *r = json_parse(&tmp, e->details, e->details_len, NULL);
+    const vt *r = cache_text_read(&e->details, 0, e->details.len, &text) == 0
+                      ? json_parse(&tmp, text.ptr ? text.ptr : "", text.len, NULL) : NULL;
     const char *err = vt_get_text(r, "error");
     e->error = err ? arena_strdup(b->a, err) : NULL;
     const vt *overall = vt_get(r, "overall");
@@ -297,6 +322,7 @@ static void read_summary(builder *b, trail_entry *e)
         snprintf(e->grade, sizeof e->grade, "%s", vt_get_text(r, "grade"));
     }
     arena_free(&tmp);
+    buf_free(&text);
 }
 
 static void fill_entry(builder *b, trail_entry *e, const hist_entry *h, version *prev, version *cur)
@@ -306,7 +332,7 @@ static void fill_entry(builder *b, trail_entry *e, const hist_entry *h, version 
     e->path = arena_strdup(b->a, h->path);
     e->old_path = h->old_path ? arena_strdup(b->a, h->old_path) : NULL;
     e->date = arena_strdup(b->a, cur->date);
-    e->details = entry_result(b, prev, cur, &e->details_len);
+    e->details = entry_result(b, prev, cur, e->ident);
     read_summary(b, e);
 }
 

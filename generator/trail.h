@@ -29,9 +29,10 @@ typedef struct trail_entry {
     char grade[2];
     /* The field changes and the findings added and resolved, as compact
      * JSON (kept as text: tens of thousands of entries would otherwise
-     * hold their trees); trail_entry_details parses them. */
-    const char *details;
-    size_t details_len;
+     * hold their trees, and in the cache's files, not in memory);
+     * trail_entry_details reads and parses them. */
+    cache_text details;
+    char ident[33];           /* tells the details apart without reading them */
 } trail_entry;
 
 typedef struct trail_details {
