@@ -141,11 +141,28 @@ static int check_collisions(project *p, diag_list *d)
     return errors;
 }
 
+typedef struct evaluator evaluator;
+/* One worker of evaluate_all: every `step`-th assessment from `first`,
+ * with its own rules (its own Lua state) and its own messages. */
+struct evaluator {
+    project *p;
+    rules *rules;
+    size_t first, step;
+    diag_list *diags;        /* one list per assessment, merged in order */
+    cache *c;
+    pthread_mutex_t *lock;   /* of the cache */
+    const char *section;
+    int compact;
+};
+static void evaluate_one(evaluator *e, assessment *as, diag_list *d);
+
 typedef struct parser_job {
     const src_set *files;
     assessment **out;        /* one slot per file, NULL when it failed */
     diag_list *diags;        /* one list per file */
     size_t first, step;
+    evaluator *ev;           /* when not NULL, each file is evaluated and compacted at once */
+    diag_list *eval_diags;   /* one list per file */
 } parser_job;
 
 static void *parse_some(void *arg)
@@ -156,6 +173,12 @@ static void *parse_some(void *arg)
         if (j->out[i]) continue;   /* restored from the cache */
         j->out[i] = assessment_parse(f->path, f->data, f->len, &j->diags[i]);
         if (j->out[i]) memcpy(j->out[i]->blob, f->id, sizeof f->id);
+        /* Judged and compacted while its tree is at hand: a site never
+         * holds thousands of whole trees at once. */
+        if (j->out[i] && j->ev) {
+            evaluate_one(j->ev, j->out[i], &j->eval_diags[i]);
+            project_compact(j->ev->p, j->out[i]);
+        }
     }
     return NULL;
 }
@@ -183,18 +206,34 @@ static void restore_cached(const project *p, const src_set *files, cache *c, ass
     free(section);
 }
 
-/* Parses every file on every core; messages keep file order. */
-static void parse_all(project *p, const src_set *files, cache *restore_from, diag_list *d)
+static evaluator *start_evaluators(project *p, cache *c, int compact, size_t jobs, diag_list *diags,
+                                   pthread_mutex_t *lock, size_t *started);
+static void stop_evaluators(evaluator *ev, size_t started);
+
+/* Parses every file on every core; messages keep file order. With a cache
+ * (a build), the files whose results it has are restored, and the others
+ * judged and compacted as they are parsed; their messages go to
+ * *eval_diags (one list per file), to be told only when every file parsed. */
+static void parse_all(project *p, const src_set *files, cache *eval_cache, diag_list **eval_diags, diag_list *d)
 {
     size_t n = files->n, jobs = (size_t)project_jobs();
     if (jobs > n / 64 + 1) jobs = n / 64 + 1;
     assessment **out = xcalloc(n + 1, sizeof *out);
-    if (restore_from) restore_cached(p, files, restore_from, out);
+    if (eval_cache) restore_cached(p, files, eval_cache, out);
     diag_list *diags = xcalloc(n + 1, sizeof *diags);
     parser_job *pj = xcalloc(jobs, sizeof *pj);
     markdown_init();   /* cmark-gfm's extension registry is global: fill it first */
-    for (size_t k = 0; k < jobs; k++) pj[k] = (parser_job){files, out, diags, k, jobs};
-    parallel_run(parse_some, pj, sizeof *pj, jobs);
+    pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    size_t started = jobs;
+    evaluator *ev = NULL;
+    if (eval_cache) {
+        *eval_diags = xcalloc(n + 1, sizeof **eval_diags);
+        ev = start_evaluators(p, eval_cache, 1, jobs, *eval_diags, &lock, &started);
+    }
+    for (size_t k = 0; k < started; k++)
+        pj[k] = (parser_job){files, out, diags, k, started, ev ? &ev[k] : NULL, eval_cache ? *eval_diags : NULL};
+    parallel_run(parse_some, pj, sizeof *pj, started);
+    if (ev) stop_evaluators(ev, started);
     p->items = xcalloc(n + 1, sizeof *p->items);
     for (size_t i = 0; i < n; i++) {
         diag_append(d, &diags[i]);
@@ -245,18 +284,6 @@ static void mark_dirty(project *p)
     free(paths);
 }
 
-/* One worker of evaluate_all: every `step`-th assessment from `first`,
- * with its own rules (its own Lua state) and its own messages. */
-typedef struct evaluator {
-    project *p;
-    rules *rules;
-    size_t first, step;
-    diag_list *diags;        /* one list per assessment, merged in order */
-    cache *c;
-    pthread_mutex_t *lock;   /* of the cache */
-    const char *section;
-    int compact;
-} evaluator;
 
 /* The results of an evaluation as a cache entry: findings as arrays
  * [rule, severity, message, field, line, col], the score as [c, i, a,
@@ -378,35 +405,50 @@ static char *eval_section(const project *p)
     return xasprintf("eval.2:%s", rules_digest(p->rules));
 }
 
-/* Evaluates every assessment on every core; messages keep file order. */
-static void evaluate_all(project *p, cache *c, int compact, diag_list *d)
+/* Up to jobs evaluators, the first with p's rules, the others with rules of
+ * their own (fewer when those cannot be had); *started says how many. */
+static evaluator *start_evaluators(project *p, cache *c, int compact, size_t jobs, diag_list *diags,
+                                   pthread_mutex_t *lock, size_t *started)
 {
-    pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-    char *section = eval_section(p);
-    size_t jobs = (size_t)project_jobs();
-    if (jobs > p->n / 64 + 1) jobs = p->n / 64 + 1;
     evaluator *ev = xcalloc(jobs, sizeof *ev);
-    diag_list *diags = xcalloc(p->n + 1, sizeof *diags);
-    size_t started = 1;
-    ev[0] = (evaluator){p, p->rules, 0, 1, diags, c, &lock, section, compact};
+    char *section = eval_section(p);
+    ev[0] = (evaluator){p, p->rules, 0, 1, diags, c, lock, section, compact};
+    *started = 1;
     for (size_t k = 1; k < jobs; k++) {
         diag_list quiet = DIAG_LIST_INIT;
         rules *r = project_rules_instance(p, &quiet);
         diag_free(&quiet);
         if (!r) break;
-        ev[k] = (evaluator){p, r, k, 1, diags, c, &lock, section, compact};
-        started++;
+        ev[k] = (evaluator){p, r, k, 1, diags, c, lock, section, compact};
+        (*started)++;
     }
-    for (size_t k = 0; k < started; k++) ev[k].step = started;
-    parallel_run(evaluate_some, ev, sizeof *ev, started);
+    for (size_t k = 0; k < *started; k++) ev[k].step = *started;
+    return ev;
+}
+
+static void stop_evaluators(evaluator *ev, size_t started)
+{
     for (size_t k = 1; k < started; k++) rules_free(ev[k].rules);
+    free((char *)ev[0].section);
+    free(ev);
+}
+
+/* Evaluates every assessment on every core; messages keep file order. */
+static void evaluate_all(project *p, cache *c, int compact, diag_list *d)
+{
+    pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    size_t jobs = (size_t)project_jobs();
+    if (jobs > p->n / 64 + 1) jobs = p->n / 64 + 1;
+    diag_list *diags = xcalloc(p->n + 1, sizeof *diags);
+    size_t started = 0;
+    evaluator *ev = start_evaluators(p, c, compact, jobs, diags, &lock, &started);
+    parallel_run(evaluate_some, ev, sizeof *ev, started);
+    stop_evaluators(ev, started);
     for (size_t i = 0; i < p->n; i++) {
         diag_append(d, &diags[i]);
         diag_free(&diags[i]);
     }
     free(diags);
-    free(ev);
-    free(section);
 }
 
 int project_load(project *p, const project_opts *o, diag_list *d)
@@ -426,11 +468,24 @@ int project_load(project *p, const project_opts *o, diag_list *d)
     int restore = o->evaluate && o->compact && o->cache;
     int rules_ok = !restore || project_load_rules(p, d) == 0;
     src_set files = {0};
-    if (source_read(p->files, &files, d) == 0) parse_all(p, &files, restore && rules_ok ? o->cache : NULL, d);
+    diag_list *eval_diags = NULL;
+    size_t nfiles = 0;
+    if (source_read(p->files, &files, d) == 0) {
+        nfiles = files.n;
+        parse_all(p, &files, restore && rules_ok ? o->cache : NULL, &eval_diags, d);
+    }
     source_free(&files);
     check_collisions(p, d);
     mark_dirty(p);
-    if (d->errors > errors || !rules_ok) return -1;
+    /* The rules' messages only for a project that parsed whole, as when
+     * the rules ran after parsing. */
+    int parsed = d->errors == errors && rules_ok;
+    for (size_t i = 0; eval_diags && i < nfiles; i++) {
+        if (parsed) diag_append(d, &eval_diags[i]);
+        diag_free(&eval_diags[i]);
+    }
+    free(eval_diags);
+    if (!parsed) return -1;
     if (o->evaluate && project_load_rules(p, d) < 0) return -1;
     if (o->evaluate) evaluate_all(p, o->cache, o->compact, d);
     return d->errors > errors ? -1 : 0;
