@@ -155,6 +155,10 @@ struct evaluator {
     int compact;
 };
 static void evaluate_one(evaluator *e, assessment *as, diag_list *d);
+/* The file as a compact assessment from the cache (same bytes, path,
+ * reference date and rules, and vetted.file_exists answering the same),
+ * without parsing it; NULL when its results are not cached. */
+static assessment *restore_one(const evaluator *e, const src_file *f);
 
 typedef struct parser_job {
     const src_set *files;
@@ -170,7 +174,7 @@ static void *parse_some(void *arg)
     parser_job *j = arg;
     for (size_t i = j->first; i < j->files->n; i += j->step) {
         const src_file *f = &j->files->files[i];
-        if (j->out[i]) continue;   /* restored from the cache */
+        if (j->ev && (j->out[i] = restore_one(j->ev, f))) continue;   /* its results are cached */
         j->out[i] = assessment_parse(f->path, f->data, f->len, &j->diags[i]);
         if (j->out[i]) memcpy(j->out[i]->blob, f->id, sizeof f->id);
         /* Judged and compacted while its tree is at hand: a site never
@@ -187,23 +191,23 @@ static char *eval_section(const project *p);
 static assessment *restore_compact(const project *p, const src_file *f, const vt *e);
 static int restore_results(assessment *as, const vt *e, const rules *r);
 
-/* The files whose results are in the cache (same bytes, path, reference
- * date and rules, and vetted.file_exists still answering the same) become
- * compact assessments without being parsed. */
-static void restore_cached(const project *p, const src_set *files, cache *c, assessment **out)
+static assessment *restore_one(const evaluator *e, const src_file *f)
 {
-    char *section = eval_section(p);
-    for (size_t i = 0; i < files->n; i++) {
-        const src_file *f = &files->files[i];
-        if (!*f->id) continue;
-        char *key = xasprintf("%s@%s:%s", f->id, p->as_of, f->path);
-        arena tmp = ARENA_INIT;
-        const vt *e = cache_get(c, section, key, &tmp);
-        if (e && project_answers_hold(p, vt_get(e, "fx"))) out[i] = restore_compact(p, f, e);
-        arena_free(&tmp);
-        free(key);
-    }
-    free(section);
+    if (!*f->id) return NULL;
+    char *key = xasprintf("%s@%s:%s", f->id, e->p->as_of, f->path);
+    cache_text t;
+    pthread_mutex_lock(e->lock);
+    int found = cache_get_text(e->c, e->section, key, &t) == 0;
+    pthread_mutex_unlock(e->lock);
+    free(key);
+    buf text = BUF_INIT;
+    arena tmp = ARENA_INIT;
+    const vt *entry = found && cache_text_read(&t, 0, t.len, &text) == 0
+                          ? json_parse(&tmp, text.ptr ? text.ptr : "", text.len, NULL) : NULL;
+    assessment *as = entry && project_answers_hold(e->p, vt_get(entry, "fx")) ? restore_compact(e->p, f, entry) : NULL;
+    arena_free(&tmp);
+    buf_free(&text);
+    return as;
 }
 
 static evaluator *start_evaluators(project *p, cache *c, int compact, size_t jobs, diag_list *diags,
@@ -219,7 +223,6 @@ static void parse_all(project *p, const src_set *files, cache *eval_cache, diag_
     size_t n = files->n, jobs = (size_t)project_jobs();
     if (jobs > n / 64 + 1) jobs = n / 64 + 1;
     assessment **out = xcalloc(n + 1, sizeof *out);
-    if (eval_cache) restore_cached(p, files, eval_cache, out);
     diag_list *diags = xcalloc(n + 1, sizeof *diags);
     parser_job *pj = xcalloc(jobs, sizeof *pj);
     markdown_init();   /* cmark-gfm's extension registry is global: fill it first */
