@@ -452,8 +452,31 @@ static size_t want_texts(trails *t, const history *h, cache *c, const char *sect
     return total;
 }
 
-/* Reads the marked blobs of files [lo, hi) in history order. */
-static void read_texts(trails *t, size_t lo, size_t hi, const history *h, git_repository *repo)
+typedef struct reader {
+    git_repository *repo;
+    const wanted_blob *items;
+    size_t n;
+} reader;
+
+static void *read_some(void *arg)
+{
+    const reader *r = arg;
+    for (size_t i = 0; i < r->n; i++) {
+        blob_text *bt = &r->items[i].file->texts[r->items[i].index];
+        git_oid oid;
+        git_blob *blob = NULL;
+        if (git_oid_fromstr(&oid, bt->id) < 0 || git_blob_lookup(&blob, r->repo, &oid) < 0) continue;
+        bt->len = (size_t)git_blob_rawsize(blob);
+        bt->text = xmalloc(bt->len + 1);
+        memcpy(bt->text, git_blob_rawcontent(blob), bt->len);
+        git_blob_free(blob);
+    }
+    return NULL;
+}
+
+/* Reads the marked blobs of files [lo, hi) in history order, with one or
+ * two of repos (each reader needs a repository of its own). */
+static void read_texts(trails *t, size_t lo, size_t hi, const history *h, git_repository **repos, size_t nrepos)
 {
     wanted_list w = {0};
     for (size_t i = lo; i < hi; i++) {
@@ -472,16 +495,13 @@ static void read_texts(trails *t, size_t lo, size_t hi, const history *h, git_re
         }
     }
     if (w.n) qsort(w.items, w.n, sizeof *w.items, newest_first);
-    for (size_t i = 0; i < w.n; i++) {
-        blob_text *bt = &w.items[i].file->texts[w.items[i].index];
-        git_oid oid;
-        git_blob *blob = NULL;
-        if (git_oid_fromstr(&oid, bt->id) < 0 || git_blob_lookup(&blob, repo, &oid) < 0) continue;
-        bt->len = (size_t)git_blob_rawsize(blob);
-        bt->text = xmalloc(bt->len + 1);
-        memcpy(bt->text, git_blob_rawcontent(blob), bt->len);
-        git_blob_free(blob);
-    }
+    /* Each reader takes a run of the order: within it, the delta bases
+     * are still in its repository's cache. */
+    reader rd[2];
+    size_t nreaders = nrepos < 2 || w.n < 1024 ? 1 : 2;
+    for (size_t k = 0; k < nreaders; k++)
+        rd[k] = (reader){repos[k], w.items + w.n * k / nreaders, w.n * (k + 1) / nreaders - w.n * k / nreaders};
+    parallel_run(read_some, rd, sizeof *rd, nreaders);
     free(w.items);
 }
 
@@ -543,7 +563,8 @@ static void run_workers(trails *t, project *p, const history *h, cache *c, const
     for (size_t lo = 0; lo < t->n;) {
         size_t hi = lo, count = 0;
         while (hi < t->n && (count < per_batch || hi == lo)) count += t->files[hi++].ntexts;
-        read_texts(t, lo, hi, h, p->repo);
+        git_repository *repos[2] = {bs[0].repo, started > 1 ? bs[1].repo : NULL};
+        read_texts(t, lo, hi, h, repos, started > 1 ? 2 : 1);
         for (size_t k = 0; k < started; k++) {
             bs[k].step = started;
             bs[k].lo = lo;
