@@ -224,7 +224,7 @@ static int cmd_check(int argc, char **argv, common_opts *c)
     if (c->as_of && !valid_as_of(c->as_of)) return usage_error(CHECK_USAGE, "--as-of '%s' is not a date YYYY-MM-DD", c->as_of);
     diag_list d = DIAG_LIST_INIT;
     project p;
-    project_opts po = {.root = c->root, .rev = c->rev, .as_of = c->as_of, .evaluate = 1};
+    project_opts po = {.root = c->root, .rev = c->rev, .as_of = c->as_of, .evaluate = 1, .compact = 1};
     assessment **items = NULL;
     size_t n = 0;
     int status = 0;

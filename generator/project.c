@@ -193,7 +193,7 @@ static int restore_results(assessment *as, const vt *e, const rules *r);
 
 static assessment *restore_one(const evaluator *e, const src_file *f)
 {
-    if (!*f->id) return NULL;
+    if (!*f->id || !e->c) return NULL;
     char *key = xasprintf("%s@%s:%s", f->id, e->p->as_of, f->path);
     cache_text t;
     pthread_mutex_lock(e->lock);
@@ -214,11 +214,13 @@ static evaluator *start_evaluators(project *p, cache *c, int compact, size_t job
                                    pthread_mutex_t *lock, size_t *started);
 static void stop_evaluators(evaluator *ev, size_t started);
 
-/* Parses every file on every core; messages keep file order. With a cache
- * (a build), the files whose results it has are restored, and the others
- * judged and compacted as they are parsed; their messages go to
- * *eval_diags (one list per file), to be told only when every file parsed. */
-static void parse_all(project *p, const src_set *files, cache *eval_cache, diag_list **eval_diags, diag_list *d)
+/* Parses every file on every core; messages keep file order. With judge,
+ * the files whose results eval_cache has (if any) are restored, and the
+ * others judged and compacted as they are parsed; the rules' messages go
+ * to *eval_diags (one list per file), to be told only when every file
+ * parsed. */
+static void parse_all(project *p, const src_set *files, int judge, cache *eval_cache, diag_list **eval_diags,
+                      diag_list *d)
 {
     size_t n = files->n, jobs = (size_t)project_jobs();
     if (jobs > n / 64 + 1) jobs = n / 64 + 1;
@@ -229,12 +231,12 @@ static void parse_all(project *p, const src_set *files, cache *eval_cache, diag_
     pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
     size_t started = jobs;
     evaluator *ev = NULL;
-    if (eval_cache) {
+    if (judge) {
         *eval_diags = xcalloc(n + 1, sizeof **eval_diags);
         ev = start_evaluators(p, eval_cache, 1, jobs, *eval_diags, &lock, &started);
     }
     for (size_t k = 0; k < started; k++)
-        pj[k] = (parser_job){files, out, diags, k, started, ev ? &ev[k] : NULL, eval_cache ? *eval_diags : NULL};
+        pj[k] = (parser_job){files, out, diags, k, started, ev ? &ev[k] : NULL, judge ? *eval_diags : NULL};
     parallel_run(parse_some, pj, sizeof *pj, started);
     if (ev) stop_evaluators(ev, started);
     p->items = xcalloc(n + 1, sizeof *p->items);
@@ -466,16 +468,16 @@ int project_load(project *p, const project_opts *o, diag_list *d)
     if (o->as_of) snprintf(p->as_of, sizeof p->as_of, "%s", o->as_of);
     else if (p->rev.head_exists) memcpy(p->as_of, p->rev.date, sizeof p->as_of);
     else today_utc(p->as_of);
-    /* A build loads its rules first: files whose results are cached are
-     * then not parsed at all. */
-    int restore = o->evaluate && o->compact && o->cache;
-    int rules_ok = !restore || project_load_rules(p, d) == 0;
+    /* Compacting loads its rules first: each file is judged as it is
+     * parsed, and one whose results are cached is not parsed at all. */
+    int judge = o->evaluate && o->compact;
+    int rules_ok = !judge || project_load_rules(p, d) == 0;
     src_set files = {0};
     diag_list *eval_diags = NULL;
     size_t nfiles = 0;
     if (source_read(p->files, &files, d) == 0) {
         nfiles = files.n;
-        parse_all(p, &files, restore && rules_ok ? o->cache : NULL, &eval_diags, d);
+        parse_all(p, &files, judge && rules_ok, o->cache, &eval_diags, d);
     }
     source_free(&files);
     check_collisions(p, d);
