@@ -254,18 +254,6 @@ static int side_file(cache *c)
     return c->side;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-    while (n) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) return -1;
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 void cache_put(cache *c, const char *section, const char *key, const vt *value)
 {
     if (strpbrk(section, "\t\n\x1f") || strpbrk(key, "\t\n\x1f")) return;   /* cannot be a line */
@@ -278,7 +266,7 @@ void cache_put(cache *c, const char *section, const char *key, const vt *value)
         s = insert(c, full, strlen(section));
         s->where = IN_MEMORY;
         s->mem = arena_strndup(&c->a, b.ptr ? b.ptr : "", b.len);
-    } else if (write_all(side, b.ptr ? b.ptr : "", b.len) == 0) {
+    } else if (fd_write_all(side, b.ptr ? b.ptr : "", b.len) == 0) {
         s = insert(c, full, strlen(section));
         s->where = IN_SIDE;
         s->off = c->side_len;
@@ -345,11 +333,11 @@ static int serialise(cache *c, int fd, int fresh_only)
         buf_put(&out, value.ptr ? value.ptr : "", value.len);
         buf_putc(&out, '\n');
         if (out.len >= CHUNK) {
-            rc = write_all(fd, out.ptr, out.len);
+            rc = fd_write_all(fd, out.ptr, out.len);
             out.len = 0;
         }
     }
-    if (rc == 0) rc = write_all(fd, out.ptr ? out.ptr : "", out.len);
+    if (rc == 0) rc = fd_write_all(fd, out.ptr ? out.ptr : "", out.len);
     buf_free(&out);
     buf_free(&value);
     free(live);

@@ -291,19 +291,13 @@ static int write_file(const char *path, const void *data, size_t len, struct sta
 {
     int fd = file_create(path);
     if (fd < 0) return -1;
-    for (const char *p = data; len;) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0 || fstat(fd, st) < 0) {
-            int e = errno;
-            close(fd);
-            errno = e;
-            return -1;
-        }
-        p += n;
-        len -= (size_t)n;
+    if (fd_write_all(fd, data, len) < 0 || fstat(fd, st) < 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return -1;
     }
-    return fstat(fd, st) < 0 ? (close(fd), -1) : close(fd);
+    return close(fd);
 }
 
 static int put(output *o, const char *relpath, const char *key, const char *inputs, const void *data, size_t len)

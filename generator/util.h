@@ -75,6 +75,8 @@ int file_read(const char *path, buf *out);
 /* Opens path for writing (created or truncated, never through a symbolic
  * link), making its folders when missing. A file descriptor or -1. */
 int file_create(const char *path);
+/* Writes all of data to fd (again after EINTR and short writes). 0 or -1. */
+int fd_write_all(int fd, const void *data, size_t len);
 int file_write(const char *path, const void *data, size_t len);
 /* mkdir -p. Returns 0 or -1 (errno). */
 int mkdir_p(const char *path);
