@@ -830,6 +830,8 @@ static vt *categories_vm(arena *a, assessment **sorted, size_t n, const char *as
     return cats;
 }
 
+/* index.html and index.json, one after the other: each holds a summary of
+ * every supplier, and thousands of them need not be in memory twice. */
 static int render_index(const project *p, theme *t, const trails *tr, output *out, diag_list *d)
 {
     arena a = ARENA_INIT;
@@ -841,20 +843,21 @@ static int render_index(const project *p, theme *t, const trails *tr, output *ou
     vt_add(&a, ctx, "categories", categories_vm(&a, sorted, p->n, p->as_of));
     if (p->n) qsort(sorted, p->n, sizeof *sorted, worst_first);
     vt *worst = vt_list(&a);
+    for (size_t i = 0; i < p->n; i++) vt_push(&a, worst, summary_vm(&a, sorted[i], p->as_of, 1));
+    vt_add(&a, ctx, "worst", worst);
+    int rc = render_layout(t, out, "index", "index.html", ctx, d);
+    arena_free(&a);
+    vt *json = vt_map(&a);
+    vt_add(&a, json, "generator", vt_str(&a, "vetted " VETTED_VERSION));
+    vt_add(&a, json, "as_of", vt_str(&a, p->as_of));
+    vt *rev = vt_get(render_common_vm(&a, p, tr, "", ""), "revision");
+    vt_add(&a, json, "revision", rev ? rev : vt_null(&a));
     vt *json_list = vt_list(&a);
     for (size_t i = 0; i < p->n; i++) {
-        vt_push(&a, worst, summary_vm(&a, sorted[i], p->as_of, 1));
         vt *j = summary_vm(&a, sorted[i], p->as_of, 0);
         vt_add(&a, j, "json", vt_strf(&a, "suppliers/%s.json", sorted[i]->slug));
         vt_push(&a, json_list, j);
     }
-    vt_add(&a, ctx, "worst", worst);
-    int rc = render_layout(t, out, "index", "index.html", ctx, d);
-    vt *json = vt_map(&a);
-    vt_add(&a, json, "generator", vt_str(&a, "vetted " VETTED_VERSION));
-    vt_add(&a, json, "as_of", vt_str(&a, p->as_of));
-    vt *rev = vt_get(ctx, "revision");
-    vt_add(&a, json, "revision", rev ? rev : vt_null(&a));
     vt_add(&a, json, "suppliers", json_list);
     if (rc == 0) rc = write_json(out, "index.json", json, NULL);
     free(sorted);

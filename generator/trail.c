@@ -432,10 +432,10 @@ static void want_uncached(file_trail *ft, wanted_list *w, const hist_entry *hist
     }
 }
 
-/* At most this many blobs are read ahead at once (about 75 MB of text
+/* At most this many blobs are read ahead at once (about 55 MB of text
  * with assessments of 4.5 kB): more history is built in batches of files,
  * each read in history order, trading a little time for a bounded peak. */
-#define READ_AHEAD_BLOBS 16384
+#define READ_AHEAD_BLOBS 12288
 
 /* Marks the blobs to read for every file; returns how many in all. */
 static size_t want_texts(trails *t, const history *h, cache *c, const char *section)
