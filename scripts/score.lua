@@ -120,15 +120,16 @@ return function(s, findings)
   -- availability, each in the order of the groups and of their findings:
   -- one walk over the groups fills the three ranges.
   local breakdown = array(nC + nI + nA)
-  local pC, pI, pA = 0, nC, nC + nI           -- the last slot written in each range
-  local sC, sI, sA = 0, 0, 0                  -- what each concern has lost
+  local last = { 0, nC, nC + nI }             -- the last slot written in each range
+  local lost = { 0, 0, 0 }                    -- what each concern has lost
+  local used = { 0, 0, 0 }                    -- what the current rule has cost each concern
   local capC, capI, capA                      -- first critical finding on each concern we weigh
   local wC, wI, wA = w.confidentiality, w.integrity, w.availability
   local g = first_group
   while g do
     local id = g[G_ID]
     local cap = CAP[g[G_WORST]]
-    local uC, uI, uA = 0, 0, 0                -- what this rule has cost each concern
+    used[1], used[2], used[3] = 0, 0, 0
     local e = g[G_FIRST]
     while e do
       local mask, cost, sev = e[E_MASK], e[E_COST], e[E_SEV]
@@ -139,50 +140,22 @@ return function(s, findings)
         local what = "[" .. id .. "] " .. title
         local capped                          -- what, saying it was capped
         local path, message = ef.path, ef.message
-        if mask & 1 ~= 0 then
-          local take = cap - uC
-          if cost < take then take = cost end
-          uC, sC = uC + take, sC + take
-          local wt = what
-          if take < cost then
-            capped = capped or (what .. " (capped: the findings of this rule cost at most " .. cap .. ")")
-            wt = capped
+        for k = 1, 3 do
+          if mask & (1 << (k - 1)) ~= 0 then
+            local take = cap - used[k]
+            if cost < take then take = cost end
+            used[k], lost[k] = used[k] + take, lost[k] + take
+            local wt = what
+            if take < cost then
+              capped = capped or (what .. " (capped: the findings of this rule cost at most " .. cap .. ")")
+              wt = capped
+            end
+            last[k] = last[k] + 1
+            breakdown[last[k]] = {
+              concern = CONCERNS[k], cost = take, what = wt, id = id, severity = sev,
+              path = path, message = message,
+            }
           end
-          pC = pC + 1
-          breakdown[pC] = {
-            concern = "confidentiality", cost = take, what = wt, id = id, severity = sev,
-            path = path, message = message,
-          }
-        end
-        if mask & 2 ~= 0 then
-          local take = cap - uI
-          if cost < take then take = cost end
-          uI, sI = uI + take, sI + take
-          local wt = what
-          if take < cost then
-            capped = capped or (what .. " (capped: the findings of this rule cost at most " .. cap .. ")")
-            wt = capped
-          end
-          pI = pI + 1
-          breakdown[pI] = {
-            concern = "integrity", cost = take, what = wt, id = id, severity = sev,
-            path = path, message = message,
-          }
-        end
-        if mask & 4 ~= 0 then
-          local take = cap - uA
-          if cost < take then take = cost end
-          uA, sA = uA + take, sA + take
-          local wt = what
-          if take < cost then
-            capped = capped or (what .. " (capped: the findings of this rule cost at most " .. cap .. ")")
-            wt = capped
-          end
-          pA = pA + 1
-          breakdown[pA] = {
-            concern = "availability", cost = take, what = wt, id = id, severity = sev,
-            path = path, message = message,
-          }
         end
         if sev == "critical" then
           if not capC and mask & 1 ~= 0 and wC > 0 then capC = id end
@@ -194,6 +167,7 @@ return function(s, findings)
     end
     g = g[G_NEXT]
   end
+  local sC, sI, sA = lost[1], lost[2], lost[3]
 
   local result = { breakdown = breakdown }
   result.confidentiality = math.max(0, 100 - sC)
