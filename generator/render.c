@@ -576,11 +576,15 @@ static int copy_evidence(const project *p, const assessment *as, output *out)
     return rc;
 }
 
-/* A supplier's pages name the last commit that changed its assessment
- * (as `git log -1 -- path`), not the site's revision: a page then changes
- * only when what it shows changes, and is kept from build to build. */
-static void use_file_revision(arena *a, vt *ctx, const assessment *as, const trail_entry *entries, size_t n)
+/* The site-wide part of a supplier's page. Its pages name the last commit
+ * that changed its assessment (as `git log -1 -- path`), not the site's
+ * revision: a page then changes only when what it shows changes, and is
+ * kept from build to build. */
+static vt *supplier_common_vm(arena *a, const project *p, const trails *tr, const assessment *as, const char *title,
+                              const trail_entry *entries, size_t n)
 {
+    vt *ctx = render_common_vm(a, p, tr, root_for(p, 1), title);
+    if (!tr) return ctx;
     vt *rev = vt_map(a);
     vt_add(a, rev, "file", vt_bool(a, 1));
     if (n && entries[0].commit) {
@@ -592,6 +596,7 @@ static void use_file_revision(arena *a, vt *ctx, const assessment *as, const tra
     }
     vt_add(a, rev, "dirty", vt_bool(a, as->dirty));
     vt_set(a, ctx, "revision", rev);
+    return ctx;
 }
 
 /* The full audit trail of a supplier on a page of its own. */
@@ -599,14 +604,12 @@ static int render_history_page(const project *p, theme *t, const trails *tr, con
                                const trail_entry *entries, size_t n, const char *inputs, output *out, diag_list *d)
 {
     arena a = ARENA_INIT;
-    const char *root = root_for(p, 1);
-    vt *ctx = render_common_vm(&a, p, tr, root, arena_printf(&a, "History of %s", as->name));
+    vt *ctx = supplier_common_vm(&a, p, tr, as, arena_printf(&a, "History of %s", as->name), entries, n);
     vt *sup = vt_map(&a);
     set_text(&a, sup, "name", as->name);
     vt_add(&a, sup, "url", vt_strf(&a, "suppliers/%s.html", as->slug));
     vt_add(&a, ctx, "supplier", sup);
     vt_add(&a, ctx, "history", historyview_trail(&a, entries, n, 0));
-    use_file_revision(&a, ctx, as, entries, n);
     char *path = xasprintf("history/%s.html", as->slug);
     int rc = render_page(t, out, "history", path, ctx, inputs, d);
     free(path);
@@ -662,9 +665,7 @@ static void supplier_inputs(const project *p, theme *t, const trails *tr, const 
     hasher_put(&h, b.ptr, b.len);
     buf_free(&b);
     arena a = ARENA_INIT;
-    vt *ctx = render_common_vm(&a, p, tr, root_for(p, 1), as->name);
-    if (tr) use_file_revision(&a, ctx, as, entries, n);
-    vt_hash(&h, ctx);
+    vt_hash(&h, supplier_common_vm(&a, p, tr, as, as->name, entries, n));
     arena_free(&a);
     hasher_hex(&h, key);
 }
@@ -698,7 +699,9 @@ static int render_supplier_pages(const project *p, theme *t, const trails *tr, c
 {
     const char *root = root_for(p, 1);
     arena a = ARENA_INIT;
-    vt *ctx = render_common_vm(&a, p, tr, root, as->name);
+    size_t n = 0;
+    const trail_entry *entries = tr ? trails_of(tr, as->path, &n) : NULL;
+    vt *ctx = supplier_common_vm(&a, p, tr, as, as->name, entries, n);
     vt_add(&a, ctx, "supplier", supplier_vm(&a, p, as, root));
     vt *sc = scores_vm(&a, &as->score, 1);
     if (sc) vt_add(&a, ctx, "scores", sc);
@@ -706,14 +709,11 @@ static int render_supplier_pages(const project *p, theme *t, const trails *tr, c
     for (size_t j = 0; j < as->nfindings; j++) vt_push(&a, fs, finding_vm(&a, &as->findings[j]));
     vt_add(&a, ctx, "findings", fs);
     vt_add(&a, ctx, "findings_count", vt_int(&a, (long long)as->nfindings));
-    size_t n = 0;
-    const trail_entry *entries = tr ? trails_of(tr, as->path, &n) : NULL;
     int rc = 0;
     if (tr) {
         vt *h = historyview_trail(&a, entries, n, HISTORY_ON_PAGE);
         vt_add(&a, h, "url", vt_strf(&a, "history/%s.html", as->slug));
         vt_add(&a, ctx, "history", h);
-        use_file_revision(&a, ctx, as, entries, n);
         if (n > HISTORY_ON_PAGE) rc = render_history_page(p, t, tr, as, entries, n, inputs, out, d);
     }
     char *html = xasprintf("suppliers/%s.html", as->slug);

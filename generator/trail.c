@@ -68,7 +68,7 @@ typedef struct builder {
     file_trail *files;
     const history *h;
     const file_trail *building;
-    size_t first, step, n;
+    size_t first, step;
     size_t lo, hi;            /* the batch of files being built */
 } builder;
 
@@ -385,18 +385,14 @@ typedef struct wanted_list {
     size_t n, cap;
 } wanted_list;
 
-static void want(file_trail *ft, size_t cap, wanted_list *w, const char *id, const hist_commit *c)
+/* Marks blob id of ft as one to read (once), in a list of at most cap. */
+static void want(file_trail *ft, size_t cap, const char *id)
 {
-    if (!*id || !c) return;
+    if (!*id) return;
     for (size_t i = 0; i < ft->ntexts; i++)
         if (!strcmp(ft->texts[i].id, id)) return;
     if (!ft->texts) ft->texts = xcalloc(cap, sizeof *ft->texts);
-    memcpy(ft->texts[ft->ntexts].id, id, 41);
-    if (w->n == w->cap) {
-        w->cap = w->cap ? w->cap * 2 : 1024;
-        w->items = xrealloc(w->items, w->cap * sizeof *w->items);
-    }
-    w->items[w->n++] = (wanted_blob){ft, ft->ntexts++, c->committer_time};
+    memcpy(ft->texts[ft->ntexts++].id, id, 41);
 }
 
 static int newest_first(const void *x, const void *y)
@@ -409,11 +405,9 @@ static int newest_first(const void *x, const void *y)
 
 /* Marks the blobs of the versions whose trail entry is not in the cache
  * (both sides of each such entry: both are parsed). */
-static void want_uncached(file_trail *ft, wanted_list *w, const hist_entry *hist, size_t n, cache *c,
-                          const char *section)
+static void want_uncached(file_trail *ft, const hist_entry *hist, size_t n, cache *c, const char *section)
 {
     const char *prev_blob = "", *prev_path = "";
-    const hist_commit *prev_commit = NULL;
     char prev_date[11] = "", cur_date[11];
     for (size_t k = n; k-- > 0;) {          /* oldest first, as build_file */
         const hist_entry *h = &hist[k];
@@ -421,13 +415,12 @@ static void want_uncached(file_trail *ft, wanted_list *w, const hist_entry *hist
         date_of_time(h->commit->committer_time, cur_date);
         char *key = entry_key(prev_blob, prev_date, prev_path, cur_blob, cur_date, h->path);
         if (!cache_has(c, section, key)) {
-            want(ft, n, w, cur_blob, h->commit);
-            want(ft, n, w, prev_blob, prev_commit);
+            want(ft, n, cur_blob);
+            want(ft, n, prev_blob);
         }
         free(key);
         prev_blob = cur_blob;
         prev_path = h->path;
-        prev_commit = h->commit;
         memcpy(prev_date, cur_date, sizeof prev_date);
     }
 }
@@ -444,10 +437,8 @@ static size_t want_texts(trails *t, const history *h, cache *c, const char *sect
     for (size_t i = 0; i < t->n; i++) {
         size_t n = 0;
         const hist_entry *hist = history_of(h, t->files[i].path, &n);
-        wanted_list none = {0};
-        want_uncached(&t->files[i], &none, hist, n, c, section);
-        total += none.n;
-        free(none.items);
+        want_uncached(&t->files[i], hist, n, c, section);
+        total += t->files[i].ntexts;
     }
     return total;
 }
@@ -555,7 +546,7 @@ static void run_workers(trails *t, project *p, const history *h, cache *c, const
     size_t started = 0;
     for (size_t k = 0; k < jobs; k++) {
         bs[k] = (builder){p, k ? NULL : p->rules, k ? NULL : p->repo, c, &lock, section,
-                          &t->worker_arenas[k], t->files, h, NULL, k, jobs, t->n, 0, 0};
+                          &t->worker_arenas[k], t->files, h, NULL, k, jobs, 0, 0};
         if (k && start_worker(&bs[k], p, d) < 0) break;
         started++;
     }
