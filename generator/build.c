@@ -30,18 +30,19 @@ static void stage_done(const char *stage)
     if (!on || !stage) return;
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
-    long pages = 0, resident = 0, peak_kib = 0;
+    long pages = 0, resident = 0, peak_kib = 0, anon = 0, file = 0;
     FILE *f = fopen("/proc/self/statm", "r");
     if (f && fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
     if (f) fclose(f);
     char line[256];
     f = fopen("/proc/self/status", "r");
     while (f && fgets(line, sizeof line, f))
-        if (sscanf(line, "VmHWM: %ld kB", &peak_kib) == 1) break;
+        if (sscanf(line, "VmHWM: %ld kB", &peak_kib) == 1 || sscanf(line, "RssAnon: %ld kB", &anon) == 1 ||
+            sscanf(line, "RssFile: %ld kB", &file) == 1) continue;
     if (f) fclose(f);
-    fprintf(stderr, "vetted: %-10s %8.3f s %8ld MiB resident %8ld MiB peak\n", stage,
+    fprintf(stderr, "vetted: %-10s %8.3f s %8ld MiB resident (%ld anon, %ld file) %8ld MiB peak\n", stage,
             (double)(now.tv_sec - last.tv_sec) + (double)(now.tv_nsec - last.tv_nsec) / 1e9,
-            resident * (sysconf(_SC_PAGESIZE) / 1024) / 1024, peak_kib / 1024);
+            resident * (sysconf(_SC_PAGESIZE) / 1024) / 1024, anon / 1024, file / 1024, peak_kib / 1024);
     last = now;
 }
 

@@ -1,5 +1,6 @@
 /* trail.c: see trail.h. */
 #include "trail.h"
+#include "delta.h"
 #include "fielddiff.h"
 #include "json.h"
 
@@ -17,6 +18,7 @@ typedef struct file_trail {
     size_t n;
     blob_text *texts;         /* read ahead for building it; then NULL */
     size_t ntexts;
+    int base_of[2];           /* the text each reader keeps whole; -1: none yet */
 } file_trail;
 
 struct trails {
@@ -47,11 +49,14 @@ typedef struct version {
  * of git's pack. git stores most versions as deltas of versions of other
  * files, in chains up to 50 long; read file by file, every read unpacks a
  * chain (15 s for 40,000 blobs), read in pack order the bases are in
- * libgit2's cache (1 s). Each file owns its texts; freed once it is built. */
+ * libgit2's cache (1 s). Each file owns its texts; freed once it is built.
+ * The first text of a file each reader reads is kept whole, the others as
+ * deltas of it (versions differ by a few lines: a fifth of the memory). */
 typedef struct blob_text {
     char id[41];
     char *text;              /* NULL: not read (missing from the repository) */
     size_t len;
+    int base;                /* -1: text is whole; else a delta of texts[base] */
 } blob_text;
 
 /* One worker: its own Lua state, repository handle and arena; the cache
@@ -83,9 +88,12 @@ static void date_of_time(long long t, char out[11])
 static int read_blob(git_repository *repo, const file_trail *ft, const char *id, buf *out)
 {
     for (size_t i = 0; ft && i < ft->ntexts; i++) {
-        if (strcmp(ft->texts[i].id, id) || !ft->texts[i].text) continue;
+        const blob_text *bt = &ft->texts[i];
+        if (strcmp(bt->id, id) || !bt->text) continue;
         buf_reset(out);
-        buf_put(out, ft->texts[i].text, ft->texts[i].len);
+        if (bt->base < 0) buf_put(out, bt->text, bt->len);
+        else if (delta_apply(ft->texts[bt->base].text, ft->texts[bt->base].len, bt->text, bt->len, out) < 0)
+            return -1;
         return 0;
     }
     git_oid oid;
@@ -447,21 +455,41 @@ typedef struct reader {
     git_repository *repo;
     const wanted_blob *items;
     size_t n;
+    int k;                    /* which reader: only it writes its texts and base_of[k] */
 } reader;
+
+static void keep_text(file_trail *ft, blob_text *bt, int k, const char *data, size_t len, buf *scratch)
+{
+    const char *keep = data;
+    if (ft->base_of[k] < 0) {
+        ft->base_of[k] = (int)(bt - ft->texts);
+    } else {
+        const blob_text *base = &ft->texts[ft->base_of[k]];
+        buf_reset(scratch);
+        delta_encode(base->text, base->len, data, len, scratch);
+        keep = scratch->ptr ? scratch->ptr : "";
+        len = scratch->len;
+        bt->base = ft->base_of[k];
+    }
+    bt->len = len;
+    bt->text = xmalloc(len + 1);
+    memcpy(bt->text, keep, len);
+}
 
 static void *read_some(void *arg)
 {
     const reader *r = arg;
+    buf scratch = BUF_INIT;
     for (size_t i = 0; i < r->n; i++) {
-        blob_text *bt = &r->items[i].file->texts[r->items[i].index];
+        file_trail *ft = r->items[i].file;
+        blob_text *bt = &ft->texts[r->items[i].index];
         git_oid oid;
         git_blob *blob = NULL;
         if (git_oid_fromstr(&oid, bt->id) < 0 || git_blob_lookup(&blob, r->repo, &oid) < 0) continue;
-        bt->len = (size_t)git_blob_rawsize(blob);
-        bt->text = xmalloc(bt->len + 1);
-        memcpy(bt->text, git_blob_rawcontent(blob), bt->len);
+        keep_text(ft, bt, r->k, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob), &scratch);
         git_blob_free(blob);
     }
+    buf_free(&scratch);
     return NULL;
 }
 
@@ -474,7 +502,9 @@ static void read_texts(trails *t, size_t lo, size_t hi, const history *h, git_re
         file_trail *ft = &t->files[i];
         size_t n = 0;
         const hist_entry *hist = ft->ntexts ? history_of(h, ft->path, &n) : NULL;
+        ft->base_of[0] = ft->base_of[1] = -1;
         for (size_t k = 0; k < ft->ntexts; k++) {
+            ft->texts[k].base = -1;
             long long time = 0;   /* of the newest commit that made this blob */
             for (size_t e = 0; e < n && !time; e++)
                 if (!strcmp(hist[e].new_blob, ft->texts[k].id)) time = hist[e].commit->committer_time;
@@ -491,7 +521,7 @@ static void read_texts(trails *t, size_t lo, size_t hi, const history *h, git_re
     reader rd[2];
     size_t nreaders = nrepos < 2 || w.n < 1024 ? 1 : 2;
     for (size_t k = 0; k < nreaders; k++)
-        rd[k] = (reader){repos[k], w.items + w.n * k / nreaders, w.n * (k + 1) / nreaders - w.n * k / nreaders};
+        rd[k] = (reader){repos[k], w.items + w.n * k / nreaders, w.n * (k + 1) / nreaders - w.n * k / nreaders, (int)k};
     parallel_run(read_some, rd, sizeof *rd, nreaders);
     free(w.items);
 }
