@@ -161,23 +161,34 @@ static const vt *evaluate_version(builder *b, version *v)
     return e;
 }
 
-static int same_finding(const vt *x, const vt *y)
+/* Two findings are the same finding when their rule, field and severity
+ * are: each version is judged as of its own date, so a day count in the
+ * wording moves from version to version while the finding stays. */
+static int same_finding(const vt *x, const vt *y, int wording_too)
 {
     return vt_equal(vt_get(x, "rule"), vt_get(y, "rule")) && vt_equal(vt_get(x, "field"), vt_get(y, "field")) &&
-           vt_equal(vt_get(x, "message"), vt_get(y, "message"));
+           vt_equal(vt_get(x, "severity"), vt_get(y, "severity")) &&
+           (!wording_too || vt_equal(vt_get(x, "message"), vt_get(y, "message")));
 }
 
-/* Findings of `of` that are not in `minus`. */
+/* Findings of `of` that are not in `minus`, one to one: those with the
+ * same wording pair first, so that several findings of one rule and field
+ * pair up with their own. */
 static vt *finding_difference(arena *a, const vt *of, const vt *minus)
 {
     vt *out = vt_list(a);
     const vt *list = vt_get(of, "findings");
     const vt *other = vt_get(minus, "findings");
-    for (size_t i = 0; list && i < list->n; i++) {
-        int found = 0;
-        for (size_t j = 0; other && !found && j < other->n; j++) found = same_finding(list->items[i], other->items[j]);
-        if (!found) vt_push(a, out, list->items[i]);
-    }
+    size_t n = list ? list->n : 0, m = other ? other->n : 0;
+    char *paired = xcalloc(n + 1, 1), *taken = xcalloc(m + 1, 1);
+    for (int wording_too = 1; wording_too >= 0; wording_too--)
+        for (size_t i = 0; i < n; i++)
+            for (size_t j = 0; j < m && !paired[i]; j++)
+                if (!taken[j] && same_finding(list->items[i], other->items[j], wording_too)) paired[i] = taken[j] = 1;
+    for (size_t i = 0; i < n; i++)
+        if (!paired[i]) vt_push(a, out, list->items[i]);
+    free(paired);
+    free(taken);
     return out;
 }
 
@@ -605,7 +616,7 @@ static void run_workers(trails *t, project *p, const history *h, cache *c, const
 trails *trails_build(project *p, const history *h, cache *c, const char *only_path, diag_list *d)
 {
     trails *t = xcalloc(1, sizeof *t);
-    char *section = xasprintf("trail:%s", rules_digest(p->rules));
+    char *section = xasprintf("trail.2:%s", rules_digest(p->rules));
     t->truncated = history_truncated(h);
     t->files = xcalloc(p->n + 1, sizeof *t->files);
     for (size_t i = 0; i < p->n; i++) {

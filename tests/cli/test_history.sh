@@ -149,6 +149,24 @@ VETTED_JOBS=1 expect_status 0 "$VETTED" -C "$M" build --no-cache -o "$T_TMP/many
 VETTED_JOBS=2 expect_status 0 "$VETTED" -C "$M" build --no-cache -o "$T_TMP/many2"
 if diff -r "$T_TMP/many1" "$T_TMP/many2" >/dev/null; then pass; else fail "one and two workers differ"; fi
 
+# a finding that stays is neither resolved nor added when only its wording
+# moved with the date each version is judged at (a day count); one whose
+# severity changes is, and so is one that goes
+W=$T_TMP/wording
+git init -q -b main "$W"
+cert='certification:\n  standard: ISO/IEC 27001:2022\n  expires: 2025-01-10\npentest:\n  date: 2025-12-01\n  frequency: yearly\n  critical: 0\n  major: %s\n'
+wcommit() { git -C "$W" add -A; GIT_AUTHOR_NAME=A GIT_AUTHOR_EMAIL=a@example.com GIT_COMMITTER_NAME=A \
+    GIT_COMMITTER_EMAIL=a@example.com GIT_AUTHOR_DATE="$1T10:00:00Z" GIT_COMMITTER_DATE="$1T10:00:00Z" \
+    git -C "$W" commit -q -m "$2"; }
+supplier "$W/content/w.md" "Wording Co." "$(printf "$cert" 3)"; wcommit 2026-01-10 "Assess"
+supplier "$W/content/w.md" "Wording Co." "$(printf "$cert" 4)"; wcommit 2026-03-20 "Four majors"
+supplier "$W/content/w.md" "Wording Co." "$(printf "$cert" 0)"; wcommit 2026-04-02 "Retest"
+expect_status 0 "$VETTED" -C "$W" history --format json w
+json=$OUT
+check 'e=[x for x in d["entries"] if x["subject"]=="Four majors"][0]; ids=[f["rule"] for f in e["added"]+e["resolved"]]; assert "cert.expired" not in ids and "pentest.major" not in ids, e' "a finding whose day count moved is not resolved and added"
+check 'e=[x for x in d["entries"] if x["subject"]=="Four majors"][0]; assert e["changes"][0]["path"]=="pentest.major", e' "the field change that moved the wording is listed"
+check 'e=[x for x in d["entries"] if x["subject"]=="Retest"][0]; assert [f["rule"] for f in e["resolved"]]==["pentest.major"] and not e["added"], e' "a finding that goes is resolved"
+
 # no history: not a repository, an empty repository, a detached HEAD
 mkdir -p "$T_TMP/plain/content" && supplier "$T_TMP/plain/content/x.md" "X"
 expect_status 0 "$VETTED" -C "$T_TMP/plain" build -o "$T_TMP/site-plain"
