@@ -22,14 +22,16 @@
 static void stage_done(const char *stage)
 {
     static int on = -1;
-    static struct timespec last;
+    static struct timespec last, last_cpu;
     if (on < 0) {
         on = getenv("VETTED_TIMING") != NULL;
         clock_gettime(CLOCK_MONOTONIC, &last);
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &last_cpu);
     }
     if (!on || !stage) return;
-    struct timespec now;
+    struct timespec now, cpu;
     clock_gettime(CLOCK_MONOTONIC, &now);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
     long pages = 0, resident = 0, peak_kib = 0, anon = 0, file = 0;
     FILE *f = fopen("/proc/self/statm", "r");
     if (f && fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
@@ -40,10 +42,12 @@ static void stage_done(const char *stage)
         if (sscanf(line, "VmHWM: %ld kB", &peak_kib) == 1 || sscanf(line, "RssAnon: %ld kB", &anon) == 1 ||
             sscanf(line, "RssFile: %ld kB", &file) == 1) continue;
     if (f) fclose(f);
-    fprintf(stderr, "vetted: %-10s %8.3f s %8ld MiB resident (%ld anon, %ld file) %8ld MiB peak\n", stage,
+    fprintf(stderr, "vetted: %-10s %8.3f s (cpu %6.3f s) %6ld MiB resident (%ld anon, %ld file) %6ld MiB peak\n", stage,
             (double)(now.tv_sec - last.tv_sec) + (double)(now.tv_nsec - last.tv_nsec) / 1e9,
+            (double)(cpu.tv_sec - last_cpu.tv_sec) + (double)(cpu.tv_nsec - last_cpu.tv_nsec) / 1e9,
             resident * (sysconf(_SC_PAGESIZE) / 1024) / 1024, anon / 1024, file / 1024, peak_kib / 1024);
     last = now;
+    last_cpu = cpu;
 }
 
 char *build_cache_dir(const char *root)
