@@ -61,36 +61,14 @@ typedef struct side {
     const char *label;     /* how its messages are prefixed */
     entries content, scripts, evidence;
     int rules_state;       /* 0 not loaded, 1 loaded, -1 failed */
-    git_index *index;      /* the working tree's git index, when root is the top of the work tree */
-    struct timespec index_time;   /* when the index was written */
 } side;
-
-/* The working tree's files that git's index has seen unchanged: the same
- * size, inode and modification time, older than the index itself (a file
- * changed in the second the index was written is not trusted, as git does
- * with racy entries). Then the index's id is the file's, without hashing. */
-static int index_id(const side *s, const char *path, char out[41])
-{
-    const git_index_entry *e = s->index ? git_index_get_bypath(s->index, path, 0) : NULL;
-    struct stat st;
-    if (!e || (e->flags & GIT_INDEX_ENTRY_VALID)) return -1;
-    char *full = path_join(s->p.root, path);
-    int ok = lstat(full, &st) == 0 && S_ISREG(st.st_mode) && (uint32_t)st.st_size == e->file_size &&
-             (uint32_t)st.st_ino == e->ino && (int32_t)st.st_mtim.tv_sec == e->mtime.seconds &&
-             (uint32_t)st.st_mtim.tv_nsec == e->mtime.nanoseconds &&
-             (st.st_mtim.tv_sec < s->index_time.tv_sec ||
-              (st.st_mtim.tv_sec == s->index_time.tv_sec && st.st_mtim.tv_nsec < s->index_time.tv_nsec));
-    free(full);
-    if (ok) git_oid_tostr(out, 41, &e->id);
-    return ok ? 0 : -1;
-}
 
 /* The blob id of a file: from the commit's tree; for the working tree,
  * from the index when it vouches for the file, else the id git would give
  * its bytes (git hash-object, no filters). */
 static void file_id(const side *s, const char *path, char out[41])
 {
-    if (store_blob_id(s->p.files, path, out) == 0 || index_id(s, path, out) == 0) return;
+    if (store_blob_id(s->p.files, path, out) == 0) return;
     buf b = BUF_INIT;
     git_oid oid;
     if (store_read(s->p.files, path, &b) == 0 && git_odb_hash(&oid, b.ptr ? b.ptr : "", b.len, GIT_OBJECT_BLOB) == 0)
@@ -121,19 +99,6 @@ static void walk(const side *s, const char *dir, int only_md, int with_ids, entr
     if (depth == 0 && out->n) qsort(out->v, out->n, sizeof *out->v, by_entry_path);
 }
 
-/* The index of the working tree, when root is the top of it (index paths
- * are relative to the top). Without it every file is hashed. */
-static void open_index(side *s, git_repository *repo)
-{
-    const char *top = git_repository_workdir(repo);
-    char a[PATH_MAX], b[PATH_MAX];
-    struct stat st;
-    if (!top || !realpath(top, a) || !realpath(s->p.root, b) || strcmp(a, b)) return;
-    char *path = path_join(git_repository_path(repo), "index");
-    if (stat(path, &st) == 0 && git_repository_index(&s->index, repo) == 0) s->index_time = st.st_mtim;
-    free(path);
-}
-
 /* Opens one side like project_load does, but reads no content/. The
  * repository handle belongs to prdiff_run, so p->repo stays NULL; info is
  * what it said of HEAD (for the working tree). */
@@ -147,7 +112,7 @@ static int side_open(side *s, git_repository *repo, const repo_info *info, const
     if (!rev) {
         p->files = store_worktree(o->root);
         p->rev = *info;
-        open_index(s, repo);
+        store_use_index(p->files, repo);
     } else {
         char err[256];
         if (!(p->files = store_git(repo, rev, err, sizeof err)) || repo_rev_info(repo, rev, &p->rev) < 0) {
@@ -165,7 +130,6 @@ static int side_open(side *s, git_repository *repo, const repo_info *info, const
 
 static void side_free(side *s)
 {
-    git_index_free(s->index);
     project_free(&s->p);
     entries_free(&s->content);
     entries_free(&s->scripts);

@@ -161,7 +161,7 @@ static void evaluate_one(evaluator *e, assessment *as, diag_list *d);
 static assessment *restore_one(const evaluator *e, const src_file *f);
 
 typedef struct parser_job {
-    const src_set *files;
+    src_set *files;
     assessment **out;        /* one slot per file, NULL when it failed */
     diag_list *diags;        /* one list per file */
     size_t first, step;
@@ -173,8 +173,11 @@ static void *parse_some(void *arg)
 {
     parser_job *j = arg;
     for (size_t i = j->first; i < j->files->n; i += j->step) {
-        const src_file *f = &j->files->files[i];
-        if (j->ev && (j->out[i] = restore_one(j->ev, f))) continue;   /* its results are cached */
+        src_file *f = &j->files->files[i];
+        /* A file whose id is known and whose results are cached is not read. */
+        if (!*f->id && source_load(j->files, f, &j->diags[i]) < 0) continue;
+        if (j->ev && (j->out[i] = restore_one(j->ev, f))) continue;
+        if (source_load(j->files, f, &j->diags[i]) < 0) continue;
         j->out[i] = assessment_parse(f->path, f->data, f->len, &j->diags[i]);
         if (j->out[i]) memcpy(j->out[i]->blob, f->id, sizeof f->id);
         /* Judged and compacted while its tree is at hand: a site never
@@ -219,7 +222,7 @@ static void stop_evaluators(evaluator *ev, size_t started);
  * others judged and compacted as they are parsed; the rules' messages go
  * to *eval_diags (one list per file), to be told only when every file
  * parsed. */
-static void parse_all(project *p, const src_set *files, int judge, cache *eval_cache, diag_list **eval_diags,
+static void parse_all(project *p, src_set *files, int judge, cache *eval_cache, diag_list **eval_diags,
                       diag_list *d)
 {
     size_t n = files->n, jobs = (size_t)project_jobs();
@@ -260,6 +263,7 @@ static int open_files(project *p, const project_opts *o, diag_list *d)
     }
     if (!o->rev) {
         p->files = store_worktree(p->root);
+        if (p->repo) store_use_index(p->files, p->repo);
         return 0;
     }
     char err[256];

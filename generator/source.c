@@ -7,19 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-void source_add(src_set *set, const char *path, char *data, size_t len)
+/* The id git gives the bytes (git hash-object, no filters). */
+static void hash_blob(src_file *f)
 {
-    if (set->n == set->cap) {
-        set->cap = set->cap ? set->cap * 2 : 64;
-        set->files = xrealloc(set->files, set->cap * sizeof *set->files);
-    }
-    src_file *f = &set->files[set->n++];
-    f->path = xstrdup(path);
-    f->data = data;
-    f->len = len;
     git_oid oid;
-    git_libgit2_init();   /* counted: paired in source_free */
-    if (git_odb_hash(&oid, data, len, GIT_OBJECT_BLOB) == 0) git_oid_tostr(f->id, sizeof f->id, &oid);
+    git_libgit2_init();   /* counted, and thread-safe: hashing needs no repository */
+    if (git_odb_hash(&oid, f->data, f->len, GIT_OBJECT_BLOB) == 0) git_oid_tostr(f->id, sizeof f->id, &oid);
     else f->id[0] = '\0';
     git_libgit2_shutdown();
 }
@@ -44,21 +37,45 @@ void source_free(src_set *set)
     memset(set, 0, sizeof *set);
 }
 
-static void read_one(const store *s, const char *path, size_t size, src_set *out, diag_list *d)
+static int too_large(const char *path, size_t size, diag_list *d)
 {
-    if (size > SOURCE_MAX_FILE) {
-        diag_add(d, DIAG_ERROR, path, 0, 0, "file is %zu bytes; the limit for an assessment is %u MiB",
-                 size, SOURCE_MAX_FILE >> 20);
-        return;
+    if (size <= SOURCE_MAX_FILE) return 0;
+    diag_add(d, DIAG_ERROR, path, 0, 0, "file is %zu bytes; the limit for an assessment is %u MiB",
+             size, SOURCE_MAX_FILE >> 20);
+    return 1;
+}
+
+/* Lists one file; its bytes wait for source_load. */
+static void list_one(const store *s, const char *path, size_t size, src_set *out, diag_list *d)
+{
+    if (too_large(path, size, d)) return;
+    if (out->n == out->cap) {
+        out->cap = out->cap ? out->cap * 2 : 64;
+        out->files = xrealloc(out->files, out->cap * sizeof *out->files);
     }
+    src_file *f = &out->files[out->n++];
+    memset(f, 0, sizeof *f);
+    f->path = xstrdup(path);
+    store_blob_id(s, path, f->id);
+}
+
+int source_load(const src_set *set, src_file *f, diag_list *d)
+{
+    if (f->data) return 0;
     buf b = BUF_INIT;
-    if (store_read(s, path, &b) < 0) {
-        diag_add(d, DIAG_ERROR, path, 0, 0, "cannot read: %s", strerror(errno));
+    if (store_read(set->from, f->path, &b) < 0) {
+        diag_add(d, DIAG_ERROR, f->path, 0, 0, "cannot read: %s", strerror(errno));
         buf_free(&b);
-        return;
+        return -1;
     }
-    size_t len = b.len;
-    source_add(out, path, buf_detach(&b), len);
+    if (too_large(f->path, b.len, d)) {   /* it grew since it was listed */
+        buf_free(&b);
+        return -1;
+    }
+    f->len = b.len;
+    f->data = buf_detach(&b);
+    hash_blob(f);
+    return 0;
 }
 
 static void walk_dir(const store *s, const char *dir, src_set *out, diag_list *d, int depth)
@@ -79,7 +96,7 @@ static void walk_dir(const store *s, const char *dir, src_set *out, diag_list *d
             if (depth < 16) walk_dir(s, child, out, d, depth + 1);
             else diag_add(d, DIAG_ERROR, child, 0, 0, "folders nested too deep (limit 16)");
         } else if (list[i].kind == STORE_FILE && str_ends_with(list[i].name, ".md")) {
-            if (store_stat(s, child, &size) == STORE_FILE) read_one(s, child, size, out, d);
+            if (store_stat(s, child, &size) == STORE_FILE) list_one(s, child, size, out, d);
         }
         free(child);
     }
@@ -92,6 +109,7 @@ int source_read(const store *s, src_set *out, diag_list *d)
         diag_add(d, DIAG_ERROR, NULL, 0, 0, "no content/ folder: nothing to build");
         return -1;
     }
+    out->from = s;
     walk_dir(s, "content", out, d, 0);
     source_sort(out);
     return 0;

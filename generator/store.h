@@ -41,8 +41,13 @@ int store_read(const store *s, const char *path, buf *out);
 /* The entries of a directory, sorted by name. Returns 0 or -1. */
 int store_list(const store *s, const char *dir, store_entry **out, size_t *n);
 void store_list_free(store_entry *list, size_t n);
-/* The git blob id of a file of a git store ("" for the working tree). */
+/* The git blob id of a file, when known without reading it: from a git
+ * store's tree, or for the working tree from git's index when it vouches
+ * for the file (see store_use_index). Returns 0, or -1 with out "". */
 int store_blob_id(const store *s, const char *path, char out[41]);
+/* Lets a working-tree store take blob ids from repo's index, when its
+ * root is the top of repo's work tree. */
+void store_use_index(store *s, git_repository *repo);
 /* Is the path safe: relative, no "..", no empty parts? */
 int store_path_is_safe(const char *path);
 

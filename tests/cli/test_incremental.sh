@@ -167,6 +167,34 @@ expect_contains "$(cat "$S/suppliers/other.html")" "as content/pcb/other.md"
 same_as_scratch "a file moved to another folder"
 g rm -rq "$R/scripts"; commit 2026-05-03 "No local rule"
 
+# A file's blob id comes from git's index when the index vouches for it
+# (same size, inode, modification and change times, older than the index);
+# else it is read. An edit that keeps the size and the inode and puts the
+# modification time back still moved the change time: it is read again.
+sed -i 's/major: [0-9]*/major: 0/' "$R/content/acme.md"
+g add -A; commit 2026-05-04 "Acme: no major issue"
+expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
+expect_not_contains "$(cat "$S/suppliers/acme.html")" "3 major issues in the penetration test"
+cp -p "$R/content/acme.md" "$T_TMP/acme.orig"
+sed 's/major: 0/major: 3/' "$T_TMP/acme.orig" >"$T_TMP/acme.new"
+sleep 1   # a change time the index has not seen
+cat "$T_TMP/acme.new" >"$R/content/acme.md"          # same inode, same size
+touch -r "$T_TMP/acme.orig" "$R/content/acme.md"     # same modification time
+expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
+expect_contains "$(cat "$S/suppliers/acme.html")" "3 major issues in the penetration test"
+same_as_scratch "an edit that kept the size, inode and modification time"
+# With the index vouching for every file, a rebuild reads none of them
+# (a file that cannot be read is not noticed while its results hold).
+g checkout -q -- content
+expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
+chmod 000 "$R/content/third.md"
+if [ "$(id -u)" != 0 ]; then
+    expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
+    expect_status 2 "$VETTED" -C "$R" build -q --no-cache -o "$T_TMP/unreadable"
+    expect_contains "$ERR" "cannot read"
+fi
+chmod 644 "$R/content/third.md"
+
 # A failed build keeps the old site and its manifest as they were.
 before=$(cat "$M")
 printf -- '---\nsupplier: [broken\n---\n' >"$R/content/third.md"
