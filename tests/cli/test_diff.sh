@@ -247,6 +247,19 @@ git -C "$R" checkout -q -- . && rm -f "$R/content/local.md"
 expect_status 0 "${D[@]}" --format markdown evidence
 expect_contains "$OUT" "### ✅ vetted: the gate passes"
 expect_contains "$OUT" "No supplier's judgement changes."
+# git's index vouches for a file only while its change time has not moved:
+# an edit that keeps the size and inode and puts the modification time
+# back is still seen
+sleep 1
+git -C "$R" update-index -q --refresh   # an index written after the files: it vouches for them
+cp -p "$R/content/pcb/beta.md" "$T_TMP/beta.orig"
+sed 's/major: [0-9]*/major: 7/' "$T_TMP/beta.orig" >"$T_TMP/beta.new"
+expect_eq "$(wc -c <"$T_TMP/beta.new")" "$(wc -c <"$T_TMP/beta.orig")" "an edit of the same size"
+cat "$T_TMP/beta.new" >"$R/content/pcb/beta.md"
+touch -r "$T_TMP/beta.orig" "$R/content/pcb/beta.md"
+expect_status 0 "${D[@]}" evidence
+expect_contains "$OUT" "changed content/pcb/beta.md (Beta Boards)"
+git -C "$R" checkout -q -- .
 
 # a rule that fails to run on the head fails the gate even without --fail-on
 printf 'return { id = "t.boom", title = "Boom", severity = "minor", check = function(s) error("boom") end }\n' \
