@@ -24,6 +24,7 @@ enum { IN_NOTHING, IN_MEMORY, IN_FILE, IN_SIDE };
 
 typedef struct slot {
     const char *key;      /* "section\x1fkey"; NULL = empty */
+    unsigned long long h; /* hash(key): most probes end without touching the key */
     size_t section_len;
     int where;            /* IN_NOTHING: forgotten (a tombstone) */
     const char *mem;      /* IN_MEMORY: the JSON text */
@@ -58,11 +59,16 @@ static unsigned long long hash(const char *s)
     return h;
 }
 
-static slot *find(const cache *c, const char *full)
+static slot *find_hashed(const cache *c, const char *full, unsigned long long h)
 {
     size_t mask = c->cap - 1;
-    for (size_t i = (size_t)hash(full) & mask;; i = (i + 1) & mask)
-        if (!c->slots[i].key || !strcmp(c->slots[i].key, full)) return &c->slots[i];
+    for (size_t i = (size_t)h & mask;; i = (i + 1) & mask)
+        if (!c->slots[i].key || (c->slots[i].h == h && !strcmp(c->slots[i].key, full))) return &c->slots[i];
+}
+
+static slot *find(const cache *c, const char *full)
+{
+    return find_hashed(c, full, hash(full));
 }
 
 static void grow(cache *c)
@@ -72,17 +78,19 @@ static void grow(cache *c)
     c->cap = c->cap ? c->cap * 2 : 4096;
     c->slots = xcalloc(c->cap, sizeof *c->slots);
     for (size_t i = 0; i < old_cap; i++)
-        if (old[i].key && old[i].where) *find(c, old[i].key) = old[i];
+        if (old[i].key && old[i].where) *find_hashed(c, old[i].key, old[i].h) = old[i];
     free(old);
 }
 
 static slot *insert(cache *c, const char *full, size_t section_len)
 {
     if ((c->used + 1) * 2 > c->cap) grow(c);
-    slot *s = find(c, full);
+    unsigned long long h = hash(full);
+    slot *s = find_hashed(c, full, h);
     if (!s->key) {
         c->used++;
         s->key = arena_strdup(&c->a, full);
+        s->h = h;
         s->section_len = section_len;
     }
     return s;
