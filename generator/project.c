@@ -496,7 +496,9 @@ int project_load(project *p, const project_opts *o, diag_list *d)
     free(eval_diags);
     if (!parsed) return -1;
     if (o->evaluate && project_load_rules(p, d) < 0) return -1;
-    if (o->evaluate) evaluate_all(p, o->cache, o->compact, d);
+    size_t judged = 0;   /* (judged and compacted as parsed, or restored) */
+    while (judged < p->n && p->items[judged]->compacted) judged++;
+    if (o->evaluate && judged < p->n) evaluate_all(p, o->cache, o->compact, d);
     return d->errors > errors ? -1 : 0;
 }
 
