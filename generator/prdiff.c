@@ -70,10 +70,8 @@ static void file_id(const side *s, const char *path, char out[41])
 {
     if (store_blob_id(s->p.files, path, out) == 0) return;
     buf b = BUF_INIT;
-    git_oid oid;
-    if (store_read(s->p.files, path, &b) == 0 && git_odb_hash(&oid, b.ptr ? b.ptr : "", b.len, GIT_OBJECT_BLOB) == 0)
-        git_oid_tostr(out, 41, &oid);
-    else snprintf(out, 41, "unreadable:%s", path);   /* never equal to an id: parsing reports it */
+    if (store_read_id(s->p.files, path, &b, out) < 0)
+        snprintf(out, 41, "unreadable:%s", path);   /* never equal to an id: parsing reports it */
     buf_free(&b);
 }
 

@@ -611,11 +611,8 @@ static assessment *restore_compact(const project *p, const src_file *f, const vt
 assessment *project_reload(const project *p, const assessment *as, diag_list *d)
 {
     buf text = BUF_INIT;
-    git_oid oid;
-    char id[41] = "";
-    if (store_read(p->files, as->path, &text) == 0 &&
-        git_odb_hash(&oid, text.ptr ? text.ptr : "", text.len, GIT_OBJECT_BLOB) == 0)
-        git_oid_tostr(id, sizeof id, &oid);
+    char id[41];
+    store_read_id(p->files, as->path, &text, id);
     diag_list quiet = DIAG_LIST_INIT;
     assessment *full = *id && !strcmp(id, as->blob) ? assessment_parse(as->path, text.ptr ? text.ptr : "", text.len, &quiet)
                                                     : NULL;

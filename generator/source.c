@@ -3,19 +3,8 @@
 #include "util.h"
 
 #include <errno.h>
-#include <git2.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* The id git gives the bytes (git hash-object, no filters). */
-static void hash_blob(src_file *f)
-{
-    git_oid oid;
-    git_libgit2_init();   /* counted, and thread-safe: hashing needs no repository */
-    if (git_odb_hash(&oid, f->data, f->len, GIT_OBJECT_BLOB) == 0) git_oid_tostr(f->id, sizeof f->id, &oid);
-    else f->id[0] = '\0';
-    git_libgit2_shutdown();
-}
 
 static int by_path(const void *a, const void *b)
 {
@@ -63,7 +52,7 @@ int source_load(const src_set *set, src_file *f, diag_list *d)
 {
     if (f->data) return 0;
     buf b = BUF_INIT;
-    if (store_read(set->from, f->path, &b) < 0) {
+    if (store_read_id(set->from, f->path, &b, f->id) < 0) {
         diag_add(d, DIAG_ERROR, f->path, 0, 0, "cannot read: %s", strerror(errno));
         buf_free(&b);
         return -1;
@@ -74,7 +63,6 @@ int source_load(const src_set *set, src_file *f, diag_list *d)
     }
     f->len = b.len;
     f->data = buf_detach(&b);
-    hash_blob(f);
     return 0;
 }
 

@@ -225,6 +225,19 @@ int store_read(const store *s, const char *path, buf *out)
     return 0;
 }
 
+int store_read_id(const store *s, const char *path, buf *out, char id[41])
+{
+    id[0] = '\0';
+    if (store_read(s, path, out) < 0) return -1;
+    git_oid oid;
+    git_libgit2_init();   /* counted, and thread-safe: hashing needs no repository */
+    int rc = git_odb_hash(&oid, out->ptr ? out->ptr : "", out->len, GIT_OBJECT_BLOB);
+    git_libgit2_shutdown();
+    if (rc < 0) return -1;
+    git_oid_tostr(id, 41, &oid);
+    return 0;
+}
+
 int store_list(const store *s, const char *dir, store_entry **out, size_t *n)
 {
     *out = NULL;

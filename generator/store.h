@@ -38,6 +38,9 @@ void store_free(store *s);
 store_kind store_stat(const store *s, const char *path, size_t *size);
 /* Reads a regular file. Returns 0, or -1 (absent, not a file, unreadable). */
 int store_read(const store *s, const char *path, buf *out);
+/* store_read, and the git blob id of the bytes read (git hash-object, no
+ * filters) in id; -1 with id "" when the file cannot be read. */
+int store_read_id(const store *s, const char *path, buf *out, char id[41]);
 /* The entries of a directory, sorted by name. Returns 0 or -1. */
 int store_list(const store *s, const char *dir, store_entry **out, size_t *n);
 void store_list_free(store_entry *list, size_t n);
