@@ -8,9 +8,9 @@ CFLAGS  ?= -O2 -g
 LDFLAGS ?=
 VERSION := 0.1.0
 
-PKGS     := libcmark-gfm libgit2 lua5.4 yaml-0.1
+PKGS     := libcmark-gfm libgit2 lua5.4 yaml-0.1 zlib
 DEB_PKGS := pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libgit2-dev \
-            liblua5.4-dev libyaml-dev git python3
+            liblua5.4-dev libyaml-dev zlib1g-dev git python3
 TEST_DEB := clang libclang-rt-14-dev valgrind lua5.4 python3-yaml
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -97,7 +97,7 @@ golden-update: vetted
 # ---- fuzzing (libFuzzer via clang) -----------------------------------------
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 30
-FUZZ_TARGETS := frontmatter mustache json evaluate delta
+FUZZ_TARGETS := frontmatter mustache json evaluate delta pack
 FUZZ_FLAGS   := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined
 OBJ_fuzz     := $(patsubst generator/%.c,build/fuzz/%.o,$(SRC))
 

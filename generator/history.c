@@ -21,6 +21,7 @@
  * commits passes one pointer along), so the cost is that of the changes,
  * not of commits x files. */
 #include "history.h"
+#include "pack.h"
 
 #include <git2.h>
 #include <limits.h>
@@ -36,6 +37,12 @@
 #define MAX_TREE_DEPTH 256
 #define PROGRESS_EVERY 256
 #define RECENT_TREES 64
+/* The pack reader's cache. git orders a pack's deltas by size, not by
+ * time, so a walk in time order jumps between chains: at 20,000 suppliers
+ * 256 trees kept made the walk 18 s, 512 10 s, 1,024 8 s. The byte bound
+ * is git's own (core.deltaBaseCacheLimit). */
+#define PACK_CACHE_BYTES ((size_t)96 << 20)
+#define PACK_CACHE_OBJECTS 1024
 
 /* ---- a map from byte strings to ids -------------------------------------- */
 
@@ -230,6 +237,7 @@ typedef struct walker {
     git_repository *repo;
     cache *cache;               /* NULL: none */
     git_odb *odb;
+    pack_store *packs;          /* trees are read here first */
     diag_list *d;
     arena scratch;              /* nodes, name sets; freed after the walk */
     keymap node_ids;            /* commit id -> index in nodes */
@@ -815,6 +823,9 @@ static int discover(walker *w, const char *head)
         git_failed(w, "cannot open the object database", NULL);
         return -1;
     }
+    char *objects = path_join(git_repository_commondir(w->repo), "objects");
+    w->packs = pack_store_open(objects, PACK_CACHE_BYTES, PACK_CACHE_OBJECTS);
+    free(objects);
     int missing = 0;
     if (!node_get(w, &id, &missing)) {
         if (missing) git_failed(w, "cannot read commit", &id);
@@ -930,14 +941,21 @@ typedef struct tree_entry {
     const unsigned char *id;    /* GIT_OID_RAWSZ bytes */
 } tree_entry;
 
+/* A tree's bytes, held by a reference from the pack reader or libgit2. */
+typedef struct tree_ref {
+    const unsigned char *data;  /* NULL: the empty tree */
+    size_t len;
+    git_odb_object *odb;
+    const pack_object *pack;
+} tree_ref;
+
 typedef struct tree_iter {
     const unsigned char *p, *end;
 } tree_iter;
 
-static tree_iter tree_iter_of(git_odb_object *tree)
+static tree_iter tree_iter_of(const tree_ref *tree)
 {
-    const unsigned char *p = tree ? git_odb_object_data(tree) : NULL;
-    return (tree_iter){p, p ? p + git_odb_object_size(tree) : NULL};
+    return (tree_iter){tree->data, tree->data ? tree->data + tree->len : NULL};
 }
 
 /* git's canonical form of a mode read from a tree. */
@@ -1001,12 +1019,10 @@ static git_odb_object *recent_tree(walker *w, const git_oid *id)
     return NULL;
 }
 
-/* Reads tree id (NULL: the empty tree, *out = NULL). *out is a reference
- * the caller frees with git_odb_object_free. */
-static int read_tree(walker *w, const git_oid *id, git_odb_object **out)
+/* Reads tree id through libgit2 (objects outside the packs, or that the
+ * pack reader cannot make sense of: libgit2 then names the fault). */
+static int read_tree_odb(walker *w, const git_oid *id, tree_ref *out)
 {
-    *out = NULL;
-    if (!id) return 0;
     git_odb_object *o = recent_tree(w, id);
     if (!o) {
         if (git_odb_read(&o, w->odb, id) < 0) {
@@ -1023,7 +1039,36 @@ static int read_tree(walker *w, const git_oid *id, git_odb_object **out)
         w->recent[w->next_recent] = o;
         w->next_recent = (w->next_recent + 1) % RECENT_TREES;
     }
-    return git_odb_object_dup(out, o);
+    if (git_odb_object_dup(&out->odb, o) < 0) return -1;
+    out->data = git_odb_object_data(o);
+    out->len = git_odb_object_size(o);
+    return 0;
+}
+
+/* Reads tree id (NULL: the empty tree, *out empty); the caller releases
+ * *out with tree_release. Trees come from the pack reader first: its
+ * cache makes reading a tree's versions in turn one delta each. */
+static int read_tree(walker *w, const git_oid *id, tree_ref *out)
+{
+    *out = (tree_ref){0};
+    if (!id) return 0;
+    const pack_object *po;
+    char err[160];
+    if (pack_read(w->packs, id->id, &po, err, sizeof err) == 1) {
+        if (po->type == PACK_TREE) {
+            *out = (tree_ref){po->data, po->len, NULL, po};
+            return 0;
+        }
+        pack_object_release(w->packs, po);
+    }
+    return read_tree_odb(w, id, out);
+}
+
+static void tree_release(walker *w, tree_ref *t)
+{
+    pack_object_release(w->packs, t->pack);
+    git_odb_object_free(t->odb);
+    *t = (tree_ref){0};
 }
 
 static void change_push(change_list *l, const change *c)
@@ -1073,21 +1118,59 @@ static int diff_entries(walker *w, change_list *out, const tree_entry *a, const 
     return rc;
 }
 
-/* Walks the entry lists of two trees (either NULL) in step. */
-static int diff_entry_lists(walker *w, change_list *out, git_odb_object *old, const git_oid *old_id,
-                            git_odb_object *new, const git_oid *new_id)
+static size_t iter_left(const tree_iter *it)
+{
+    return it->p ? (size_t)(it->end - it->p) : 0;
+}
+
+/* How many bytes two trees' entry lists have in common from the start. */
+static size_t common_prefix(const tree_iter *a, const tree_iter *b)
+{
+    size_t na = iter_left(a), nb = iter_left(b), n = na < nb ? na : nb, i = 0;
+    while (i + 32 <= n && !memcmp(a->p + i, b->p + i, 32)) i += 32;
+    while (i < n && a->p[i] == b->p[i]) i++;
+    return i;
+}
+
+/* Moves a and b past the entries wholly within their first `same` bytes
+ * (the same in both, so equal). -1 when a is malformed there. */
+static int skip_equal(tree_iter *a, tree_iter *b, size_t same)
+{
+    const unsigned char *start = a->p, *stop = a->p + same;
+    tree_iter t = *a;
+    tree_entry e;
+    int r;
+    while ((r = tree_next(&t, &e)) > 0 && t.p <= stop) *a = t;
+    if (r < 0) return -1;
+    if (b->p) b->p += a->p - start;
+    return 0;
+}
+
+/* Walks the entry lists of two trees (either NULL) in step. Commits change
+ * a few files of thousands, so the runs of equal bytes between differing
+ * entries are skipped, parsed on one side only and never compared. */
+static int diff_entry_lists(walker *w, change_list *out, const tree_ref *old, const git_oid *old_id,
+                            const tree_ref *new, const git_oid *new_id)
 {
     tree_iter ia = tree_iter_of(old), ib = tree_iter_of(new);
-    tree_entry a, b;
-    int ha = tree_next(&ia, &a), hb = tree_next(&ib, &b);
-    while ((ha > 0 || hb > 0) && ha >= 0 && hb >= 0) {
+    for (;;) {
+        size_t same = common_prefix(&ia, &ib);
+        if (same == iter_left(&ia) && same == iter_left(&ib)) return 0;
+        if (same && skip_equal(&ia, &ib, same) < 0) break;
+        tree_iter ta = ia, tb = ib;
+        tree_entry a, b;
+        int ha = tree_next(&ta, &a), hb = tree_next(&tb, &b);
+        if (ha < 0 || hb < 0) break;
         int c = !ha ? 1 : !hb ? -1 : entry_cmp(&a, &b);
         if (diff_entries(w, out, c <= 0 ? &a : NULL, c >= 0 ? &b : NULL) < 0) return -1;
-        if (c <= 0) ha = tree_next(&ia, &a);
-        if (c >= 0) hb = tree_next(&ib, &b);
+        if (c <= 0) ia = ta;
+        if (c >= 0) ib = tb;
     }
-    if (ha >= 0 && hb >= 0) return 0;
-    tree_error(w, ha < 0 ? old_id : new_id, "malformed tree");
+    tree_iter ta = ia;
+    tree_entry e;
+    int bad_old = 0;
+    while (!bad_old && ta.p != ta.end) bad_old = tree_next(&ta, &e) < 0;
+    tree_error(w, bad_old ? old_id : new_id, "malformed tree");
     return -1;
 }
 
@@ -1100,16 +1183,16 @@ static int diff_trees(walker *w, change_list *out, const git_oid *old_id, const 
                  "history: directories nested deeper than %d levels", MAX_TREE_DEPTH);
         return -1;
     }
-    git_odb_object *old = NULL, *new = NULL;
+    tree_ref old, new = {0};
     if (read_tree(w, old_id, &old) < 0 || read_tree(w, new_id, &new) < 0) {
-        git_odb_object_free(old);
+        tree_release(w, &old);
         return -1;
     }
     w->depth++;
-    int rc = diff_entry_lists(w, out, old, old_id, new, new_id);
+    int rc = diff_entry_lists(w, out, &old, old_id, &new, new_id);
     w->depth--;
-    git_odb_object_free(old);
-    git_odb_object_free(new);
+    tree_release(w, &old);
+    tree_release(w, &new);
     return rc;
 }
 
@@ -1622,6 +1705,7 @@ static void keep_commits(walker *w)
 static void walker_free(walker *w)
 {
     for (size_t i = 0; i < RECENT_TREES; i++) git_odb_object_free(w->recent[i]);
+    pack_store_free(w->packs);
     git_odb_free(w->odb);
     keymap_free(&w->node_ids);
     keymap_free(&w->shallow);

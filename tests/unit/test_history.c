@@ -3,7 +3,7 @@
  * merged back, merges that take one side, an exact rename, a file deleted
  * and re-added, a file outside content/, a signed commit), then compares
  * every file's list with `git log -- <path>` (`git log --follow` for the
- * renamed file). Also: older revisions, the part newer than a known
+ * renamed file), read loose and from packs. Also: older revisions, the part newer than a known
  * commit, a shallow clone, a missing parent, a missing tree, an unknown
  * revision; and the cache: walks with it give what walks without give,
  * from an empty cache, a full one, after new commits (a merge, a rewritten
@@ -372,6 +372,29 @@ static void test_full_history(void)
     if (top) CHECK_INT(strlen(top->short_id), 7);
     history_free(h);
     diag_free(&d);
+}
+
+/* The same history read from packs (trees and files as delta chains, read
+ * by the pack reader), and from a pack plus loose objects. */
+static void test_packed(void)
+{
+    char *packed = path_join(tmp, "packed");
+    sh("cp -R %s %s && cd %s && git repack -q -a -d -f --depth=50 --window=50 && git prune-packed && "
+       "ls .git/objects/pack/*.pack >/dev/null", origin, packed, packed);
+    write_in(packed, "content/a.md", "---\nname: A, packed\n---\n");
+    commit_in(packed, "Alice", "Loose edit of a");
+    diag_list d = DIAG_LIST_INIT;
+    history *h = walk(packed, "HEAD", &d);
+    CHECK(h != NULL);
+    CHECK_INT(d.n, 0);
+    if (h) {
+        check_against_git(h, packed, "HEAD", 1);
+        CHECK(entry_with_subject(h, "content/a.md", "Loose edit of a") != NULL);
+        CHECK(entry_with_subject(h, "content/new.md", "Rename old to new") != NULL);
+    }
+    history_free(h);
+    diag_free(&d);
+    free(packed);
 }
 
 static void test_older_revision(void)
@@ -842,6 +865,7 @@ int main(void)
     git_libgit2_init();
     build_origin();
     test_full_history();
+    test_packed();
     test_older_revision();
     test_walk_since();
     test_shallow_clone();
