@@ -1,5 +1,6 @@
 /* trail.c: see trail.h. */
 #include "trail.h"
+#include "pack.h"
 #include "delta.h"
 #include "fielddiff.h"
 #include "json.h"
@@ -448,6 +449,12 @@ static void want_uncached(file_trail *ft, const hist_entry *hist, size_t n, cach
  * with assessments of 4.5 kB): more history is built in batches of files,
  * each read in history order, trading a little time for a bounded peak. */
 #define READ_AHEAD_BLOBS 12288
+/* Each reader's pack cache (pack.h): blobs are read in history order, and
+ * git deltas a file's versions (and similar files) against each other. At
+ * 5,000 suppliers the read-ahead took 2.4 s through libgit2, 1.95 s with
+ * 1,024 objects kept, 2.9 s with 64. */
+#define BLOB_CACHE_BYTES ((size_t)8 << 20)
+#define BLOB_CACHE_OBJECTS 1024
 
 /* Marks the blobs to read for every file; returns how many in all. */
 static size_t want_texts(trails *t, const history *h, cache *c, const char *section)
@@ -462,8 +469,15 @@ static size_t want_texts(trails *t, const history *h, cache *c, const char *sect
     return total;
 }
 
-typedef struct reader {
+/* Where a reader gets blobs: the pack reader first (its cache keeps the
+ * delta bases along the read order), libgit2 for the rest. */
+typedef struct blob_source {
     git_repository *repo;
+    pack_store *packs;
+} blob_source;
+
+typedef struct reader {
+    blob_source src;
     const wanted_blob *items;
     size_t n;
     int k;                    /* which reader: only it writes its texts and base_of[k] */
@@ -496,8 +510,14 @@ static void *read_some(void *arg)
         blob_text *bt = &ft->texts[r->items[i].index];
         git_oid oid;
         git_blob *blob = NULL;
-        if (git_oid_fromstr(&oid, bt->id) < 0 || git_blob_lookup(&blob, r->repo, &oid) < 0) continue;
-        keep_text(ft, bt, r->k, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob), &scratch);
+        const pack_object *po = NULL;
+        char err[160];
+        if (git_oid_fromstr(&oid, bt->id) < 0) continue;
+        if (pack_read(r->src.packs, oid.id, &po, err, sizeof err) == 1 && po->type == PACK_BLOB)
+            keep_text(ft, bt, r->k, (const char *)po->data, po->len, &scratch);
+        else if (git_blob_lookup(&blob, r->src.repo, &oid) == 0)
+            keep_text(ft, bt, r->k, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob), &scratch);
+        pack_object_release(r->src.packs, po);
         git_blob_free(blob);
     }
     buf_free(&scratch);
@@ -506,7 +526,7 @@ static void *read_some(void *arg)
 
 /* Reads the marked blobs of files [lo, hi) in history order, with one or
  * two of repos (each reader needs a repository of its own). */
-static void read_texts(trails *t, size_t lo, size_t hi, const history *h, git_repository **repos, size_t nrepos)
+static void read_texts(trails *t, size_t lo, size_t hi, const history *h, const blob_source *srcs, size_t nsrcs)
 {
     wanted_list w = {0};
     for (size_t i = lo; i < hi; i++) {
@@ -530,9 +550,9 @@ static void read_texts(trails *t, size_t lo, size_t hi, const history *h, git_re
     /* Each reader takes a run of the order: within it, the delta bases
      * are still in its repository's cache. */
     reader rd[2];
-    size_t nreaders = nrepos < 2 || w.n < 1024 ? 1 : 2;
+    size_t nreaders = nsrcs < 2 || w.n < 1024 ? 1 : 2;
     for (size_t k = 0; k < nreaders; k++)
-        rd[k] = (reader){repos[k], w.items + w.n * k / nreaders, w.n * (k + 1) / nreaders - w.n * k / nreaders, (int)k};
+        rd[k] = (reader){srcs[k], w.items + w.n * k / nreaders, w.n * (k + 1) / nreaders - w.n * k / nreaders, (int)k};
     parallel_run(read_some, rd, sizeof *rd, nreaders);
     free(w.items);
 }
@@ -592,11 +612,15 @@ static void run_workers(trails *t, project *p, const history *h, cache *c, const
         started++;
     }
     size_t batches = wanted / READ_AHEAD_BLOBS + 1, per_batch = wanted / batches + 1;
+    char *objects = path_join(git_repository_commondir(p->repo), "objects");
+    pack_store *packs[2] = {pack_store_open(objects, BLOB_CACHE_BYTES, BLOB_CACHE_OBJECTS),
+                            pack_store_open(objects, BLOB_CACHE_BYTES, BLOB_CACHE_OBJECTS)};
+    free(objects);
     for (size_t lo = 0; lo < t->n;) {
         size_t hi = lo, count = 0;
         while (hi < t->n && (count < per_batch || hi == lo)) count += t->files[hi++].ntexts;
-        git_repository *repos[2] = {bs[0].repo, started > 1 ? bs[1].repo : NULL};
-        read_texts(t, lo, hi, h, repos, started > 1 ? 2 : 1);
+        blob_source srcs[2] = {{bs[0].repo, packs[0]}, {started > 1 ? bs[1].repo : NULL, packs[1]}};
+        read_texts(t, lo, hi, h, srcs, started > 1 ? 2 : 1);
         for (size_t k = 0; k < started; k++) {
             bs[k].step = started;
             bs[k].lo = lo;
@@ -609,6 +633,8 @@ static void run_workers(trails *t, project *p, const history *h, cache *c, const
         rules_free(bs[k].rules);
         git_repository_free(bs[k].repo);
     }
+    pack_store_free(packs[0]);
+    pack_store_free(packs[1]);
     t->nworkers = jobs;
     free(bs);
 }

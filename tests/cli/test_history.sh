@@ -77,6 +77,13 @@ expect_file "$R/.vetted-cache/cache.tsv"
 expect_eq "$(git -C "$R" status --porcelain)" "" "the cache is ignored by git"
 expect_status 0 "$VETTED" -C "$R" build -o "$T_TMP/site-warm"
 if diff -r "$T_TMP/site" "$T_TMP/site-warm" >/dev/null; then pass; else fail "a build from the cache differs"; fi
+# the same history read from git's packs (trees and files as delta chains)
+P=$T_TMP/packed
+cp -R "$R" "$P" && rm -rf "$P/.vetted-cache"
+git -C "$P" -c gc.aggressiveDepth=50 gc -q --aggressive --prune=now
+expect_eq "$(find "$P/.git/objects" -path '*/objects/[0-9a-f][0-9a-f]/*' -type f | wc -l)" "0" "every object is packed"
+expect_status 0 "$VETTED" -C "$P" build --no-cache -o "$T_TMP/site-packed"
+if diff -r "$T_TMP/site" "$T_TMP/site-packed" >/dev/null; then pass; else fail "a packed repository builds another site"; fi
 rm -rf "$R/.vetted-cache"
 mkdir -p "$R/.vetted-cache"
 printf 'vetted-cache\t2\nx\ty\t{"broken\nnot a line\n' >"$R/.vetted-cache/cache.tsv"
