@@ -180,13 +180,19 @@ static int idx_open(pack_file *p, const char *path)
     return 0;
 }
 
+/* Opens the pack of index p; -1 unless it is a pack, and the one the index
+ * was made for (its checksum, the last 20 bytes, is copied in the index). */
 static int pack_open(pack_file *p, const char *path)
 {
     p->fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;
-    unsigned char head[12];
-    if (p->fd < 0 || fstat(p->fd, &st) < 0 || st.st_size < 12 + 2 * ID_LEN || pread(p->fd, head, sizeof head, 0) != (ssize_t)sizeof head ||
-        memcmp(head, "PACK", 4) || (be32(head + 4) != 2 && be32(head + 4) != 3))
+    unsigned char head[12], sum[ID_LEN];
+    if (p->fd < 0 || fstat(p->fd, &st) < 0 || st.st_size < 12 + 2 * ID_LEN ||
+        pread(p->fd, head, sizeof head, 0) != (ssize_t)sizeof head ||
+        pread(p->fd, sum, sizeof sum, st.st_size - ID_LEN) != (ssize_t)sizeof sum)
+        return -1;
+    if (memcmp(head, "PACK", 4) || (be32(head + 4) != 2 && be32(head + 4) != 3) ||
+        memcmp(sum, p->idx + p->idx_size - 2 * ID_LEN, ID_LEN))
         return -1;
     p->size = (uint64_t)st.st_size;
     return 0;

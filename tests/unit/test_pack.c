@@ -5,7 +5,8 @@
  * through pack_read equals what libgit2 reads, with a cache large enough
  * for every chain, ones bounded by bytes or by count, and one that holds
  * none, reading in pack order, backwards and with many references held
- * at once. Corrupt packs (truncated, bytes flipped) are refused (or, for a
+ * at once. An index beside another pack is not used. Corrupt packs
+ * (truncated, bytes flipped) are refused (or, for a
  * damaged REF_DELTA base id, left to libgit2), never
  * read out of bounds (this runs under ASan too). */
 #include "check.h"
@@ -203,10 +204,29 @@ static void test_packed_repo(void)
     pack_store_free(s);
     free(objects);
 
-    /* corrupt packs: truncated, then bytes flipped all along */
+    /* an index beside a pack it was not made for: that pack is not read */
+    char *swapped = path_join(tmp, "swapped");
+    sh("cp -R %s %s && cd %s/.git/objects/pack && set -- *.idx && mv \"$1\" x && mv \"$2\" \"$1\" && mv x \"$2\"",
+       repo, swapped, swapped);
+    char *swapped_objects = path_join(swapped, ".git/objects");
+    s = pack_store_open(swapped_objects, 1 << 20, 64);
+    size_t found = 0;
+    for (size_t i = 0; i < n; i++) {
+        int rc = pack_read(s, ids[i].id, &o, err, sizeof err);
+        found += rc != 0;
+        if (rc == 1) pack_object_release(s, o);
+    }
+    pack_store_free(s);
+    CHECK_INT(found, 0);
+    free(swapped_objects);
+    free(swapped);
+
+    /* corrupt packs: cut in the middle (the checksum kept at the end), then
+     * bytes flipped all along */
     char *bad = path_join(tmp, "bad");
     sh("cp -R %s %s && cd %s/.git/objects/pack && for p in *.pack; do "
-       "  truncate -s $(( $(stat -c %%s $p) / 2 )) $p; done", repo, bad, bad);
+       "  size=$(stat -c %%s $p) && tail -c 20 $p > sum && truncate -s $((size / 2)) $p && cat sum >> $p; done",
+       repo, bad, bad);
     char *bad_objects = path_join(bad, ".git/objects");
     s = pack_store_open(bad_objects, 1 << 20, 64);
     size_t refused = 0, right = 0;
