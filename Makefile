@@ -78,9 +78,9 @@ site: deps
 UNIT_release := $(patsubst tests/unit/%.c,build/release/%,$(UNIT))
 UNIT_asan    := $(patsubst tests/unit/%.c,build/asan/%,$(UNIT))
 
-build/release/test_%: tests/unit/test_%.c tests/unit/check.h build/release/libvetted.a
+build/release/test_%: tests/unit/test_%.c tests/unit/check.h tests/unit/gitrepo.h build/release/libvetted.a
 	$(CC) $(ALL_CFLAGS) $(EXTRA_CFLAGS) -Igenerator -o $@ $< build/release/libvetted.a $(PKG_LIBS) $(LDFLAGS)
-build/asan/test_%: tests/unit/test_%.c tests/unit/check.h build/asan/libvetted.a
+build/asan/test_%: tests/unit/test_%.c tests/unit/check.h tests/unit/gitrepo.h build/asan/libvetted.a
 	$(CC) $(ALL_CFLAGS) $(ASAN_FLAGS) -Igenerator -o $@ $< build/asan/libvetted.a $(PKG_LIBS) $(LDFLAGS)
 
 test: deps

@@ -11,12 +11,12 @@
  * a shallow clone that deepens, and with missing objects. */
 #include "cache.h"
 #include "check.h"
+#include "gitrepo.h"
 #include "history.h"
 #include "repo.h"
 #include "util.h"
 
 #include <git2.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -24,23 +24,6 @@
 static char tmp[] = "/tmp/vetted-history-XXXXXX";
 static char *origin;            /* the repository the scenario builds */
 static long long clock_now = 1767225600;     /* 2026-01-01, one hour per commit */
-
-/* Runs a shell command made from fmt; a failure fails the test. */
-static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void sh(const char *fmt, ...)
-{
-    buf cmd = BUF_INIT;
-    va_list ap;
-    va_start(ap, fmt);
-    buf_vprintf(&cmd, fmt, ap);
-    va_end(ap);
-    int rc = system(cmd.ptr);
-    if (rc != 0) {
-        check_failed++;
-        fprintf(stderr, "command failed (%d): %s\n", rc, cmd.ptr);
-    }
-    buf_free(&cmd);
-}
 
 /* Writes text to path in repo. */
 static void write_in(const char *repo, const char *path, const char *text)
@@ -849,18 +832,8 @@ static void test_cache(void)
 
 int main(void)
 {
-    setenv("GIT_CONFIG_GLOBAL", "/dev/null", 1);
-    setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
-    setenv("GIT_EDITOR", "true", 1);
-    setenv("GIT_MERGE_AUTOEDIT", "no", 1);
-    if (system("git --version >/dev/null 2>&1") != 0) {
-        printf("history: SKIPPED (no git command)\n");
-        return check_done("history");
-    }
-    if (!mkdtemp(tmp)) {
-        perror("mkdtemp");
-        return 1;
-    }
+    int ready = gitrepo_setup(tmp, "history");
+    if (ready <= 0) return ready < 0 ? 1 : check_done("history");
     origin = path_join(tmp, "origin");
     git_libgit2_init();
     build_origin();

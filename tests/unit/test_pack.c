@@ -10,30 +10,15 @@
  * damaged REF_DELTA base id, left to libgit2), never
  * read out of bounds (this runs under ASan too). */
 #include "check.h"
+#include "gitrepo.h"
 #include "pack.h"
 #include "util.h"
 
 #include <git2.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 static char tmp[] = "/tmp/vetted-pack-XXXXXX";
-
-static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void sh(const char *fmt, ...)
-{
-    buf cmd = BUF_INIT;
-    va_list ap;
-    va_start(ap, fmt);
-    buf_vprintf(&cmd, fmt, ap);
-    va_end(ap);
-    if (system(cmd.ptr) != 0) {
-        check_failed++;
-        fprintf(stderr, "command failed: %s\n", cmd.ptr);
-    }
-    buf_free(&cmd);
-}
 
 /* ---- deltas ------------------------------------------------------------------ */
 
@@ -178,7 +163,6 @@ static void test_packed_repo(void)
     size_t n;
     git_oid *ids = all_objects(repo, &n);
     CHECK(n > 500);
-    buf packs = BUF_INIT;
     sh("test $(ls %s/.git/objects/pack/*.pack | wc -l) -eq 2", repo);
     /* git made chains: some objects are 30 or more deltas deep */
     sh("cd %s && git verify-pack -v .git/objects/pack/*.idx | grep -q 'chain length = 3[0-9]'", repo);
@@ -273,7 +257,6 @@ static void test_packed_repo(void)
 
     free(bad_objects);
     free(bad);
-    buf_free(&packs);
     free(ids);
     git_odb_free(odb);
     git_repository_free(r);
@@ -282,17 +265,9 @@ static void test_packed_repo(void)
 
 int main(void)
 {
-    setenv("GIT_CONFIG_GLOBAL", "/dev/null", 1);
-    setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
     test_delta();
-    if (system("git --version >/dev/null 2>&1") != 0) {
-        printf("pack: SKIPPED the repositories (no git command)\n");
-        return check_done("pack");
-    }
-    if (!mkdtemp(tmp)) {
-        perror("mkdtemp");
-        return 1;
-    }
+    int ready = gitrepo_setup(tmp, "pack");
+    if (ready <= 0) return ready < 0 ? 1 : check_done("pack");
     git_libgit2_init();
     test_packed_repo();
     git_libgit2_shutdown();
