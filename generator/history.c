@@ -1053,8 +1053,7 @@ static int read_tree(walker *w, const git_oid *id, tree_ref *out)
     *out = (tree_ref){0};
     if (!id) return 0;
     const pack_object *po;
-    char err[160];
-    if (pack_read(w->packs, id->id, &po, err, sizeof err) == 1) {
+    if (pack_read(w->packs, id->id, &po, NULL, 0) == 1) {
         if (po->type == PACK_TREE) {
             *out = (tree_ref){po->data, po->len, NULL, po};
             return 0;

@@ -482,7 +482,7 @@ static entry *entry_new(unsigned char *data, size_t len, int type, uint32_t pack
 
 static int corrupt(char *err, size_t errlen, uint64_t offset, const char *why)
 {
-    snprintf(err, errlen, "corrupt pack: object at offset %llu: %s", (unsigned long long)offset, why);
+    if (err) snprintf(err, errlen, "corrupt pack: object at offset %llu: %s", (unsigned long long)offset, why);
     return -1;
 }
 

@@ -511,9 +511,8 @@ static void *read_some(void *arg)
         git_oid oid;
         git_blob *blob = NULL;
         const pack_object *po = NULL;
-        char err[160];
         if (git_oid_fromstr(&oid, bt->id) < 0) continue;
-        if (pack_read(r->src.packs, oid.id, &po, err, sizeof err) == 1 && po->type == PACK_BLOB)
+        if (pack_read(r->src.packs, oid.id, &po, NULL, 0) == 1 && po->type == PACK_BLOB)
             keep_text(ft, bt, r->k, (const char *)po->data, po->len, &scratch);
         else if (git_blob_lookup(&blob, r->src.repo, &oid) == 0)
             keep_text(ft, bt, r->k, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob), &scratch);
@@ -525,7 +524,7 @@ static void *read_some(void *arg)
 }
 
 /* Reads the marked blobs of files [lo, hi) in history order, with one or
- * two of repos (each reader needs a repository of its own). */
+ * two of srcs (each reader needs a repository and a pack store of its own). */
 static void read_texts(trails *t, size_t lo, size_t hi, const history *h, const blob_source *srcs, size_t nsrcs)
 {
     wanted_list w = {0};
@@ -548,7 +547,7 @@ static void read_texts(trails *t, size_t lo, size_t hi, const history *h, const 
     }
     if (w.n) qsort(w.items, w.n, sizeof *w.items, newest_first);
     /* Each reader takes a run of the order: within it, the delta bases
-     * are still in its repository's cache. */
+     * are still in its pack store's cache. */
     reader rd[2];
     size_t nreaders = nsrcs < 2 || w.n < 1024 ? 1 : 2;
     for (size_t k = 0; k < nreaders; k++)
