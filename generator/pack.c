@@ -19,6 +19,7 @@
 #define IDX_HEADER (8 + 256 * 4)
 #define MAX_CHAIN 10000                 /* a REF_DELTA cycle ends here */
 #define MAX_OBJECT ((size_t)1 << 31)    /* larger objects are libgit2's */
+#define MAX_PACKS 64                    /* the largest; libgit2 reads the others */
 #define FIRST_READ 4096                 /* a delta's header and data, mostly */
 
 enum { OBJ_OFS_DELTA = 6, OBJ_REF_DELTA = 7 };
@@ -204,27 +205,38 @@ static void pack_close(pack_file *p)
     if (p->idx) munmap((void *)p->idx, p->idx_size);
 }
 
-static int name_cmp(const void *a, const void *b)
+typedef struct idx_name {
+    char *name;
+    long long size;             /* of its .idx: how many objects, roughly */
+} idx_name;
+
+static int largest_first(const void *a, const void *b)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    const idx_name *x = a, *y = b;
+    if (x->size != y->size) return x->size < y->size ? 1 : -1;
+    return strcmp(x->name, y->name);
 }
 
-/* The .idx names of dir, sorted (the search order stays the same from run
- * to run). Caller frees each and the array. */
-static char **idx_names(const char *dir, size_t *n)
+/* The .idx names of dir, the largest first (the same order from run to
+ * run), at most MAX_PACKS of them: a repository nobody repacks can hold
+ * thousands of small packs, and their file descriptors are libgit2's to
+ * use. Caller frees each name and the array. */
+static idx_name *idx_names(const char *dir, size_t *n)
 {
     *n = 0;
     DIR *d = opendir(dir);
     if (!d) return NULL;
-    char **names = NULL;
+    idx_name *names = NULL;
     size_t cap = 0;
     for (struct dirent *e; (e = readdir(d));) {
-        if (!str_ends_with(e->d_name, ".idx")) continue;
+        struct stat st;
+        if (!str_ends_with(e->d_name, ".idx") || fstatat(dirfd(d), e->d_name, &st, 0) < 0) continue;
         if (*n == cap) names = xrealloc(names, (cap = cap ? cap * 2 : 8) * sizeof *names);
-        names[(*n)++] = xstrdup(e->d_name);
+        names[(*n)++] = (idx_name){xstrdup(e->d_name), (long long)st.st_size};
     }
     closedir(d);
-    if (*n) qsort(names, *n, sizeof *names, name_cmp);
+    if (*n) qsort(names, *n, sizeof *names, largest_first);
+    for (; *n > MAX_PACKS; (*n)--) free(names[*n - 1].name);
     return names;
 }
 
@@ -239,10 +251,10 @@ pack_store *pack_store_open(const char *objects_dir, size_t cache_bytes, size_t 
     s->chunk = xmalloc(s->chunk_cap);
     char *dir = path_join(objects_dir, "pack");
     size_t n;
-    char **names = idx_names(dir, &n);
+    idx_name *names = idx_names(dir, &n);
     s->packs = xcalloc(n + 1, sizeof *s->packs);
     for (size_t i = 0; i < n; i++) {
-        char *idx = path_join(dir, names[i]);
+        char *idx = path_join(dir, names[i].name);
         char *pack = xasprintf("%.*s.pack", (int)(strlen(idx) - 4), idx);
         pack_file p;
         if (idx_open(&p, idx) == 0) {
@@ -251,7 +263,7 @@ pack_store *pack_store_open(const char *objects_dir, size_t cache_bytes, size_t 
         }
         free(idx);
         free(pack);
-        free(names[i]);
+        free(names[i].name);
     }
     free(names);
     free(dir);

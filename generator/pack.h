@@ -8,7 +8,8 @@
  * intermediates alike, in a bounded cache by pack offset, as git does, so
  * walking along a chain costs about one delta a step.
  *
- * Only version-2 .idx files under <objects>/pack are read; anything else
+ * Only version-2 .idx files under <objects>/pack are read (the 64 largest
+ * packs); anything else
  * (loose objects, alternates, other index versions, a REF_DELTA whose base
  * lies in another pack) is "not here" and the caller reads it through
  * libgit2, which stays the authority. Corrupt or hostile pack data is
