@@ -14,6 +14,8 @@ memory of each command:
                    later each run): every date is judged again
   vetted check     the rules on every supplier, no site
   vetted diff      vetted diff HEAD~1 HEAD
+  vetted walk      the history walk alone, no cache (the "walk" stage of
+                   VETTED_TIMING=1 vetted history --no-cache <a supplier>)
   hugo git         hugo with enableGitInfo = true and a minimal layout (anchor)
   hugo             the same without enableGitInfo
   git log --raw    git log --raw over the same history (the floor of a walk)
@@ -23,7 +25,7 @@ It prints a table of medians and ratios to the anchors, and how each figure
 grows from one size to the next. Times are wall-clock on a shared machine:
 read the ratios, not the absolute figures.
 """
-import argparse, os, shutil, statistics, subprocess, sys, tempfile, time
+import argparse, os, re, shutil, statistics, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 VETTED = os.path.join(ROOT, "vetted")
@@ -52,6 +54,23 @@ def run(cmd, cwd, env=None):
     if p.returncode not in (0, 1):
         sys.exit("bench: %s failed (%d): %s" % (" ".join(cmd), p.returncode, p.stderr.decode()[-500:]))
     return dt, rss
+
+
+def walk_time(repo, path):
+    """The history walk alone, without a cache: the "walk" stage that
+    VETTED_TIMING=1 reports in `vetted history --no-cache <path>`; and the
+    command's peak memory."""
+    out = tempfile.NamedTemporaryFile(delete=False)
+    out.close()
+    p = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", out.name, VETTED, "history", "--no-cache", path],
+                       cwd=repo, env=dict(os.environ, VETTED_TIMING="1"), stdout=subprocess.DEVNULL,
+                       stderr=subprocess.PIPE, text=True)
+    rss = int(open(out.name).read().strip().splitlines()[-1])
+    os.unlink(out.name)
+    m = re.search(r"^vetted: walk +([0-9.]+) s", p.stderr, re.M)
+    if p.returncode != 0 or not m:
+        sys.exit("bench: vetted history failed (%d): %s" % (p.returncode, p.stderr[-500:]))
+    return float(m.group(1)), rss
 
 
 def corpus(suppliers, commits):
@@ -126,6 +145,9 @@ def measure(repo, runs):
     sample("vetted next day", next_day)
     sample("vetted check", lambda i: run([VETTED, "check", "--fail-on", "never"], repo))
     sample("vetted diff", lambda i: run([VETTED, "diff", "HEAD~1", "HEAD", "--format", "text"], repo))
+    first = sorted(subprocess.run(["git", "ls-files", "content"], cwd=repo, capture_output=True,
+                                  text=True, check=True).stdout.split())[0]
+    sample("vetted walk", lambda i: walk_time(repo, first))
     if shutil.which("hugo"):
         for name, conf in (("hugo git", "hugo-git.toml"), ("hugo", "hugo.toml")):
             sample(name, lambda i, conf=conf: run(
@@ -159,7 +181,8 @@ def report(results):
             ("next-day rebuild / hugo git", "vetted next day", "hugo git"),
             ("check / hugo", "vetted check", "hugo"),
             ("diff / git diff --stat", "vetted diff", "git diff --stat"),
-            ("cold build / git log --raw", "vetted cold", "git log --raw")]
+            ("cold build / git log --raw", "vetted cold", "git log --raw"),
+            ("history walk / git log --raw", "vetted walk", "git log --raw")]
     for label, a, b in rows:
         print("| %s | %s |" % (label, " | ".join(ratio(results[s], a, b) for s in sizes)))
     mem = " | ".join("%.2f" % (results[s]["vetted cold"][1] / results[s]["hugo git"][1])
