@@ -41,8 +41,8 @@ HUGO_SINGLE = "<html><body><h1>{{ .Title }}</h1>{{ with .GitInfo }}<p>{{ .Hash }
 HUGO_LIST = "<html><body>{{ range .Pages }}<a href=\"{{ .RelPermalink }}\">{{ .Title }}</a>{{ end }}</body></html>\n"
 
 
-def run(cmd, cwd, env=None):
-    """Runs cmd; returns (seconds, peak RSS in KiB)."""
+def timed(cmd, cwd, env=None):
+    """Runs cmd; returns (seconds, peak RSS in KiB, its stderr as text)."""
     out = tempfile.NamedTemporaryFile(delete=False)
     out.close()
     t0 = time.monotonic()
@@ -51,25 +51,25 @@ def run(cmd, cwd, env=None):
     dt = time.monotonic() - t0
     rss = int(open(out.name).read().strip().splitlines()[-1])
     os.unlink(out.name)
+    err = p.stderr.decode(errors="replace")
     if p.returncode not in (0, 1):
-        sys.exit("bench: %s failed (%d): %s" % (" ".join(cmd), p.returncode, p.stderr.decode()[-500:]))
-    return dt, rss
+        sys.exit("bench: %s failed (%d): %s" % (" ".join(cmd), p.returncode, err[-500:]))
+    return dt, rss, err
+
+
+def run(cmd, cwd, env=None):
+    """Runs cmd; returns (seconds, peak RSS in KiB)."""
+    return timed(cmd, cwd, env)[:2]
 
 
 def walk_time(repo, path):
     """The history walk alone, without a cache: the "walk" stage that
     VETTED_TIMING=1 reports in `vetted history --no-cache <path>`; and the
     command's peak memory."""
-    out = tempfile.NamedTemporaryFile(delete=False)
-    out.close()
-    p = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", out.name, VETTED, "history", "--no-cache", path],
-                       cwd=repo, env=dict(os.environ, VETTED_TIMING="1"), stdout=subprocess.DEVNULL,
-                       stderr=subprocess.PIPE, text=True)
-    rss = int(open(out.name).read().strip().splitlines()[-1])
-    os.unlink(out.name)
-    m = re.search(r"^vetted: walk +([0-9.]+) s", p.stderr, re.M)
-    if p.returncode != 0 or not m:
-        sys.exit("bench: vetted history failed (%d): %s" % (p.returncode, p.stderr[-500:]))
+    _, rss, err = timed([VETTED, "history", "--no-cache", path], repo, dict(os.environ, VETTED_TIMING="1"))
+    m = re.search(r"^vetted: walk +([0-9.]+) s", err, re.M)
+    if not m:
+        sys.exit("bench: vetted history printed no walk time: %s" % err[-500:])
     return float(m.group(1)), rss
 
 

@@ -930,9 +930,9 @@ static void order_nodes(walker *w)
 /* ---- 3. compare ------------------------------------------------------------- */
 
 /* Trees are read raw and their entries decoded on the fly, without an
- * allocation per entry. The trees read last are kept (RECENT_TREES of
- * them), since each commit's trees are read again as the parent side of
- * the next comparison. */
+ * allocation per entry. Each commit's trees are read again as the parent
+ * side of the next comparison: the pack reader's cache keeps packed trees,
+ * and the last RECENT_TREES read through libgit2 (loose ones) are kept. */
 
 typedef struct tree_entry {
     unsigned mode;              /* canonical, as git compares modes */

@@ -43,7 +43,7 @@ typedef struct pack_object {
 pack_store *pack_store_open(const char *objects_dir, size_t cache_bytes, size_t cache_objects);
 
 /* Reads the object with the 20-byte id. 1: *out is a reference; 0: not in
- * these packs; -1: the pack data is corrupt (err, when not NULL, tells
+ * these packs (nor in a NULL store); -1: the pack data is corrupt (err, when not NULL, tells
  * why in errlen bytes). */
 int pack_read(pack_store *s, const unsigned char id[20], const pack_object **out, char *err, size_t errlen);
 

@@ -611,9 +611,11 @@ static void run_workers(trails *t, project *p, const history *h, cache *c, const
         started++;
     }
     size_t batches = wanted / READ_AHEAD_BLOBS + 1, per_batch = wanted / batches + 1;
-    char *objects = path_join(git_repository_commondir(p->repo), "objects");
-    pack_store *packs[2] = {pack_store_open(objects, BLOB_CACHE_BYTES, BLOB_CACHE_OBJECTS),
-                            pack_store_open(objects, BLOB_CACHE_BYTES, BLOB_CACHE_OBJECTS)};
+    /* one pack store per reader, and none when every text is cached */
+    size_t nreaders = !wanted ? 0 : started > 1 ? 2 : 1;
+    pack_store *packs[2] = {NULL, NULL};
+    char *objects = nreaders ? path_join(git_repository_commondir(p->repo), "objects") : NULL;
+    for (size_t k = 0; k < nreaders; k++) packs[k] = pack_store_open(objects, BLOB_CACHE_BYTES, BLOB_CACHE_OBJECTS);
     free(objects);
     for (size_t lo = 0; lo < t->n;) {
         size_t hi = lo, count = 0;

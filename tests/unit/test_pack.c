@@ -98,7 +98,7 @@ static char *build_repo(void)
 /* Every object id of the repository, in pack order. Caller frees. */
 static git_oid *all_objects(const char *repo, size_t *n)
 {
-    buf cmd = BUF_INIT, out = BUF_INIT;
+    buf cmd = BUF_INIT;
     buf_printf(&cmd, "git -C %s cat-file --batch-all-objects --batch-check='%%(objectname)' --unordered", repo);
     FILE *f = popen(cmd.ptr, "r");
     char line[128];
@@ -111,7 +111,6 @@ static git_oid *all_objects(const char *repo, size_t *n)
     }
     if (f) pclose(f);
     buf_free(&cmd);
-    buf_free(&out);
     return ids;
 }
 
