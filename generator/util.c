@@ -416,6 +416,7 @@ void hasher_put(hasher *h, const void *data, size_t n)
             h->ntail = 0;
         }
     }
+    if (!n) return;   /* all went to the tail, which must stay */
     for (; n >= 8; p += 8, n -= 8) {
         unsigned long long w;
         memcpy(&w, p, 8);
@@ -425,12 +426,19 @@ void hasher_put(hasher *h, const void *data, size_t n)
     h->ntail = n;
 }
 
-void hasher_hex(const hasher *h, char out[33])
+void hasher_digest(const hasher *h, unsigned long long out[2])
 {
     hasher end = *h;
     unsigned long long w = 0;
     memcpy(&w, end.tail, end.ntail);
     hasher_word(&end, w ^ (end.total << 3));
-    unsigned long long a = mix64(end.a ^ mix64(end.b)), b = mix64(end.b + a);
-    snprintf(out, 33, "%016llx%016llx", a, b);
+    out[0] = mix64(end.a ^ mix64(end.b));
+    out[1] = mix64(end.b + out[0]);
+}
+
+void hasher_hex(const hasher *h, char out[33])
+{
+    unsigned long long d[2];
+    hasher_digest(h, d);
+    snprintf(out, 33, "%016llx%016llx", d[0], d[1]);
 }

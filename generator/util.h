@@ -52,6 +52,8 @@ typedef struct hasher {
 
 void hasher_init(hasher *h, unsigned long long seed_a, unsigned long long seed_b);
 void hasher_put(hasher *h, const void *data, size_t n);
+/* The 128 bits so far, as two words. */
+void hasher_digest(const hasher *h, unsigned long long out[2]);
 /* Writes 32 hex digits and a NUL into out. */
 void hasher_hex(const hasher *h, char out[33]);
 
