@@ -3,6 +3,7 @@
  * allocator (memory) and a count hook (instructions). pcall and xpcall are
  * replaced so that a rule cannot swallow the error that stops it. */
 #include "rules.h"
+#include "rulememo.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@ typedef struct rule {
     rule_info info;
     int check_ref;
     long long cost;       /* instructions spent, in thousands (VETTED_TIMING) */
+    rule_memo memo;       /* what it read and found when it last ran */
 } rule;
 
 #define POOL_STEP 16
@@ -55,6 +57,19 @@ struct rules {
     char **asked;
     unsigned char *answers;
     size_t nasked, capasked;
+    /* The supplier of the evaluation under way, as each rule call's own
+     * table sees it (see rulememo.h), and the memo being recorded. */
+    int proxy_mt_ref, values_ref, filled_ref, captures_ref;
+    int finding_mt_ref, messages_ref;   /* score.lua's findings: messages on demand */
+    int score_read_messages;     /* in the score call under way */
+    int score_used_messages;     /* in the one the score memo holds */
+    rm_fields fields;
+    rule_memo *tracking;
+    int ncaptures;               /* vetted.per_supplier calls under way */
+    lua_Integer generation;      /* of the evaluation under way */
+    rule_memo score_memo;        /* score.lua: its input is the findings too */
+    score score_kept;
+    arena score_a;
 };
 
 static void digest_add(rules *r, const void *data, size_t n)
@@ -574,11 +589,9 @@ static int sandbox_require(lua_State *L)
 
 #define MAX_ASKED 4096   /* past this, an evaluation is not cacheable */
 
-static int file_exists_fn(lua_State *L)
+/* Keeps what vetted.file_exists answered in this evaluation. */
+static void note_asked(rules *r, const char *path, int yes)
 {
-    rules *r = owner(L);
-    const char *path = luaL_checkstring(L, 1);
-    int yes = r->file_exists ? r->file_exists(r->ud, path) : 0;
     size_t i = 0;
     while (i < r->nasked && strcmp(r->asked[i], path)) i++;
     if (i == r->nasked && r->nasked <= MAX_ASKED) {
@@ -590,6 +603,20 @@ static int file_exists_fn(lua_State *L)
         r->asked[r->nasked] = xstrdup(path);
         r->answers[r->nasked++] = (unsigned char)yes;
     }
+}
+
+static int ask_file(rules *r, const char *path)
+{
+    return r->file_exists ? r->file_exists(r->ud, path) : 0;
+}
+
+static int file_exists_fn(lua_State *L)
+{
+    rules *r = owner(L);
+    const char *path = luaL_checkstring(L, 1);
+    int yes = ask_file(r, path);
+    note_asked(r, path, yes);
+    if (r->tracking) memo_asked(r->tracking, path, yes);
     lua_pushboolean(L, yes);
     return 1;
 }
@@ -646,6 +673,284 @@ static void copy_fields(lua_State *L, int src, const char *const *names)
 }
 
 static void push_value(lua_State *L, const vt *v);
+
+/* ---- the supplier table ---------------------------------------------------- */
+
+/* Every rule call gets a table of its own, empty but for a metatable that
+ * looks a field up on first use (and keeps it in the table, so the next
+ * use is a plain one) and notes the read in the memo being recorded.
+ * Iterating it, by pairs, next, #, rawget or rawlen, fills it first and
+ * reads it whole. Values are made once per evaluation, in the values
+ * table, and shared by the calls that read them. */
+
+static void push_field(lua_State *L, rules *r, const rm_field *x)
+{
+    if (!x->value) {
+        lua_pushstring(L, x->text);
+        return;
+    }
+    lua_rawgeti(L, LUA_REGISTRYINDEX, r->values_ref);
+    lua_pushstring(L, x->key);
+    if (lua_rawget(L, -2) == LUA_TNIL) {
+        lua_pop(L, 1);
+        push_value(L, x->value);
+        lua_pushstring(L, x->key);
+        lua_pushvalue(L, -2);
+        lua_rawset(L, -4);
+    }
+    lua_remove(L, -2);
+}
+
+/* Notes a read in the memo being recorded and in every vetted.per_supplier
+ * call under way (a set of keys each, on the captures stack). */
+static void note_read(lua_State *L, rules *r, const char *key)
+{
+    if (r->tracking) memo_read(r->tracking, &r->fields, key);
+    if (!r->ncaptures) return;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, r->captures_ref);
+    for (int i = 1; i <= r->ncaptures; i++) {
+        lua_rawgeti(L, -1, i);
+        lua_pushboolean(L, 1);
+        lua_setfield(L, -2, key);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+}
+
+static int proxy_index(lua_State *L)
+{
+    rules *r = owner(L);
+    size_t len;
+    const char *key = lua_type(L, 2) == LUA_TSTRING ? lua_tolstring(L, 2, &len) : NULL;
+    if (!key || strlen(key) != len) return 0;   /* the table has string keys only */
+    note_read(L, r, key);
+    const rm_field *x = rm_fields_find(&r->fields, key);
+    if (!x) return 0;
+    push_field(L, r, x);
+    lua_pushvalue(L, 2);
+    lua_pushvalue(L, -2);
+    lua_rawset(L, 1);
+    return 1;
+}
+
+static int has_metatable(lua_State *L, int idx, int ref)
+{
+    if (!lua_getmetatable(L, idx)) return 0;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
+    int yes = lua_rawequal(L, -1, -2);
+    lua_pop(L, 2);
+    return yes;
+}
+
+static int is_proxy(lua_State *L, int idx) { return has_metatable(L, idx, owner(L)->proxy_mt_ref); }
+
+/* A finding given to score.lua holds its message aside, so that the score
+ * memo knows whether score.lua read any message: a message that names a
+ * day count changes with every version, and when the score does not read
+ * it, the score stays the same. */
+static void finding_fill(lua_State *L, int idx)
+{
+    rules *r = owner(L);
+    idx = lua_absindex(L, idx);
+    r->score_read_messages = 1;
+    lua_pushliteral(L, "message");
+    if (lua_rawget(L, idx) == LUA_TNIL) {
+        lua_rawgeti(L, LUA_REGISTRYINDEX, r->messages_ref);
+        lua_pushvalue(L, idx);
+        lua_rawget(L, -2);
+        lua_setfield(L, idx, "message");   /* no __newindex: a raw set */
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+}
+
+static int finding_index(lua_State *L)
+{
+    if (lua_type(L, 2) != LUA_TSTRING || strcmp(lua_tostring(L, 2), "message")) return 0;
+    finding_fill(L, 1);
+    lua_rawget(L, 1);
+    return 1;
+}
+
+/* Fills the proxy at idx with every field it lacks, once: a traversal
+ * under way must not see keys come back that the rule set to nil. */
+static void proxy_fill(lua_State *L, int idx)
+{
+    rules *r = owner(L);
+    idx = lua_absindex(L, idx);
+    note_read(L, r, RM_WHOLE);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, r->filled_ref);
+    lua_pushvalue(L, idx);
+    int filled = lua_rawget(L, -2) != LUA_TNIL;
+    lua_pop(L, 1);
+    if (!filled) {
+        lua_pushvalue(L, idx);
+        lua_pushboolean(L, 1);
+        lua_rawset(L, -3);
+        for (size_t i = 0; i < r->fields.n; i++) {
+            const rm_field *x = &r->fields.items[i];
+            lua_pushstring(L, x->key);
+            int has = lua_rawget(L, idx) != LUA_TNIL;
+            lua_pop(L, 1);
+            if (has) continue;
+            lua_pushstring(L, x->key);
+            push_field(L, r, x);
+            lua_rawset(L, idx);
+        }
+    }
+    lua_pop(L, 1);
+}
+
+/* Before a raw look at a table: fills it when its fields come on demand. */
+static void fill_lazy(lua_State *L, int idx)
+{
+    if (is_proxy(L, idx)) proxy_fill(L, idx);
+    else if (has_metatable(L, idx, owner(L)->finding_mt_ref)) finding_fill(L, idx);
+}
+
+static int sandbox_next(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    fill_lazy(L, 1);
+    lua_settop(L, 2);
+    if (lua_next(L, 1)) return 2;
+    lua_pushnil(L);
+    return 1;
+}
+
+static int lazy_pairs(lua_State *L)
+{
+    fill_lazy(L, 1);
+    lua_pushcfunction(L, sandbox_next);
+    lua_pushvalue(L, 1);
+    lua_pushnil(L);
+    return 3;
+}
+
+static int proxy_len(lua_State *L)
+{
+    proxy_fill(L, 1);
+    lua_pushinteger(L, (lua_Integer)lua_rawlen(L, 1));
+    return 1;
+}
+
+static int sandbox_rawget(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    luaL_checkany(L, 2);
+    fill_lazy(L, 1);
+    lua_settop(L, 2);
+    lua_rawget(L, 1);
+    return 1;
+}
+
+static int sandbox_rawlen(lua_State *L)
+{
+    int t = lua_type(L, 1);
+    luaL_argexpected(L, t == LUA_TTABLE || t == LUA_TSTRING, 1, "table or string");
+    if (t == LUA_TTABLE) fill_lazy(L, 1);
+    lua_pushinteger(L, (lua_Integer)lua_rawlen(L, 1));
+    return 1;
+}
+
+/* vetted.per_supplier(fn) returns a function that keeps fn(s) for the
+ * supplier under evaluation, so that the rules share what one of them
+ * worked out (a table keyed by s would not be shared: each rule call has
+ * its own s). The fields fn read are kept with the value and noted again
+ * in every call that takes it, so each rule's memo still lists them. For
+ * any other argument it just calls fn. fn must be a pure function of s and
+ * must not return s itself. */
+static int per_supplier_call(lua_State *L)
+{
+    rules *r = owner(L);
+    int nargs = lua_gettop(L);
+    if (nargs != 1 || !is_proxy(L, 1) || r->ncaptures >= 32) {
+        lua_pushvalue(L, lua_upvalueindex(1));
+        lua_insert(L, 1);
+        lua_call(L, nargs, LUA_MULTRET);
+        return lua_gettop(L);
+    }
+    int entry = lua_upvalueindex(2);
+    if (lua_getfield(L, entry, "generation") == LUA_TNUMBER && lua_tointeger(L, -1) == r->generation) {
+        lua_getfield(L, entry, "reads");
+        lua_pushnil(L);
+        while (lua_next(L, -2)) {
+            lua_pop(L, 1);
+            note_read(L, r, lua_tostring(L, -1));
+        }
+        lua_getfield(L, entry, "value");
+        return 1;
+    }
+    lua_settop(L, 1);
+    lua_newtable(L);                                  /* 2: the fields fn reads */
+    lua_rawgeti(L, LUA_REGISTRYINDEX, r->captures_ref);
+    lua_pushvalue(L, 2);
+    lua_rawseti(L, -2, ++r->ncaptures);
+    lua_pop(L, 1);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_pushvalue(L, 1);
+    int status = lua_pcall(L, 1, 1, 0);               /* 3: the value or the error */
+    lua_rawgeti(L, LUA_REGISTRYINDEX, r->captures_ref);
+    lua_pushnil(L);
+    lua_rawseti(L, -2, r->ncaptures--);
+    lua_pop(L, 1);
+    if (status != LUA_OK) return lua_error(L);
+    lua_pushvalue(L, 2);
+    lua_setfield(L, entry, "reads");
+    lua_pushvalue(L, 3);
+    lua_setfield(L, entry, "value");
+    lua_pushinteger(L, r->generation);
+    lua_setfield(L, entry, "generation");
+    return 1;
+}
+
+static int per_supplier_fn(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TFUNCTION);
+    lua_settop(L, 1);
+    lua_newtable(L);
+    lua_pushcclosure(L, per_supplier_call, 2);
+    return 1;
+}
+
+static void make_proxy_support(rules *r)
+{
+    lua_State *L = r->L;
+    static const luaL_Reg meta[] = {{"__index", proxy_index}, {"__pairs", lazy_pairs}, {"__len", proxy_len},
+                                    {NULL, NULL}};
+    luaL_newlib(L, meta);
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    r->proxy_mt_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    lua_newtable(L);
+    r->values_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    lua_newtable(L);
+    lua_createtable(L, 0, 1);
+    lua_pushliteral(L, "k");
+    lua_setfield(L, -2, "__mode");
+    lua_setmetatable(L, -2);
+    r->filled_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    lua_newtable(L);
+    r->captures_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    static const luaL_Reg finding_meta[] = {{"__index", finding_index}, {"__pairs", lazy_pairs}, {NULL, NULL}};
+    luaL_newlib(L, finding_meta);
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    r->finding_mt_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    lua_newtable(L);
+    lua_createtable(L, 0, 1);
+    lua_pushliteral(L, "k");
+    lua_setfield(L, -2, "__mode");
+    lua_setmetatable(L, -2);
+    r->messages_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
+static void push_proxy(rules *r)
+{
+    lua_createtable(r->L, 0, 8);
+    lua_rawgeti(r->L, LUA_REGISTRYINDEX, r->proxy_mt_ref);
+    lua_setmetatable(r->L, -2);
+}
 
 static void build_env(rules *r, const vt *config)
 {
@@ -705,13 +1010,16 @@ static void build_env(rules *r, const vt *config)
     lua_setfield(L, env, "os");
     static const luaL_Reg fns[] = {{"pcall", sandbox_pcall}, {"xpcall", sandbox_xpcall},
         {"load", sandbox_load}, {"require", sandbox_require}, {"print", print_fn},
-        {"setmetatable", sandbox_setmetatable}, {NULL, NULL}};
+        {"setmetatable", sandbox_setmetatable}, {"next", sandbox_next}, {"rawget", sandbox_rawget},
+        {"rawlen", sandbox_rawlen}, {NULL, NULL}};
     lua_pushvalue(L, env);
     luaL_setfuncs(L, fns, 0);
     lua_pop(L, 1);
     lua_newtable(L);
     lua_pushcfunction(L, file_exists_fn);
     lua_setfield(L, -2, "file_exists");
+    lua_pushcfunction(L, per_supplier_fn);
+    lua_setfield(L, -2, "per_supplier");
     if (config) push_value(L, config);
     else lua_newtable(L);
     lua_setfield(L, -2, "config");
@@ -728,6 +1036,7 @@ static void build_env(rules *r, const vt *config)
     lua_pop(L, 1);                                  /* the real globals */
     lua_newtable(L);
     r->loaded_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    make_proxy_support(r);
 }
 
 /* ---- values between C and Lua ------------------------------------------------ */
@@ -1008,20 +1317,6 @@ rules *rules_load(const rules_setup *setup, diag_list *d)
 
 /* ---- evaluation ------------------------------------------------------------ */
 
-static void push_supplier(rules *r, const assessment *as, const char *as_of)
-{
-    lua_State *L = r->L;
-    push_value(L, as->data);
-    lua_pushstring(L, as->slug);
-    lua_setfield(L, -2, "slug");
-    lua_pushstring(L, as->category);
-    lua_setfield(L, -2, "category");
-    lua_pushstring(L, as->path);
-    lua_setfield(L, -2, "path");
-    lua_pushstring(L, as_of);
-    lua_setfield(L, -2, "as_of");
-}
-
 static void locate(const assessment *as, const char *field, int *line, int *col)
 {
     const vt *node = field ? vt_path(as->data, field, NULL) : NULL;
@@ -1110,18 +1405,19 @@ static void rule_failed(rules *r, assessment *as, const rule_info *ri, diag_list
 static void push_findings(rules *r, const assessment *as)
 {
     lua_State *L = r->L;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, r->messages_ref);
     lua_createtable(L, (int)as->nfindings, 0);
     for (size_t i = 0; i < as->nfindings; i++) {
         const finding *f = &as->findings[i];
         lua_createtable(L, 0, 6);
+        lua_rawgeti(L, LUA_REGISTRYINDEX, r->finding_mt_ref);
+        lua_setmetatable(L, -2);
         lua_pushstring(L, f->rule);
         lua_setfield(L, -2, "id");
         lua_pushstring(L, f->title);
         lua_setfield(L, -2, "title");
         lua_pushstring(L, severity_name(f->sev));
         lua_setfield(L, -2, "severity");
-        lua_pushstring(L, f->message);
-        lua_setfield(L, -2, "message");
         if (f->field) {
             lua_pushstring(L, f->field);
             lua_setfield(L, -2, "path");
@@ -1129,8 +1425,12 @@ static void push_findings(rules *r, const assessment *as)
         if (f->concerns) push_value(L, f->concerns);
         else lua_newtable(L);
         lua_setfield(L, -2, "concerns");
+        lua_pushvalue(L, -1);
+        lua_pushstring(L, f->message);
+        lua_rawset(L, -5);                 /* messages[entry]: read on demand */
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
+    lua_remove(L, -2);
 }
 
 static int int_field(lua_State *L, int idx, const char *key, int *ok)
@@ -1167,14 +1467,66 @@ static vt *read_breakdown(lua_State *L, int idx, arena *a)
     return list;
 }
 
-static void run_score(rules *r, assessment *as, int supplier_idx, diag_list *d)
+/* The findings as score.lua sees them. */
+static rm_digest findings_digest(const assessment *as, int messages)
+{
+    hasher h;
+    hasher_init(&h, 2, 2);
+    for (size_t i = 0; i < as->nfindings; i++) {
+        const finding *f = &as->findings[i];
+        const char *texts[] = {f->rule, f->title, severity_name(f->sev), messages ? f->message : "",
+                               f->field ? f->field : ""};
+        for (size_t j = 0; j < sizeof texts / sizeof *texts; j++) hasher_put(&h, texts[j], strlen(texts[j]) + 1);
+        hasher_put(&h, f->field ? "p" : "n", 1);
+        if (f->concerns) rm_hash_value(&h, f->concerns);
+        else hasher_put(&h, "-", 1);
+    }
+    rm_digest d;
+    hasher_digest(&h, d.h);
+    return d;
+}
+
+/* The files a memo's rule asked about answer as they did. */
+static int answers_hold(rules *r, const rule_memo *m)
+{
+    for (size_t i = 0; i < m->nasked; i++)
+        if (ask_file(r, m->asked[i].path) != m->asked[i].yes) return 0;
+    return 1;
+}
+
+static int memo_replays(rules *r, rule_memo *m, rm_digest input)
+{
+    if (!memo_holds(m, &r->fields, input) || !answers_hold(r, m)) return 0;
+    for (size_t i = 0; i < m->nasked; i++) note_asked(r, m->asked[i].path, m->asked[i].yes);
+    m->replays++;
+    return 1;
+}
+
+static void copy_score(score *to, const score *from, arena *a)
+{
+    *to = *from;
+    to->breakdown = from->breakdown ? vt_copy(a, from->breakdown) : NULL;
+    to->capped_by = from->capped_by ? arena_strdup(a, from->capped_by) : NULL;
+}
+
+static void run_score(rules *r, assessment *as, diag_list *d)
 {
     lua_State *L = r->L;
     if (r->score_ref == LUA_NOREF) return;
+    rm_digest plain = findings_digest(as, 0), full = findings_digest(as, 1);
+    if (memo_replays(r, &r->score_memo, r->score_used_messages ? full : plain)) {
+        copy_score(&as->score, &r->score_kept, &as->a);
+        return;
+    }
+    size_t printed = r->printed;
+    memo_begin(&r->score_memo, plain);
+    r->tracking = &r->score_memo;
+    r->score_read_messages = 0;
     lua_rawgeti(L, LUA_REGISTRYINDEX, r->score_ref);
-    lua_pushvalue(L, supplier_idx);
+    push_proxy(r);
     push_findings(r, as);
     int status = call_protected(r, 2, 1);
+    r->tracking = NULL;
     const char *bad = status != LUA_OK ? lua_tostring(L, -1) : !lua_istable(L, -1) ? "score.lua returned no table" : NULL;
     int ok = 1;
     score sc = {0};
@@ -1201,7 +1553,12 @@ static void run_score(rules *r, assessment *as, int supplier_idx, diag_list *d)
     } else {
         sc.valid = 1;
         as->score = sc;
+        arena_free(&r->score_a);
+        copy_score(&r->score_kept, &sc, &r->score_a);
     }
+    r->score_used_messages = r->score_read_messages;
+    if (r->score_used_messages) r->score_memo.input = full;
+    memo_end(&r->score_memo, !bad && r->printed == printed);
     disarm_limits(r);
     lua_pop(L, 1);
 }
@@ -1217,24 +1574,56 @@ typedef struct evaluation {
 /* The whole evaluation, itself run protected: a memory error anywhere
  * (even building the supplier's table, when rules hoard memory between
  * calls) ends this supplier's evaluation, not the process. */
+static void replay_failures(assessment *as, const rule_info *ri, const rule_memo *m)
+{
+    for (size_t i = 0; i < m->nfails; i++) {
+        finding f = {.rule = ri->id, .title = ri->title, .rationale = ri->rationale, .concerns = ri->concerns,
+                     .message = m->fails[i].message, .field = m->fails[i].field, .sev = m->fails[i].sev};
+        locate(as, f.field, &f.line, &f.col);
+        assessment_add_finding(as, &f);
+    }
+}
+
+/* Runs one rule, or replays what it found last time when nothing it read
+ * has changed (rulememo.h). A run that failed or printed is not kept. */
+static void run_rule(rules *r, evaluation *e, rule *ru)
+{
+    lua_State *L = r->L;
+    static const rm_digest no_input;
+    if (memo_replays(r, &ru->memo, no_input)) {
+        replay_failures(e->as, &ru->info, &ru->memo);
+        return;
+    }
+    size_t first = e->as->nfindings, printed = r->printed;
+    memo_begin(&ru->memo, no_input);
+    r->tracking = &ru->memo;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ru->check_ref);
+    push_proxy(r);
+    int ok = call_protected(r, 1, 1) == LUA_OK;
+    r->tracking = NULL;
+    if (!ok) rule_failed(r, e->as, &ru->info, e->d);
+    else collect_failures(e->as, &ru->info, L);
+    ru->cost += (RULES_INSTRUCTION_BUDGET - r->budget_left) / HOOK_EVERY;
+    ok = ok && r->printed == printed;
+    for (size_t i = first; ok && i < e->as->nfindings; i++)
+        memo_found(&ru->memo, e->as->findings[i].message, e->as->findings[i].field, e->as->findings[i].sev);
+    memo_end(&ru->memo, ok);
+    disarm_limits(r);
+}
+
 static int evaluate_protected(lua_State *L)
 {
     evaluation *e = lua_touserdata(L, 1);
     rules *r = e->r;
-    push_supplier(r, e->as, e->as_of);
-    int s = lua_gettop(L);
+    lua_newtable(L);
+    lua_rawseti(L, LUA_REGISTRYINDEX, r->values_ref);   /* this evaluation's values */
+    int top = lua_gettop(L);
     for (; e->done < r->n; e->done++) {
-        rule *ru = &r->list[e->done];
-        lua_rawgeti(L, LUA_REGISTRYINDEX, ru->check_ref);
-        lua_pushvalue(L, s);
-        if (call_protected(r, 1, 1) != LUA_OK) rule_failed(r, e->as, &ru->info, e->d);
-        else collect_failures(e->as, &ru->info, L);
-        ru->cost += (RULES_INSTRUCTION_BUDGET - r->budget_left) / HOOK_EVERY;
-        disarm_limits(r);
-        lua_settop(L, s);
+        run_rule(r, e, &r->list[e->done]);
+        lua_settop(L, top);
     }
     assessment_sort_findings(e->as);
-    run_score(r, e->as, s, e->d);
+    run_score(r, e->as, e->d);
     return 0;
 }
 
@@ -1243,6 +1632,11 @@ void rules_evaluate(rules *r, assessment *as, const char *as_of, diag_list *d)
     lua_State *L = r->L;
     int top = lua_gettop(L);
     forget_asked(r);
+    r->tracking = NULL;
+    r->ncaptures = 0;
+    r->generation++;
+    const char *extra[] = {"slug", as->slug, "category", as->category, "path", as->path, "as_of", as_of, NULL};
+    rm_fields_set(&r->fields, as->data, extra);
     evaluation e = {r, as, as_of, d, 0};
     lua_pushcfunction(L, evaluate_protected);
     lua_pushlightuserdata(L, &e);
@@ -1259,7 +1653,14 @@ void rules_evaluate(rules *r, assessment *as, const char *as_of, diag_list *d)
         disarm_limits(r);
         lua_gc(L, LUA_GCCOLLECT);
     }
+    r->tracking = NULL;
     lua_settop(L, top);
+}
+
+void rules_forget(rules *r)
+{
+    for (size_t i = 0; i < r->n; i++) r->list[i].memo.valid = 0;
+    r->score_memo.valid = 0;
 }
 
 size_t rules_count(const rules *r) { return r->n; }
@@ -1276,9 +1677,18 @@ const rule_info *rules_find(const rules *r, const char *id)
 void rules_free(rules *r)
 {
     if (!r) return;
-    if (getenv("VETTED_TIMING"))
-        for (size_t i = 0; i < r->n; i++)
-            if (r->list[i].cost) fprintf(stderr, "vetted: rule %-28s %10lld k instructions\n", r->list[i].info.id, r->list[i].cost);
+    for (size_t i = 0; i < r->n; i++) {
+        const rule *ru = &r->list[i];
+        if (getenv("VETTED_TIMING") && ru->memo.runs + ru->memo.replays)
+            fprintf(stderr, "vetted: rule %-28s %10lld k instructions, %llu runs, %llu replayed\n", ru->info.id,
+                    ru->cost, ru->memo.runs, ru->memo.replays);
+        memo_free(&r->list[i].memo);
+    }
+    if (getenv("VETTED_TIMING") && r->score_memo.runs + r->score_memo.replays)
+        fprintf(stderr, "vetted: score.lua %46llu runs, %llu replayed\n", r->score_memo.runs, r->score_memo.replays);
+    memo_free(&r->score_memo);
+    arena_free(&r->score_a);
+    rm_fields_free(&r->fields);
     lua_close(r->L);
     pool_free(&r->pool);
     forget_asked(r);

@@ -8,6 +8,9 @@
  * an instruction budget and a memory ceiling; a rule that exceeds them or
  * raises an error becomes an error finding and the run goes on.
  *
+ * A rule runs again only when a field it read last time has changed;
+ * otherwise what it found is replayed (rulememo.h), and so is the score.
+ *
  * Ownership: a rules engine owns its Lua state and rule table; rules_free.
  * Findings and scores are added to the assessment passed in. */
 #ifndef VETTED_RULES_H
@@ -62,6 +65,10 @@ vt *rules_files_asked(const rules *r, arena *a);
  * rule settings: evaluations cached under one digest stay valid while the
  * rules do not change. */
 const char *rules_digest(const rules *r);
+/* Forgets what each rule read and found when it last ran (rulememo.h):
+ * the next evaluation runs every rule and the score script. For tests
+ * that hold replays against runs. */
+void rules_forget(rules *r);
 size_t rules_count(const rules *r);
 const rule_info *rules_at(const rules *r, size_t i);   /* sorted by id */
 const rule_info *rules_find(const rules *r, const char *id);

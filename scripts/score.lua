@@ -139,7 +139,7 @@ return function(s, findings)
         if type(title) ~= "string" then title = id end
         local what = "[" .. id .. "] " .. title
         local capped                          -- what, saying it was capped
-        local path, message = ef.path, ef.message
+        local path = ef.path
         for k = 1, 3 do
           if mask & (1 << (k - 1)) ~= 0 then
             local take = cap - used[k]
@@ -153,7 +153,7 @@ return function(s, findings)
             last[k] = last[k] + 1
             breakdown[last[k]] = {
               concern = CONCERNS[k], cost = take, what = wt, id = id, severity = sev,
-              path = path, message = message,
+              path = path,
             }
           end
         end

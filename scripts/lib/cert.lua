@@ -65,16 +65,11 @@ local function compute_info(s)
            expired = expired, superseded = superseded, valid = not expired and not superseded }
 end
 
-local INFO = setmetatable({}, { __mode = "k" })
+local info = util.per_supplier(function(s) return compute_info(s) or false end)
 
 function M.info(s)
   if type(s) ~= "table" then return nil end
-  local r = INFO[s]
-  if r == nil then
-    r = compute_info(s) or false
-    INFO[s] = r
-  end
-  return r or nil
+  return info(s) or nil
 end
 
 return M

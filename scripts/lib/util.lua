@@ -12,12 +12,15 @@ local math_type, tointeger = math.type, math.tointeger
 local str_find, str_match, str_lower, str_gsub = string.find, string.match, string.lower, string.gsub
 local str_gmatch = string.gmatch
 
--- Per-supplier memo tables: weak keys, so an entry goes with its supplier.
-local function memo()
-  return setmetatable({}, { __mode = "k" })
-end
+-- per_supplier(fn): fn(s) worked out once per supplier and shared by the
+-- rules (vetted.per_supplier keeps it for the supplier under evaluation
+-- and tells vetted which fields fn read; each rule call has its own s, so
+-- a table keyed by s would not be shared). fn must be a pure function of s.
+local per_supplier = vetted and vetted.per_supplier or function(fn) return fn end
 
 local M = {}
+
+M.per_supplier = per_supplier
 
 M.CONCERNS = { "confidentiality", "integrity", "availability" }
 
@@ -339,16 +342,7 @@ local function compute_weights(s)
   return { confidentiality = wc, integrity = wi, availability = wa }
 end
 
-local WEIGHTS = memo()
-function M.weights(s)
-  if type(s) ~= "table" then return compute_weights(s) end
-  local w = WEIGHTS[s]
-  if not w then
-    w = compute_weights(s)
-    WEIGHTS[s] = w
-  end
-  return w
-end
+M.weights = per_supplier(compute_weights)
 
 -- Our highest-weighted concern(s), in the order C, I, A, and whether all
 -- three weigh the same (then there is no highest concern to compare with).
@@ -369,16 +363,7 @@ local function compute_top(s)
   return { top, all_equal, w, set }
 end
 
-local TOP = memo()
-local function top_of(s)
-  if type(s) ~= "table" then return compute_top(s) end
-  local t = TOP[s]
-  if not t then
-    t = compute_top(s)
-    TOP[s] = t
-  end
-  return t
-end
+local top_of = per_supplier(compute_top)
 
 function M.top_concerns(s)
   local t = top_of(s)
@@ -472,16 +457,7 @@ local function compute_seen(s)
   return r
 end
 
-local SEEN = memo()
-function M.seen(s)
-  if type(s) ~= "table" then return compute_seen(s) end
-  local r = SEEN[s]
-  if not r then
-    r = compute_seen(s)
-    SEEN[s] = r
-  end
-  return r
-end
+M.seen = per_supplier(compute_seen)
 
 -- Does the supplier pass work on? true, false, or nil (not recorded).
 -- A non-empty list or text is yes; an empty list, false, "no", "none" no.

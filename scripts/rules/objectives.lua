@@ -45,27 +45,15 @@ local function low_value(text)
 end
 
 -- The objectives of a supplier (util.items), once per supplier table.
-local OBJECTIVES = setmetatable({}, { __mode = "k" })
-
-local function objectives(s)
-  local list = OBJECTIVES[s]
-  if not list then
-    list = util.items(s.objectives)
-    if type(s) == "table" then OBJECTIVES[s] = list end
-  end
-  return list
-end
+local objectives = util.per_supplier(function(s) return util.items(s.objectives) end)
 
 -- What objectives.<concern> needs of each objective that is a map, once
 -- per supplier table: { kinds = {concerns named, in order of first
 -- mention}, [k] = { set = concern set, o = objective } }.
-local SUMMARY = setmetatable({}, { __mode = "k" })
-
-local function summary(s, list)
-  local sum = SUMMARY[s]
-  if sum then return sum end
+local summary = util.per_supplier(function(s)
+  local list = objectives(s)
   local kinds = {}
-  sum = { kinds = kinds }
+  local sum = { kinds = kinds }
   for _, it in ipairs(list) do
     local o = it.v
     if type(o) == "table" then
@@ -79,9 +67,8 @@ local function summary(s, list)
       sum[#sum + 1] = { set = set, o = o }
     end
   end
-  if type(s) == "table" then SUMMARY[s] = sum end
   return sum
-end
+end)
 
 -- date.add_months(as_of, -12), remembered for the last reference date
 -- (the same for every supplier of an evaluation).
@@ -222,7 +209,7 @@ for _, c in ipairs(util.CONCERNS) do
       if not util.is_top_concern(s, c) then return end
       local list = objectives(s)
       if #list == 0 then return end   -- objectives.none
-      local sum = summary(s, list)
+      local sum = summary(s)
       local kinds = sum.kinds
       local tagged, lows = 0, nil
       for k = 1, #sum do

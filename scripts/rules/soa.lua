@@ -34,12 +34,8 @@ end
 -- An item may be a map with `control` or just the control id. Built once
 -- per supplier table; the rules add what they work out about an exclusion
 -- (id, ids, ambiguous, path), once.
-local EXCLUSIONS = setmetatable({}, { __mode = "k" })
-
-local function exclusions(s)
-  local out = EXCLUSIONS[s]
-  if out then return out end
-  out = {}
+local exclusions = util.per_supplier(function(s)
+  local out = {}
   local soa = util.tbl(s.soa)
   if soa then
     local list = util.items(soa.excluded)
@@ -51,9 +47,8 @@ local function exclusions(s)
       out[k] = { i = it.i, v = v, control = raw, id = nil, ids = nil, ambiguous = nil, path = nil }
     end
   end
-  if type(s) == "table" then EXCLUSIONS[s] = out end
   return out
-end
+end)
 
 -- The path of an exclusion's control.
 local function control_path(e)
