@@ -16,7 +16,8 @@ memory of each command:
   vetted diff      vetted diff HEAD~1 HEAD
   vetted walk      the history walk alone, no cache (the "walk" stage of
                    VETTED_TIMING=1 vetted history --no-cache <a supplier>)
-  hugo git         hugo with enableGitInfo = true and a minimal layout (anchor)
+  hugo git         hugo with enableGitInfo = true and a minimal layout (anchor),
+                   into an emptied output folder (as vetted cold)
   hugo             the same without enableGitInfo
   git log --raw    git log --raw over the same history (the floor of a walk)
   git diff --stat  git diff --stat HEAD~1 HEAD (the anchor of vetted diff)
@@ -148,11 +149,15 @@ def measure(repo, runs):
     first = sorted(subprocess.run(["git", "ls-files", "content"], cwd=repo, capture_output=True,
                                   text=True, check=True).stdout.split())[0]
     sample("vetted walk", lambda i: walk_time(repo, first))
+    def hugo(conf):
+        # From an empty output folder, as vetted cold: both create every file.
+        shutil.rmtree(hugo_out, ignore_errors=True)
+        return run(["hugo", "--quiet", "--config", os.path.join(WORK, conf), "--layoutDir", layouts,
+                    "-d", hugo_out], repo)
+
     if shutil.which("hugo"):
         for name, conf in (("hugo git", "hugo-git.toml"), ("hugo", "hugo.toml")):
-            sample(name, lambda i, conf=conf: run(
-                ["hugo", "--quiet", "--config", os.path.join(WORK, conf), "--layoutDir", layouts,
-                 "-d", hugo_out], repo))
+            sample(name, lambda i, conf=conf: hugo(conf))
     sample("git log --raw", lambda i: run(["git", "log", "--raw", "--no-renames"], repo))
     sample("git diff --stat", lambda i: run(["git", "diff", "--stat", "HEAD~1", "HEAD"], repo))
     return cmds
