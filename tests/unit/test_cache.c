@@ -129,6 +129,31 @@ int main(void)
     CHECK_STR(get_text("one"), "more");
     CHECK_STR(get_text("k2"), "");
 
+    /* Texts read in pieces: the end comes from the key's own copy, any
+     * other part from the file, the same either way, from a value in the
+     * file, one just written and one kept in memory. */
+    c = cache_open(dir);
+    put_text(c, "fresh", "a fresh value that is longer than its tail");
+    put_text(c, "short", "tiny");
+    static const char *const keys[] = {"k1", "fresh", "short"};
+    for (size_t k = 0; k < 3; k++) {
+        cache_text t;
+        CHECK_INT(cache_get_text(c, "s", keys[k], &t), 0);
+        buf whole = BUF_INIT, piece = BUF_INIT;
+        CHECK_INT(cache_text_read(&t, 0, t.len, &whole), 0);
+        CHECK_INT(whole.len, t.len);
+        for (size_t from = 0; from <= t.len; from += 3)
+            for (size_t n = 0; n <= 20; n += 7) {
+                CHECK_INT(cache_text_read(&t, from, n, &piece), 0);
+                size_t want = from + n > t.len ? t.len - from : n;
+                CHECK(piece.len == want && !memcmp(piece.ptr ? piece.ptr : "", whole.ptr + from, want) &&
+                      (!piece.ptr || piece.ptr[piece.len] == '\0'));
+            }
+        buf_free(&whole);
+        buf_free(&piece);
+    }
+    cache_close(c);
+
     unlink(file);
     char ignore[600];
     snprintf(ignore, sizeof ignore, "%s/.gitignore", dir);
