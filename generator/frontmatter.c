@@ -107,6 +107,10 @@ static vt *make_scalar(arena *a, const yaml_event_t *ev)
     if (tag && strcmp(tag, "!") != 0) {
         if (!strcmp(tag, YAML_STR_TAG)) return v;
     }
+    /* Most scalars are text: only these first letters can make a word
+     * of the core schema (null, true, false), only these a number. */
+    char c = n ? v->str[0] : 0;
+    if (n && !strchr("~nNtTfF", c) && !isdigit((unsigned char)c) && !strchr("+-.", c)) return v;
     if (n == 0 || !strcmp(v->str, "~") || !strcmp(v->str, "null") ||
         !strcmp(v->str, "Null") || !strcmp(v->str, "NULL")) {
         v->kind = VT_NULL;

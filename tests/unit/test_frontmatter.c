@@ -174,8 +174,35 @@ static void test_slugs(void)
     diag_free(&d);
 }
 
+/* Plain scalars typed by the YAML 1.2 core schema; quoted ones are text. */
+static void test_scalars(void)
+{
+    static const struct { const char *yaml; vt_kind kind; } cases[] = {
+        {"~", VT_NULL}, {"null", VT_NULL}, {"Null", VT_NULL}, {"NULL", VT_NULL}, {"nULL", VT_STRING},
+        {"true", VT_BOOL}, {"True", VT_BOOL}, {"TRUE", VT_BOOL}, {"false", VT_BOOL}, {"False", VT_BOOL},
+        {"FALSE", VT_BOOL}, {"yes", VT_STRING}, {"no", VT_STRING}, {"0", VT_INT}, {"-12", VT_INT},
+        {"+7", VT_INT}, {"3.5", VT_FLOAT}, {".5", VT_FLOAT}, {"-.5e3", VT_FLOAT}, {"+.inf", VT_FLOAT},
+        {".Inf", VT_FLOAT}, {"1e5", VT_FLOAT}, {"1.2.3", VT_STRING}, {"2024-01-01", VT_STRING},
+        {"A.5.19", VT_STRING}, {"'true'", VT_STRING}, {"\"12\"", VT_STRING}, {"nothing", VT_STRING},
+        {"-x", VT_STRING}, {"+", VT_STRING}, {"text", VT_STRING}, {"~x", VT_STRING},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        arena a = ARENA_INIT;
+        diag_list d = DIAG_LIST_INIT;
+        char src[64];
+        snprintf(src, sizeof src, "v: %s\n", cases[i].yaml);
+        vt *root = fm_yaml(&a, "t.yml", src, strlen(src), 1, &d);
+        const vt *v = root ? vt_get(root, "v") : NULL;
+        if (!v || v->kind != cases[i].kind) fprintf(stderr, "scalar %s\n", cases[i].yaml);
+        CHECK(v && v->kind == cases[i].kind);
+        arena_free(&a);
+        diag_free(&d);
+    }
+}
+
 int main(void)
 {
+    test_scalars();
     test_good();
     test_errors();
     test_limits();
