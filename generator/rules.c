@@ -913,36 +913,36 @@ static int per_supplier_fn(lua_State *L)
     return 1;
 }
 
+/* A registry reference to a new table: a protected metatable with the
+ * functions in meta, or a plain table, weak-keyed when weak_keys. */
+static int new_ref(lua_State *L, const luaL_Reg *meta, int weak_keys)
+{
+    lua_newtable(L);
+    if (meta) {
+        luaL_setfuncs(L, meta, 0);
+        lua_pushboolean(L, 0);
+        lua_setfield(L, -2, "__metatable");
+    }
+    if (weak_keys) {
+        lua_createtable(L, 0, 1);
+        lua_pushliteral(L, "k");
+        lua_setfield(L, -2, "__mode");
+        lua_setmetatable(L, -2);
+    }
+    return luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
 static void make_proxy_support(rules *r)
 {
-    lua_State *L = r->L;
-    static const luaL_Reg meta[] = {{"__index", proxy_index}, {"__pairs", lazy_pairs}, {"__len", proxy_len},
-                                    {NULL, NULL}};
-    luaL_newlib(L, meta);
-    lua_pushboolean(L, 0);
-    lua_setfield(L, -2, "__metatable");
-    r->proxy_mt_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-    lua_newtable(L);
-    r->values_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-    lua_newtable(L);
-    lua_createtable(L, 0, 1);
-    lua_pushliteral(L, "k");
-    lua_setfield(L, -2, "__mode");
-    lua_setmetatable(L, -2);
-    r->filled_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-    lua_newtable(L);
-    r->captures_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    static const luaL_Reg proxy_meta[] = {{"__index", proxy_index}, {"__pairs", lazy_pairs},
+                                          {"__len", proxy_len}, {NULL, NULL}};
     static const luaL_Reg finding_meta[] = {{"__index", finding_index}, {"__pairs", lazy_pairs}, {NULL, NULL}};
-    luaL_newlib(L, finding_meta);
-    lua_pushboolean(L, 0);
-    lua_setfield(L, -2, "__metatable");
-    r->finding_mt_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-    lua_newtable(L);
-    lua_createtable(L, 0, 1);
-    lua_pushliteral(L, "k");
-    lua_setfield(L, -2, "__mode");
-    lua_setmetatable(L, -2);
-    r->messages_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    r->proxy_mt_ref = new_ref(r->L, proxy_meta, 0);
+    r->values_ref = new_ref(r->L, NULL, 0);
+    r->filled_ref = new_ref(r->L, NULL, 1);
+    r->captures_ref = new_ref(r->L, NULL, 0);
+    r->finding_mt_ref = new_ref(r->L, finding_meta, 0);
+    r->messages_ref = new_ref(r->L, NULL, 1);
 }
 
 static void push_proxy(rules *r)
