@@ -92,9 +92,8 @@ static size_t slot_of(const rm_fields *f, const char *key, size_t hint)
 
 const rm_field *rm_fields_find(const rm_fields *f, const char *key)
 {
-    for (size_t i = 0; i < f->n; i++)
-        if (!strcmp(f->items[i].key, key)) return &f->items[i];
-    return NULL;
+    size_t i = slot_of(f, key, 0);
+    return i == (size_t)-1 ? NULL : &f->items[i];
 }
 
 static rm_digest digest_of(const hasher *h)
@@ -138,11 +137,6 @@ static rm_digest digest_at(rm_fields *f, const char *key, size_t hint)
     if (i == (size_t)-1) return (rm_digest){{0, 0}};
     digest_field(&f->items[i]);
     return f->items[i].d;
-}
-
-rm_digest rm_fields_digest(rm_fields *f, const char *key)
-{
-    return digest_at(f, key, 0);
 }
 
 void rm_fields_free(rm_fields *f)

@@ -53,12 +53,9 @@ typedef struct rm_fields {
 void rm_fields_set(rm_fields *f, const vt *data, const char *const *extra);
 /* The field named key, or NULL when the table has no such key. */
 const rm_field *rm_fields_find(const rm_fields *f, const char *key);
-/* The digest of the field named key as the table holds it now; a fixed
- * digest for an absent key; for RM_WHOLE, of the whole table. */
-rm_digest rm_fields_digest(rm_fields *f, const char *key);
 void rm_fields_free(rm_fields *f);
 
-#define RM_WHOLE "\x01whole"   /* read by iterating: the whole table */
+#define RM_WHOLE "\x01whole"   /* read by iterating: the whole table (memo_read) */
 
 typedef struct rm_read {
     char *key;

@@ -1566,7 +1566,6 @@ static void run_score(rules *r, assessment *as, diag_list *d)
 typedef struct evaluation {
     rules *r;
     assessment *as;
-    const char *as_of;
     diag_list *d;
     size_t done;             /* rules run so far */
 } evaluation;
@@ -1637,7 +1636,7 @@ void rules_evaluate(rules *r, assessment *as, const char *as_of, diag_list *d)
     r->generation++;
     const char *extra[] = {"slug", as->slug, "category", as->category, "path", as->path, "as_of", as_of, NULL};
     rm_fields_set(&r->fields, as->data, extra);
-    evaluation e = {r, as, as_of, d, 0};
+    evaluation e = {r, as, d, 0};
     lua_pushcfunction(L, evaluate_protected);
     lua_pushlightuserdata(L, &e);
     if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
