@@ -178,9 +178,32 @@ static int pattern_match(const char *p, const char *g)
     return *p == *g;
 }
 
-static const field_rule *rule_for(const char *generic)
+/* The schema entries [lo, hi) that can match a generic path whose first
+ * segment (up to the first '.' or '[') is that of g: a pattern's first
+ * segment has no '*', so a path matches only patterns that begin with its
+ * first segment. Appending keys or "[]" never changes a path's first
+ * segment, so the range is found once per top-level field, and each node
+ * then tries a few patterns instead of the whole table. */
+typedef struct schema_span {
+    size_t lo, hi;
+} schema_span;
+
+static schema_span span_of(const char *g)
 {
-    for (size_t i = 0; i < sizeof SCHEMA / sizeof *SCHEMA; i++)
+    size_t n = strcspn(g, ".["), count = sizeof SCHEMA / sizeof *SCHEMA;
+    schema_span s = {count, count};
+    for (size_t i = 0; i < count; i++) {
+        const char *p = SCHEMA[i].pattern;
+        if (strncmp(p, g, n) || (p[n] && p[n] != '.' && p[n] != '[')) continue;
+        if (s.lo == count) s.lo = i;
+        s.hi = i + 1;
+    }
+    return s;
+}
+
+static const field_rule *rule_for(const char *generic, schema_span s)
+{
+    for (size_t i = s.lo; i < s.hi; i++)
         if (pattern_match(SCHEMA[i].pattern, generic)) return &SCHEMA[i];
     return NULL;
 }
@@ -276,10 +299,12 @@ static void put_index(buf *b, size_t n)
     buf_put(b, p, (size_t)(digits + sizeof digits - p));
 }
 
-/* Visits v at field path `field` (indices 1-based) and generic path `generic`. */
-static void walk(walker *w, const vt *v, buf *field, buf *generic, int depth)
+/* Visits v at field path `field` (indices 1-based) and generic path
+ * `generic`, whose patterns are in s (at the root, none: it is found for
+ * each top-level field). */
+static void walk(walker *w, const vt *v, buf *field, buf *generic, schema_span s, int depth)
 {
-    const field_rule *r = rule_for(generic->ptr);
+    const field_rule *r = depth ? rule_for(generic->ptr, s) : NULL;
     if (r) check_field(w, v, field->ptr, r);
     if (depth > 64) return;
     size_t fl = field->len, gl = generic->len;
@@ -289,7 +314,7 @@ static void walk(walker *w, const vt *v, buf *field, buf *generic, int depth)
             buf_puts(field, v->pairs[i].key);
             if (gl) buf_putc(generic, '.');
             buf_puts(generic, v->pairs[i].key);
-            walk(w, v->pairs[i].value, field, generic, depth + 1);
+            walk(w, v->pairs[i].value, field, generic, depth ? s : span_of(generic->ptr), depth + 1);
             field->len = fl; field->ptr[fl] = '\0';
             generic->len = gl; generic->ptr[gl] = '\0';
         }
@@ -297,7 +322,7 @@ static void walk(walker *w, const vt *v, buf *field, buf *generic, int depth)
         for (size_t i = 0; i < v->n; i++) {
             put_index(field, i + 1);
             buf_puts(generic, "[]");
-            walk(w, v->items[i], field, generic, depth + 1);
+            walk(w, v->items[i], field, generic, depth ? s : span_of(generic->ptr), depth + 1);
             field->len = fl; field->ptr[fl] = '\0';
             generic->len = gl; generic->ptr[gl] = '\0';
         }
@@ -318,7 +343,7 @@ int model_validate(const char *path, const vt *data, diag_list *d)
     buf field = BUF_INIT, generic = BUF_INIT;
     buf_puts(&field, "");
     buf_puts(&generic, "");
-    walk(&w, data, &field, &generic, 0);
+    walk(&w, data, &field, &generic, (schema_span){0, 0}, 0);
     buf_free(&field);
     buf_free(&generic);
     return w.errors;
