@@ -80,18 +80,36 @@ void buf_put(buf *b, const void *p, size_t n)
 }
 
 void buf_puts(buf *b, const char *s) { buf_put(b, s, strlen(s)); }
-void buf_putc(buf *b, char c) { buf_put(b, &c, 1); }
 
+/* Formats into the room the buffer has and formats again only when that
+ * was too little: most calls write a few bytes, and printing each twice
+ * (once to measure) was most of their cost. */
 void buf_vprintf(buf *b, const char *fmt, va_list ap)
 {
+    buf_grow(b, 64);
+    size_t room = b->cap - b->len;
     va_list aq;
     va_copy(aq, ap);
-    int n = vsnprintf(NULL, 0, fmt, aq);
+    int n = vsnprintf(b->ptr + b->len, room, fmt, aq);
     va_end(aq);
-    if (n < 0) return;
-    buf_grow(b, (size_t)n);
-    vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
+    if (n < 0) {
+        b->ptr[b->len] = '\0';
+        return;
+    }
+    if ((size_t)n >= room) {
+        buf_grow(b, (size_t)n);
+        vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
+    }
     b->len += (size_t)n;
+}
+
+void buf_put_int(buf *b, long long v)
+{
+    char digits[24], *p = digits + sizeof digits;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do *--p = (char)('0' + u % 10); while (u /= 10);
+    if (v < 0) *--p = '-';
+    buf_put(b, p, (size_t)(digits + sizeof digits - p));
 }
 
 void buf_printf(buf *b, const char *fmt, ...)
@@ -122,23 +140,27 @@ void buf_put_html(buf *b, const char *s, size_t n)
     buf_put(b, s + start, n - start);
 }
 
+/* Plain bytes are copied a run at a time. */
 void buf_put_json(buf *b, const char *s, size_t n)
 {
     buf_putc(b, '"');
+    size_t start = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\' && c != '<') continue;
+        buf_put(b, s + start, i - start);
+        start = i + 1;
         switch (c) {
-        case '"': buf_puts(b, "\\\""); break;
-        case '\\': buf_puts(b, "\\\\"); break;
-        case '\n': buf_puts(b, "\\n"); break;
-        case '\r': buf_puts(b, "\\r"); break;
-        case '\t': buf_puts(b, "\\t"); break;
-        case '<': buf_puts(b, "\\u003c"); break; /* safe inside <script> */
-        default:
-            if (c < 0x20) buf_printf(b, "\\u%04x", c);
-            else buf_putc(b, (char)c);
+        case '"': buf_put(b, "\\\"", 2); break;
+        case '\\': buf_put(b, "\\\\", 2); break;
+        case '\n': buf_put(b, "\\n", 2); break;
+        case '\r': buf_put(b, "\\r", 2); break;
+        case '\t': buf_put(b, "\\t", 2); break;
+        case '<': buf_put(b, "\\u003c", 6); break; /* safe inside <script> */
+        default: buf_printf(b, "\\u%04x", c);
         }
     }
+    buf_put(b, s + start, n - start);
     buf_putc(b, '"');
 }
 
@@ -226,13 +248,22 @@ char *arena_strdup(arena *a, const char *s) { return arena_strndup(a, s, strlen(
 
 char *arena_printf(arena *a, const char *fmt, ...)
 {
-    buf b = BUF_INIT;
-    va_list ap;
+    char small[256];
+    va_list ap, aq;
     va_start(ap, fmt);
-    buf_vprintf(&b, fmt, ap);
+    va_copy(aq, ap);
+    int n = vsnprintf(small, sizeof small, fmt, aq);
+    va_end(aq);
+    char *p;
+    if (n >= 0 && (size_t)n < sizeof small) {
+        p = arena_strndup(a, small, (size_t)n);
+    } else {
+        buf b = BUF_INIT;
+        buf_vprintf(&b, fmt, ap);
+        p = arena_strndup(a, b.ptr ? b.ptr : "", b.len);
+        buf_free(&b);
+    }
     va_end(ap);
-    char *p = arena_strndup(a, b.ptr ? b.ptr : "", b.len);
-    buf_free(&b);
     return p;
 }
 

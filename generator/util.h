@@ -28,7 +28,14 @@ typedef struct buf {
 void buf_grow(buf *b, size_t extra);
 void buf_put(buf *b, const void *p, size_t n);
 void buf_puts(buf *b, const char *s);
-void buf_putc(buf *b, char c);
+static inline void buf_putc(buf *b, char c)
+{
+    if (b->len + 2 > b->cap) buf_grow(b, 1);
+    b->ptr[b->len++] = c;
+    b->ptr[b->len] = '\0';
+}
+/* Appends v in decimal. */
+void buf_put_int(buf *b, long long v);
 void buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vprintf(buf *b, const char *fmt, va_list ap);
 /* Appends s with & < > " ' escaped for HTML text and attributes. */

@@ -227,7 +227,7 @@ static void write_json(buf *out, const vt *v, int indent, int level)
     switch (v->kind) {
     case VT_NULL: buf_puts(out, "null"); break;
     case VT_BOOL: buf_puts(out, v->b ? "true" : "false"); break;
-    case VT_INT: buf_printf(out, "%lld", v->i); break;
+    case VT_INT: buf_put_int(out, v->i); break;
     case VT_FLOAT: buf_printf(out, "%.15g", v->f); break;
     case VT_STRING: buf_put_json(out, v->str, v->len); break;
     case VT_LIST:

@@ -1,3 +1,4 @@
+#include <limits.h>
 /* test_json.c: the strict JSON parser: values, positions, number
  * literals, string escapes, and errors with their line and column. */
 #include "check.h"
@@ -253,6 +254,47 @@ static void test_truncation(void)
     CHECK(json_parse(&a, doc, 0, NULL) == NULL);  /* err may be NULL */
 }
 
+/* The writers under vt_write_json: escapes (every control byte, quotes,
+ * backslash, '<'), integers at their limits, and printf output longer
+ * than the room a buffer has. */
+static void test_writers(void)
+{
+    buf b = BUF_INIT;
+    char all[40];
+    for (int i = 0; i < 32; i++) all[i] = (char)(i + 1 == 32 ? 31 : i + 1);
+    memcpy(all + 32, "\"\\</x\xc3\xa9", 8);
+    buf_put_json(&b, all, 39);
+    CHECK_STR(b.ptr, "\"\\u0001\\u0002\\u0003\\u0004\\u0005\\u0006\\u0007\\u0008\\t\\n\\u000b\\u000c\\r"
+                     "\\u000e\\u000f\\u0010\\u0011\\u0012\\u0013\\u0014\\u0015\\u0016\\u0017\\u0018\\u0019"
+                     "\\u001a\\u001b\\u001c\\u001d\\u001e\\u001f\\u001f\\\"\\\\\\u003c/x\xc3\xa9\"");
+    CHECK_INT(b.len, strlen(b.ptr));
+    buf_reset(&b);
+    buf_put_json(&b, "", 0);
+    buf_put_json(&b, "plain", 5);
+    CHECK_STR(b.ptr, "\"\"\"plain\"");
+    buf_reset(&b);
+    buf_put_int(&b, 0);
+    buf_putc(&b, ' ');
+    buf_put_int(&b, -1);
+    buf_putc(&b, ' ');
+    buf_put_int(&b, LLONG_MAX);
+    buf_putc(&b, ' ');
+    buf_put_int(&b, LLONG_MIN);
+    CHECK_STR(b.ptr, "0 -1 9223372036854775807 -9223372036854775808");
+    buf_free(&b);
+    char big[300];
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    for (int k = 0; k < 3; k++) buf_printf(&b, "[%s]%d", big, k);
+    CHECK_INT(b.len, 3 * (sizeof big - 1 + 3));
+    CHECK(b.ptr[b.len] == '\0' && !memcmp(b.ptr + b.len - 2, "]2", 2));
+    buf_free(&b);
+    arena a = ARENA_INIT;
+    CHECK_STR(arena_printf(&a, "%s-%d", "short", 7), "short-7");
+    CHECK_INT(strlen(arena_printf(&a, "%s%s", big, big)), 2 * (sizeof big - 1));
+    arena_free(&a);
+}
+
 int main(void)
 {
     test_values_and_positions();
@@ -262,5 +304,6 @@ int main(void)
     test_depth();
     test_truncation();
     arena_free(&a);
+    test_writers();
     return check_done("json");
 }
