@@ -194,7 +194,7 @@ static schema_span span_of(const char *g)
     schema_span s = {count, count};
     for (size_t i = 0; i < count; i++) {
         const char *p = SCHEMA[i].pattern;
-        if (strncmp(p, g, n) || (p[n] && p[n] != '.' && p[n] != '[')) continue;
+        if (p[0] != g[0] || strncmp(p, g, n) || (p[n] && p[n] != '.' && p[n] != '[')) continue;
         if (s.lo == count) s.lo = i;
         s.hi = i + 1;
     }

@@ -103,13 +103,22 @@ void buf_vprintf(buf *b, const char *fmt, va_list ap)
     b->len += (size_t)n;
 }
 
-void buf_put_int(buf *b, long long v)
+size_t int_text(long long v, char out[24])
 {
     char digits[24], *p = digits + sizeof digits;
     unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
     do *--p = (char)('0' + u % 10); while (u /= 10);
     if (v < 0) *--p = '-';
-    buf_put(b, p, (size_t)(digits + sizeof digits - p));
+    size_t n = (size_t)(digits + sizeof digits - p);
+    memcpy(out, p, n);
+    out[n] = '\0';
+    return n;
+}
+
+void buf_put_int(buf *b, long long v)
+{
+    char text[24];
+    buf_put(b, text, int_text(v, text));
 }
 
 void buf_printf(buf *b, const char *fmt, ...)

@@ -36,6 +36,9 @@ static inline void buf_putc(buf *b, char c)
 }
 /* Appends v in decimal. */
 void buf_put_int(buf *b, long long v);
+/* v in decimal into out, NUL-terminated; returns its length (printf's
+ * %lld, without printf's cost). */
+size_t int_text(long long v, char out[24]);
 void buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vprintf(buf *b, const char *fmt, va_list ap);
 /* Appends s with & < > " ' escaped for HTML text and attributes. */

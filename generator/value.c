@@ -31,9 +31,9 @@ vt *vt_bool(arena *a, int b)
 
 vt *vt_int(arena *a, long long i)
 {
-    char tmp[32];
-    int n = snprintf(tmp, sizeof tmp, "%lld", i);
-    vt *v = scalar(a, VT_INT, tmp, (size_t)n);
+    char tmp[24];
+    size_t n = int_text(i, tmp);
+    vt *v = scalar(a, VT_INT, tmp, n);
     v->i = i;
     return v;
 }
