@@ -189,7 +189,7 @@ const char *cache_dir(const cache *c)
 
 static slot *lookup(const cache *c, const char *section, const char *key)
 {
-    char *full = xasprintf("%s\x1f%s", section, key);
+    char *full = xconcat(section, "\x1f", key, (char *)NULL);
     slot *s = find(c, full);
     free(full);
     return s->key && s->where ? s : NULL;
@@ -267,7 +267,7 @@ void cache_put(cache *c, const char *section, const char *key, const vt *value)
     if (strpbrk(section, "\t\n\x1f") || strpbrk(key, "\t\n\x1f")) return;   /* cannot be a line */
     buf b = BUF_INIT;
     vt_write_json(&b, value, -1);
-    char *full = xasprintf("%s\x1f%s", section, key);
+    char *full = xconcat(section, "\x1f", key, (char *)NULL);
     int side = side_file(c);
     slot *s;
     if (side < 0) {

@@ -192,7 +192,7 @@ static void *parse_some(void *arg)
 
 static char *eval_section(const project *p);
 static assessment *restore_compact(const project *p, const src_file *f, const vt *e);
-static int restore_results(assessment *as, const vt *e, const rules *r);
+static int restore_results(assessment *as, const vt *e, const rules *r, int with_tree);
 
 static assessment *restore_one(const evaluator *e, const src_file *f)
 {
@@ -296,7 +296,8 @@ static void mark_dirty(project *p)
 
 /* The results of an evaluation as a cache entry: findings as arrays
  * [rule, severity, message, field, line, col], the score as [c, i, a,
- * overall, grade, capped_by] and its breakdown as [what, concern, cost]. */
+ * overall, grade, capped_by] and its breakdown as the text of a JSON list
+ * of {what, concern, cost}. */
 static vt *summary_data(arena *a, const vt *data);
 
 static vt *results_entry(arena *a, const assessment *as, vt *asked)
@@ -328,7 +329,14 @@ static vt *results_entry(arena *a, const assessment *as, vt *asked)
         vt_push(a, t, vt_str(a, sc->grade));
         vt_push(a, t, sc->capped_by ? vt_str(a, sc->capped_by) : vt_null(a));
         vt_add(a, m, "s", t);
-        vt_add(a, m, "b", sc->breakdown ? sc->breakdown : vt_list(a));
+        /* The breakdown as its compact JSON text: a compact assessment
+         * keeps only that text (a page's input key), and a tree parsed
+         * and written out again was a third of a rebuild's restoring. */
+        buf b = BUF_INIT;
+        if (sc->breakdown) vt_write_json(&b, sc->breakdown, -1);
+        else buf_puts(&b, "[]");
+        vt_add(a, m, "bj", vt_strn(a, b.ptr, b.len));
+        buf_free(&b);
     }
     return m;
 }
@@ -340,7 +348,9 @@ static long long int_at(const vt *list, size_t i)
 }
 
 /* Restores what results_entry stored; 0, or -1 when the entry is not one. */
-static int restore_results(assessment *as, const vt *e, const rules *r)
+/* with_tree: the breakdown as a tree too (not only its text), for an
+ * assessment that is not compacted. */
+static int restore_results(assessment *as, const vt *e, const rules *r, int with_tree)
 {
     const vt *fs = vt_get(e, "f"), *s = vt_get(e, "s");
     if (!fs || fs->kind != VT_LIST) return -1;
@@ -362,8 +372,13 @@ static int restore_results(assessment *as, const vt *e, const rules *r)
         snprintf(sc.grade, sizeof sc.grade, "%s", vt_text(vt_at(s, 4)));
         const char *cap = vt_text(vt_at(s, 5));
         sc.capped_by = cap ? arena_strdup(&as->a, cap) : NULL;
-        const vt *b = vt_get(e, "b");
-        sc.breakdown = b && b->kind == VT_LIST ? vt_copy(&as->a, b) : vt_list(&as->a);
+        const vt *bj = vt_get(e, "bj");
+        if (!bj || bj->kind != VT_STRING) return -1;
+        const vt *b = with_tree ? json_parse(&as->a, bj->str, bj->len, NULL) : NULL;
+        if (with_tree && (!b || b->kind != VT_LIST)) return -1;
+        sc.breakdown = (vt *)b;
+        sc.breakdown_json = with_tree ? NULL : arena_strndup(&as->a, bj->str, bj->len);
+        sc.breakdown_json_len = with_tree ? 0 : bj->len;
         as->score = sc;
     }
     return 0;
@@ -382,7 +397,7 @@ static void evaluate_one(evaluator *e, assessment *as, diag_list *d)
         hit = cache_get(e->c, e->section, key, &tmp);
         pthread_mutex_unlock(e->lock);
     }
-    if (hit && project_answers_hold(e->p, vt_get(hit, "fx")) && restore_results(as, hit, e->rules) == 0) {
+    if (hit && project_answers_hold(e->p, vt_get(hit, "fx")) && restore_results(as, hit, e->rules, 1) == 0) {
         assessment_sort_findings(as);
     } else {
         as->nfindings = 0;
@@ -411,7 +426,7 @@ static void *evaluate_some(void *arg)
 
 static char *eval_section(const project *p)
 {
-    return xasprintf("eval.2:%s", rules_digest(p->rules));
+    return xasprintf("eval.3:%s", rules_digest(p->rules));
 }
 
 /* Up to jobs evaluators, the first with p's rules, the others with rules of
@@ -561,7 +576,9 @@ void project_compact(const project *p, assessment *as)
     }
     score *sc = &as->score;
     sc->capped_by = keep_text(&a, sc->capped_by);
-    if (sc->breakdown) {
+    if (sc->breakdown_json) {
+        sc->breakdown_json = arena_strndup(&a, sc->breakdown_json, sc->breakdown_json_len);
+    } else if (sc->breakdown) {
         buf b = BUF_INIT;
         vt_write_json(&b, sc->breakdown, -1);
         sc->breakdown_json = arena_strndup(&a, b.ptr ? b.ptr : "", b.len);
@@ -597,7 +614,7 @@ static assessment *restore_compact(const project *p, const src_file *f, const vt
     }
     free(slug);
     free(group);
-    if (as && restore_results(as, e, p->rules) < 0) {
+    if (as && restore_results(as, e, p->rules, 0) < 0) {
         assessment_free(as);
         return NULL;
     }

@@ -201,7 +201,7 @@ static vt *finding_difference(arena *a, const vt *of, const vt *minus)
 static char *entry_key(const char *prev_blob, const char *prev_date, const char *prev_path, const char *cur_blob,
                        const char *cur_date, const char *cur_path)
 {
-    return xasprintf("%s@%s@%s:%s@%s@%s", prev_blob, prev_date, prev_path, cur_blob, cur_date, cur_path);
+    return xconcat(prev_blob, "@", prev_date, "@", prev_path, ":", cur_blob, "@", cur_date, "@", cur_path, (char *)NULL);
 }
 
 /* The files both evaluations asked about (a list of [path, bool]), or NULL

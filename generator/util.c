@@ -115,6 +115,14 @@ size_t int_text(long long v, char out[24])
     return n;
 }
 
+void buf_concat(buf *b, ...)
+{
+    va_list ap;
+    va_start(ap, b);
+    for (const char *s; (s = va_arg(ap, const char *));) buf_puts(b, s);
+    va_end(ap);
+}
+
 void buf_put_int(buf *b, long long v)
 {
     char text[24];
@@ -255,6 +263,25 @@ char *arena_strndup(arena *a, const char *s, size_t n)
 
 char *arena_strdup(arena *a, const char *s) { return arena_strndup(a, s, strlen(s)); }
 
+char *xconcat(const char *s, ...)
+{
+    va_list ap;
+    size_t n = 0;
+    va_start(ap, s);
+    for (const char *p = s; p; p = va_arg(ap, const char *)) n += strlen(p);
+    va_end(ap);
+    char *out = xmalloc(n + 1), *w = out;
+    va_start(ap, s);
+    for (const char *p = s; p; p = va_arg(ap, const char *)) {
+        size_t m = strlen(p);
+        memcpy(w, p, m);
+        w += m;
+    }
+    va_end(ap);
+    *w = '\0';
+    return out;
+}
+
 char *arena_printf(arena *a, const char *fmt, ...)
 {
     char small[256];
@@ -388,7 +415,7 @@ char *path_join(const char *a, const char *b)
 {
     if (!*a) return xstrdup(b);
     size_t la = strlen(a);
-    return xasprintf("%s%s%s", a, a[la - 1] == '/' ? "" : "/", b);
+    return xconcat(a, a[la - 1] == '/' ? "" : "/", b, (char *)NULL);
 }
 
 void parallel_run(void *(*fn)(void *), void *args, size_t size, size_t n)

@@ -204,4 +204,16 @@ g checkout -q -- content
 expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
 same_as_scratch "after a failed build"
 
+# Results restored from the cache into a file that is read again (touched:
+# the index no longer vouches for it), with every page made anew: the
+# score breakdown comes from the cache's text of it, and must show as from
+# a fresh evaluation.
+expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
+touch "$R/content/acme.md"
+rm -rf "$S" "$R"/.vetted-cache/pages-*.tsv
+expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
+expect_contains "$(cat "$S/suppliers/acme.html")" '<table class="breakdown stack">'
+expect_contains "$(cat "$S/suppliers/acme.html")" "[agreements.nda]"
+same_as_scratch "results restored into a file read again"
+
 t_done
