@@ -147,7 +147,7 @@ vt *historyview_recent(arena *a, const project *p, const trails *t)
         const assessment *as = owner_of(p, count ? first->path : recent[i]->path);
         if (as) {
             vt_add(a, e, "supplier", vt_str(a, as->name));
-            vt_add(a, e, "url", vt_strf(a, "suppliers/%s.html", as->slug));
+            vt_add(a, e, "url", vt_strcat(a, "suppliers/", as->slug, ".html", (char *)NULL));
         }
         vt_push(a, list, e);
     }

@@ -146,8 +146,16 @@ static int manifest_write(const output *o, char **tmp_out)
     buf_printf(&b, "vetted-pages 2 %016llx %016llx\n", o->seed[0], o->seed[1]);
     for (size_t i = 0; i < o->npages; i++) {
         const page_record *r = &o->pages[i];
-        buf_printf(&b, "%s %s %llu %llu %lld %lld %s\n", r->key, r->inputs[0] ? r->inputs : "-", r->ino, r->size,
-                   r->mtime_s, r->mtime_ns, r->path);
+        /* as "%s %s %llu %llu %lld %lld %s\n", without printf's cost */
+        buf_concat(&b, r->key, " ", r->inputs[0] ? r->inputs : "-", " ", (char *)NULL);
+        buf_put_int(&b, (long long)r->ino);
+        buf_putc(&b, ' ');
+        buf_put_int(&b, (long long)r->size);
+        buf_putc(&b, ' ');
+        buf_put_int(&b, r->mtime_s);
+        buf_putc(&b, ' ');
+        buf_put_int(&b, r->mtime_ns);
+        buf_concat(&b, " ", r->path, "\n", (char *)NULL);
     }
     *tmp_out = xasprintf("%s.tmp.%ld", o->manifest, (long)getpid());
     int rc = file_write(*tmp_out, b.ptr, b.len);

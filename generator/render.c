@@ -466,7 +466,7 @@ static vt *summary_vm(arena *a, const assessment *as, const char *as_of, int wit
     vt *m = vt_map(a);
     set_text(a, m, "name", as->name);
     set_text(a, m, "slug", as->slug);
-    vt_add(a, m, "url", vt_strf(a, "suppliers/%s.html", as->slug));
+    vt_add(a, m, "url", vt_strcat(a, "suppliers/", as->slug, ".html", (char *)NULL));
     set_text(a, m, "category", as->category);
     copy_text(a, m, d, "assessed");
     copy_text(a, m, d, "assessor");
@@ -607,7 +607,7 @@ static int render_history_page(const project *p, theme *t, const trails *tr, con
     vt *ctx = supplier_common_vm(&a, p, tr, as, arena_printf(&a, "History of %s", as->name), entries, n);
     vt *sup = vt_map(&a);
     set_text(&a, sup, "name", as->name);
-    vt_add(&a, sup, "url", vt_strf(&a, "suppliers/%s.html", as->slug));
+    vt_add(&a, sup, "url", vt_strcat(&a, "suppliers/", as->slug, ".html", (char *)NULL));
     vt_add(&a, ctx, "supplier", sup);
     vt_add(&a, ctx, "history", historyview_trail(&a, entries, n, 0));
     char *path = xasprintf("history/%s.html", as->slug);
@@ -627,7 +627,7 @@ static void supplier_inputs(const project *p, theme *t, const trails *tr, const 
     hasher h;
     output_hasher(out, &h);
     buf b = BUF_INIT;
-    const char *parts[] = {"supplier pages 1", "vetted " VETTED_VERSION, theme_digest(t),
+    const char *parts[] = {"supplier pages 2", "vetted " VETTED_VERSION, theme_digest(t),
                            p->rules ? rules_digest(p->rules) : "", as->path, as->blob, as->dirty ? "dirty" : "clean"};
     for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) buf_put(&b, parts[i], strlen(parts[i]) + 1);
     for (size_t i = 0; i < as->nfindings; i++) {
@@ -637,10 +637,18 @@ static void supplier_inputs(const project *p, theme *t, const trails *tr, const 
             if (texts[j]) buf_put(&b, texts[j], strlen(texts[j]) + 1);
             else buf_putc(&b, '\x01');
         }
-        buf_printf(&b, "%d %d %d\n", (int)f->sev, f->line, f->col);
-        hasher_put(&h, b.ptr, b.len);
-        b.len = 0;
-        vt_hash(&h, f->concerns);
+        buf_put_int(&b, (int)f->sev);
+        buf_putc(&b, ' ');
+        buf_put_int(&b, f->line);
+        buf_putc(&b, ' ');
+        buf_put_int(&b, f->col);
+        buf_putc(&b, '\n');
+        for (size_t j = 0; f->concerns && f->concerns->kind == VT_LIST && j < f->concerns->n; j++) {
+            const vt *c = f->concerns->items[j];
+            if (c->kind == VT_STRING) buf_put(&b, c->str, c->len + 1);
+            else buf_putc(&b, '\x01');
+        }
+        buf_putc(&b, '\n');
     }
     const score *sc = &as->score;
     buf_printf(&b, "%d %d %d %d %d %s %s\n", sc->valid, sc->confidentiality, sc->integrity, sc->availability,
@@ -659,8 +667,13 @@ static void supplier_inputs(const project *p, theme *t, const trails *tr, const 
     buf_printf(&b, "trail %zu\n", n);
     for (size_t i = 0; i < n; i++) {
         const trail_entry *e = &entries[i];
-        buf_printf(&b, "%s %d %s%c%s%c%s\n", e->commit->id, (int)e->status, e->path, 0, e->old_path ? e->old_path : "",
-                   0, e->ident);
+        buf_concat(&b, e->commit->id, " ", (char *)NULL);
+        buf_put_int(&b, (int)e->status);
+        buf_concat(&b, " ", e->path, (char *)NULL);
+        buf_put(&b, "", 1);
+        buf_puts(&b, e->old_path ? e->old_path : "");
+        buf_put(&b, "", 1);
+        buf_concat(&b, e->ident, "\n", (char *)NULL);
     }
     hasher_put(&h, b.ptr, b.len);
     buf_free(&b);
@@ -902,7 +915,7 @@ static vt *rule_group_vm(arena *a, const project *p, const placed *first, size_t
     for (size_t i = 0; i < n; i++) {
         vt *it = vt_map(a);
         vt_add(a, it, "supplier", vt_str(a, first[i].as->name));
-        vt_add(a, it, "url", vt_strf(a, "suppliers/%s.html", first[i].as->slug));
+        vt_add(a, it, "url", vt_strcat(a, "suppliers/", first[i].as->slug, ".html", (char *)NULL));
         vt_add(a, it, "message", vt_str(a, first[i].f->message));
         if (first[i].f->field) vt_add(a, it, "field", vt_str(a, first[i].f->field));
         vt_add(a, it, "line", vt_int(a, first[i].f->line));

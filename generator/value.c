@@ -50,6 +50,18 @@ vt *vt_float(arena *a, double f)
 vt *vt_strn(arena *a, const char *s, size_t n) { return scalar(a, VT_STRING, s, n); }
 vt *vt_str(arena *a, const char *s) { return vt_strn(a, s, strlen(s)); }
 
+vt *vt_strcat(arena *a, ...)
+{
+    buf b = BUF_INIT;
+    va_list ap;
+    va_start(ap, a);
+    for (const char *s; (s = va_arg(ap, const char *));) buf_puts(&b, s);
+    va_end(ap);
+    vt *v = vt_strn(a, b.ptr ? b.ptr : "", b.len);
+    buf_free(&b);
+    return v;
+}
+
 vt *vt_strf(arena *a, const char *fmt, ...)
 {
     buf b = BUF_INIT;

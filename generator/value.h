@@ -59,6 +59,7 @@ vt *vt_float(arena *a, double f);
 vt *vt_str(arena *a, const char *s);            /* copies s */
 vt *vt_strn(arena *a, const char *s, size_t n); /* copies n bytes */
 vt *vt_strf(arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+vt *vt_strcat(arena *a, ...) __attribute__((sentinel)); /* the strings up to a NULL, joined */
 vt *vt_list(arena *a);
 vt *vt_map(arena *a);
 
