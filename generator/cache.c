@@ -264,17 +264,24 @@ static int side_file(cache *c)
 
 void cache_put(cache *c, const char *section, const char *key, const vt *value)
 {
-    if (strpbrk(section, "\t\n\x1f") || strpbrk(key, "\t\n\x1f")) return;   /* cannot be a line */
     buf b = BUF_INIT;
     vt_write_json(&b, value, -1);
+    cache_put_text(c, section, key, b.ptr ? b.ptr : "", b.len);
+    buf_free(&b);
+}
+
+void cache_put_text(cache *c, const char *section, const char *key, const char *text, size_t len)
+{
+    if (strpbrk(section, "\t\n\x1f") || strpbrk(key, "\t\n\x1f") || memchr(text, '\n', len))
+        return;   /* cannot be a line */
     char *full = xconcat(section, "\x1f", key, (char *)NULL);
     int side = side_file(c);
     slot *s;
     if (side < 0) {
         s = insert(c, full, strlen(section));
         s->where = IN_MEMORY;
-        s->mem = arena_strndup(&c->a, b.ptr ? b.ptr : "", b.len);
-    } else if (fd_write_all(side, b.ptr ? b.ptr : "", b.len) == 0) {
+        s->mem = arena_strndup(&c->a, text, len);
+    } else if (fd_write_all(side, text, len) == 0) {
         s = insert(c, full, strlen(section));
         s->where = IN_SIDE;
         s->off = c->side_len;
@@ -285,17 +292,16 @@ void cache_put(cache *c, const char *section, const char *key, const vt *value)
         c->side_failed = 1;
         s = insert(c, full, strlen(section));
         s->where = IN_MEMORY;
-        s->mem = arena_strndup(&c->a, b.ptr ? b.ptr : "", b.len);
+        s->mem = arena_strndup(&c->a, text, len);
     }
-    if (s && s->where == IN_SIDE) c->side_len += (long long)b.len;
+    if (s && s->where == IN_SIDE) c->side_len += (long long)len;
     if (s) {
-        s->len = b.len;
+        s->len = len;
         s->used = 1;
         s->fresh = 1;
         c->dirty = 1;
     }
     free(full);
-    buf_free(&b);
 }
 
 void cache_prune_unused(cache *c)

@@ -48,6 +48,9 @@ int cache_text_read(const cache_text *t, size_t from, size_t n, buf *out);
 /* 1 when section/key has a value (not parsed, not marked as used). */
 int cache_has(cache *c, const char *section, const char *key);
 void cache_put(cache *c, const char *section, const char *key, const vt *value);
+/* Keeps text as the value (a line of its own: not kept when it holds a
+ * newline); cache_get_text gives it back as it was, cache_get parses it. */
+void cache_put_text(cache *c, const char *section, const char *key, const char *text, size_t len);
 /* Forgets every entry that was neither read nor written since the cache
  * was opened (versions no longer in history, results of older rules), so
  * the cache does not grow without end. Only for runs that touch all. */

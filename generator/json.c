@@ -507,7 +507,7 @@ static vt *parse_value(parser *p)
     return v ? place(v, line, col) : NULL;
 }
 
-vt *json_parse(arena *a, const char *src, size_t len, json_error *err)
+static vt *parse_text(arena *a, const char *src, size_t len, size_t *end, json_error *err)
 {
     parser p;
     memset(&p, 0, sizeof p);
@@ -522,7 +522,9 @@ vt *json_parse(arena *a, const char *src, size_t len, json_error *err)
     }
     if (len >= 3 && !memcmp(src, "\xef\xbb\xbf", 3)) p.pos = p.line_start = 3;
     vt *root = parse_value(&p);
-    if (root) {
+    if (root && end) {
+        *end = p.pos;
+    } else if (root) {
         skip_ws(&p);
         if (p.pos < p.len) {
             char tmp[16];
@@ -531,5 +533,18 @@ vt *json_parse(arena *a, const char *src, size_t len, json_error *err)
         }
     }
     buf_free(&p.tmp);
+    return root;
+}
+
+vt *json_parse(arena *a, const char *src, size_t len, json_error *err)
+{
+    return parse_text(a, src, len, NULL, err);
+}
+
+vt *json_parse_prefix(arena *a, const char *src, size_t len, size_t *end, json_error *err)
+{
+    size_t at = 0;
+    vt *root = parse_text(a, src, len, &at, err);
+    if (end) *end = root ? at : 0;
     return root;
 }

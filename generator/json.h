@@ -33,5 +33,8 @@ typedef struct json_error {
  * or NULL with *err filled (err may be NULL). Either way, whatever was
  * allocated lives in the arena until arena_free. */
 vt *json_parse(arena *a, const char *src, size_t len, json_error *err);
+/* The same for the one value at the start of src, which may go on after
+ * it: *end is the offset just past the value (whitespace not skipped). */
+vt *json_parse_prefix(arena *a, const char *src, size_t len, size_t *end, json_error *err);
 
 #endif

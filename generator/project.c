@@ -191,23 +191,35 @@ static void *parse_some(void *arg)
 }
 
 static char *eval_section(const project *p);
-static assessment *restore_compact(const project *p, const src_file *f, const vt *e);
-static int restore_results(assessment *as, const vt *e, const rules *r, int with_tree);
+static assessment *restore_compact(const project *p, const src_file *f, const vt *e, const char *bj, size_t bjlen);
+static int restore_results(assessment *as, const vt *e, const char *bj, size_t bjlen, const rules *r,
+                           int with_tree);
+
+static vt *entry_read(arena *a, const buf *text, const char **bj, size_t *bjlen);
+
+/* The cached evaluation under key (parsed into a, its text in *text, the
+ * breakdown's text in *bj, *bjlen), or NULL when there is none. */
+static vt *entry_get(const evaluator *e, const char *key, arena *a, buf *text, const char **bj, size_t *bjlen)
+{
+    cache_text t;
+    pthread_mutex_lock(e->lock);
+    int found = cache_get_text(e->c, e->section, key, &t) == 0;
+    pthread_mutex_unlock(e->lock);
+    return found && cache_text_read(&t, 0, t.len, text) == 0 ? entry_read(a, text, bj, bjlen) : NULL;
+}
 
 static assessment *restore_one(const evaluator *e, const src_file *f)
 {
     if (!*f->id || !e->c) return NULL;
     char *key = xasprintf("%s@%s:%s", f->id, e->p->as_of, f->path);
-    cache_text t;
-    pthread_mutex_lock(e->lock);
-    int found = cache_get_text(e->c, e->section, key, &t) == 0;
-    pthread_mutex_unlock(e->lock);
-    free(key);
     buf text = BUF_INIT;
     arena tmp = ARENA_INIT;
-    const vt *entry = found && cache_text_read(&t, 0, t.len, &text) == 0
-                          ? json_parse(&tmp, text.ptr ? text.ptr : "", text.len, NULL) : NULL;
-    assessment *as = entry && project_answers_hold(e->p, vt_get(entry, "fx")) ? restore_compact(e->p, f, entry) : NULL;
+    const char *bj = NULL;
+    size_t bjlen = 0;
+    const vt *entry = entry_get(e, key, &tmp, &text, &bj, &bjlen);
+    assessment *as = entry && project_answers_hold(e->p, vt_get(entry, "fx"))
+                         ? restore_compact(e->p, f, entry, bj, bjlen) : NULL;
+    free(key);
     arena_free(&tmp);
     buf_free(&text);
     return as;
@@ -296,8 +308,11 @@ static void mark_dirty(project *p)
 
 /* The results of an evaluation as a cache entry: findings as arrays
  * [rule, severity, message, field, line, col], the score as [c, i, a,
- * overall, grade, capped_by] and its breakdown as the text of a JSON list
- * of {what, concern, cost}. */
+ * overall, grade, capped_by]. The entry's text is that object's JSON
+ * followed at once by the breakdown's, a list of {what, concern, cost}
+ * (entry_text): a compact assessment keeps only the breakdown's text (for
+ * its pages' input key), which is then taken as it is, not parsed into a
+ * tree that compaction would write out again (a third of restoring). */
 static vt *summary_data(arena *a, const vt *data);
 
 static vt *results_entry(arena *a, const assessment *as, vt *asked)
@@ -329,14 +344,6 @@ static vt *results_entry(arena *a, const assessment *as, vt *asked)
         vt_push(a, t, vt_str(a, sc->grade));
         vt_push(a, t, sc->capped_by ? vt_str(a, sc->capped_by) : vt_null(a));
         vt_add(a, m, "s", t);
-        /* The breakdown as its compact JSON text: a compact assessment
-         * keeps only that text (a page's input key), and a tree parsed
-         * and written out again was a third of a rebuild's restoring. */
-        buf b = BUF_INIT;
-        if (sc->breakdown) vt_write_json(&b, sc->breakdown, -1);
-        else buf_puts(&b, "[]");
-        vt_add(a, m, "bj", vt_strn(a, b.ptr, b.len));
-        buf_free(&b);
     }
     return m;
 }
@@ -347,10 +354,33 @@ static long long int_at(const vt *list, size_t i)
     return v && v->kind == VT_INT ? v->i : 0;
 }
 
+/* The cache text of an evaluation: results_entry's JSON, then the
+ * breakdown's ("[]" without a score). Caller frees with buf_free. */
+static void entry_text(buf *out, arena *a, const assessment *as, vt *asked)
+{
+    vt_write_json(out, results_entry(a, as, asked), -1);
+    if (as->score.valid && as->score.breakdown) vt_write_json(out, as->score.breakdown, -1);
+    else buf_puts(out, "[]");
+}
+
+/* Reads an entry_text: the results (parsed into a) and, in *bj, *bjlen,
+ * the breakdown's text (pointing into text). NULL when it is not one. */
+static vt *entry_read(arena *a, const buf *text, const char **bj, size_t *bjlen)
+{
+    size_t end = 0;
+    vt *e = text->ptr ? json_parse_prefix(a, text->ptr, text->len, &end, NULL) : NULL;
+    if (!e || e->kind != VT_MAP || end + 2 > text->len || text->ptr[end] != '[' || text->ptr[text->len - 1] != ']')
+        return NULL;
+    *bj = text->ptr + end;
+    *bjlen = text->len - end;
+    return e;
+}
+
 /* Restores what results_entry stored; 0, or -1 when the entry is not one. */
-/* with_tree: the breakdown as a tree too (not only its text), for an
- * assessment that is not compacted. */
-static int restore_results(assessment *as, const vt *e, const rules *r, int with_tree)
+/* bj: the breakdown's text (entry_read); with_tree: as a tree too (else
+ * only its text), for an assessment that is not compacted. */
+static int restore_results(assessment *as, const vt *e, const char *bj, size_t bjlen, const rules *r,
+                           int with_tree)
 {
     const vt *fs = vt_get(e, "f"), *s = vt_get(e, "s");
     if (!fs || fs->kind != VT_LIST) return -1;
@@ -372,13 +402,11 @@ static int restore_results(assessment *as, const vt *e, const rules *r, int with
         snprintf(sc.grade, sizeof sc.grade, "%s", vt_text(vt_at(s, 4)));
         const char *cap = vt_text(vt_at(s, 5));
         sc.capped_by = cap ? arena_strdup(&as->a, cap) : NULL;
-        const vt *bj = vt_get(e, "bj");
-        if (!bj || bj->kind != VT_STRING) return -1;
-        const vt *b = with_tree ? json_parse(&as->a, bj->str, bj->len, NULL) : NULL;
+        vt *b = with_tree ? json_parse(&as->a, bj, bjlen, NULL) : NULL;
         if (with_tree && (!b || b->kind != VT_LIST)) return -1;
-        sc.breakdown = (vt *)b;
-        sc.breakdown_json = with_tree ? NULL : arena_strndup(&as->a, bj->str, bj->len);
-        sc.breakdown_json_len = with_tree ? 0 : bj->len;
+        sc.breakdown = b;
+        sc.breakdown_json = with_tree ? NULL : arena_strndup(&as->a, bj, bjlen);
+        sc.breakdown_json_len = with_tree ? 0 : bjlen;
         as->score = sc;
     }
     return 0;
@@ -391,24 +419,27 @@ static void evaluate_one(evaluator *e, assessment *as, diag_list *d)
     /* Rules see the path (and category) too, not only the file's bytes. */
     char *key = *as->blob && e->c ? xasprintf("%s@%s:%s", as->blob, e->p->as_of, as->path) : NULL;
     arena tmp = ARENA_INIT;
-    vt *hit = NULL;
-    if (key) {
-        pthread_mutex_lock(e->lock);
-        hit = cache_get(e->c, e->section, key, &tmp);
-        pthread_mutex_unlock(e->lock);
-    }
-    if (hit && project_answers_hold(e->p, vt_get(hit, "fx")) && restore_results(as, hit, e->rules, 1) == 0) {
+    buf text = BUF_INIT;
+    const char *bj = NULL;
+    size_t bjlen = 0;
+    vt *hit = key ? entry_get(e, key, &tmp, &text, &bj, &bjlen) : NULL;
+    if (hit && project_answers_hold(e->p, vt_get(hit, "fx")) && restore_results(as, hit, bj, bjlen, e->rules, 1) == 0) {
         assessment_sort_findings(as);
     } else {
         as->nfindings = 0;
         rules_evaluate(e->rules, as, e->p->as_of, d);
         if (key) {
             vt *asked = rules_files_asked(e->rules, &tmp);
-            pthread_mutex_lock(e->lock);
-            if (asked) cache_put(e->c, e->section, key, results_entry(&tmp, as, asked));
-            pthread_mutex_unlock(e->lock);
+            if (asked) {
+                buf_reset(&text);
+                entry_text(&text, &tmp, as, asked);
+                pthread_mutex_lock(e->lock);
+                cache_put_text(e->c, e->section, key, text.ptr, text.len);
+                pthread_mutex_unlock(e->lock);
+            }
         }
     }
+    buf_free(&text);
     arena_free(&tmp);
     free(key);
 }
@@ -426,7 +457,7 @@ static void *evaluate_some(void *arg)
 
 static char *eval_section(const project *p)
 {
-    return xasprintf("eval.3:%s", rules_digest(p->rules));
+    return xasprintf("eval.4:%s", rules_digest(p->rules));
 }
 
 /* Up to jobs evaluators, the first with p's rules, the others with rules of
@@ -593,7 +624,7 @@ void project_compact(const project *p, assessment *as)
 
 /* A compact assessment from a cache entry (results_entry), or NULL when
  * the entry lacks anything it needs. */
-static assessment *restore_compact(const project *p, const src_file *f, const vt *e)
+static assessment *restore_compact(const project *p, const src_file *f, const vt *e, const char *bj, size_t bjlen)
 {
     const char *name = vt_get_text(e, "n"), *category = vt_get_text(e, "k");
     const vt *data = vt_get(e, "d");
@@ -614,7 +645,7 @@ static assessment *restore_compact(const project *p, const src_file *f, const vt
     }
     free(slug);
     free(group);
-    if (as && restore_results(as, e, p->rules, 0) < 0) {
+    if (as && restore_results(as, e, bj, bjlen, p->rules, 0) < 0) {
         assessment_free(as);
         return NULL;
     }

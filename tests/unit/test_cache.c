@@ -154,6 +154,25 @@ int main(void)
     }
     cache_close(c);
 
+    /* A text kept as it is comes back byte for byte, after a save too; one
+     * that holds a newline cannot be a line and is not kept. */
+    c = cache_open(dir);
+    static const char two[] = "{\"a\":[1,2]}[{\"x\":\"\\t\"}]";
+    cache_put_text(c, "s", "two", two, sizeof two - 1);
+    cache_put_text(c, "s", "nl", "a\nb", 3);
+    cache_text t;
+    buf got = BUF_INIT;
+    CHECK_INT(cache_get_text(c, "s", "two", &t), 0);
+    CHECK(cache_text_read(&t, 0, t.len, &got) == 0 && got.ptr && !strcmp(got.ptr, two));
+    CHECK_INT(cache_get_text(c, "s", "nl", &t), -1);
+    CHECK_INT(cache_save(c), 0);
+    cache_close(c);
+    c = cache_open(dir);
+    CHECK_INT(cache_get_text(c, "s", "two", &t), 0);
+    CHECK(cache_text_read(&t, 0, t.len, &got) == 0 && got.ptr && !strcmp(got.ptr, two));
+    buf_free(&got);
+    cache_close(c);
+
     unlink(file);
     char ignore[600];
     snprintf(ignore, sizeof ignore, "%s/.gitignore", dir);

@@ -295,6 +295,23 @@ static void test_writers(void)
     arena_free(&a);
 }
 
+/* One value at the start of a text that goes on after it. */
+static void test_prefix(void)
+{
+    arena a = ARENA_INIT;
+    size_t end = 99;
+    vt *v = json_parse_prefix(&a, "{\"a\":1}[2]", 10, &end, NULL);
+    CHECK(v && v->kind == VT_MAP && end == 7);
+    v = json_parse_prefix(&a, " [1, \"]\"] x", 11, &end, NULL);
+    CHECK(v && v->kind == VT_LIST && v->n == 2 && end == 9);
+    v = json_parse_prefix(&a, "7", 1, &end, NULL);
+    CHECK(v && v->kind == VT_INT && end == 1);
+    json_error err;
+    CHECK(!json_parse_prefix(&a, "{\"a\":", 5, &end, &err) && end == 0 && err.line == 1);
+    CHECK(!json_parse(&a, "{}[]", 4, NULL));   /* a whole text is one value */
+    arena_free(&a);
+}
+
 int main(void)
 {
     test_values_and_positions();
@@ -305,5 +322,6 @@ int main(void)
     test_truncation();
     arena_free(&a);
     test_writers();
+    test_prefix();
     return check_done("json");
 }
