@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <strings.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -973,11 +974,55 @@ static int render_findings(const project *p, theme *t, const trails *tr, output 
     return rc;
 }
 
+/* The site-wide pages, made on a thread of their own while the supplier
+ * pages are made (in a rebuild most supplier pages are kept, and these
+ * pages are then most of the work). */
+typedef struct site_pages {
+    const project *p;
+    theme *t;
+    const trails *tr;
+    output *out;
+    diag_list index_d, rest_d;   /* of index.html; of the findings and changes pages */
+    int index_rc, rest_rc;
+} site_pages;
+
+static void *render_site_pages(void *arg)
+{
+    site_pages *s = arg;
+    s->index_rc = render_index(s->p, s->t, s->tr, s->out, &s->index_d);
+    s->rest_rc = render_findings(s->p, s->t, s->tr, s->out, &s->rest_d);
+    if (s->rest_rc == 0 && s->tr) s->rest_rc = render_changes(s->p, s->t, s->tr, s->out, &s->rest_d);
+    return NULL;
+}
+
+/* Reports what a build that made the pages one after the other would:
+ * the index, the suppliers, the findings and changes, up to the first
+ * that failed. */
 int render_site(const project *p, theme *t, const trails *tr, output *out, diag_list *d)
 {
-    if (render_index(p, t, tr, out, d) < 0) return -1;
-    if (render_suppliers(p, t, tr, out, d) < 0) return -1;
-    if (render_findings(p, t, tr, out, d) < 0) return -1;
-    if (tr && render_changes(p, t, tr, out, d) < 0) return -1;
+    site_pages s = {.p = p, .tr = tr, .out = out, .index_d = DIAG_LIST_INIT, .rest_d = DIAG_LIST_INIT};
+    diag_list quiet = DIAG_LIST_INIT;
+    s.t = theme_clone(t, &quiet);
+    diag_free(&quiet);
+    pthread_t thread;
+    int threaded = s.t && pthread_create(&thread, NULL, render_site_pages, &s) == 0;
+    if (!threaded) {
+        theme_free(s.t);
+        s.t = t;
+        render_site_pages(&s);
+    }
+    diag_list sup_d = DIAG_LIST_INIT;
+    int rc = s.index_rc == 0 || threaded ? render_suppliers(p, t, tr, out, &sup_d) : -1;
+    if (threaded) {
+        pthread_join(thread, NULL);
+        theme_free(s.t);
+    }
+    diag_append(d, &s.index_d);
+    if (s.index_rc == 0) diag_append(d, &sup_d);
+    if (s.index_rc == 0 && rc == 0) diag_append(d, &s.rest_d);
+    diag_free(&s.index_d);
+    diag_free(&sup_d);
+    diag_free(&s.rest_d);
+    if (s.index_rc < 0 || rc < 0 || s.rest_rc < 0) return -1;
     return theme_copy_assets(t, out);
 }
