@@ -1666,10 +1666,18 @@ size_t rules_count(const rules *r) { return r->n; }
 const char *rules_digest(const rules *r) { return r->digest_hex; }
 const rule_info *rules_at(const rules *r, size_t i) { return &r->list[i].info; }
 
+/* The list is sorted by id once loaded (rules_load): a binary search, as
+ * every finding of every supplier is looked up on each rebuild. */
 const rule_info *rules_find(const rules *r, const char *id)
 {
-    for (size_t i = 0; i < r->n; i++)
-        if (!strcmp(r->list[i].info.id, id)) return &r->list[i].info;
+    size_t lo = 0, hi = r->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(r->list[mid].info.id, id);
+        if (!c) return &r->list[mid].info;
+        if (c < 0) lo = mid + 1;
+        else hi = mid;
+    }
     return NULL;
 }
 
