@@ -4,6 +4,7 @@
 #include "model.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,16 +187,28 @@ static int pattern_match(const char *p, const char *g)
  * then tries a few patterns instead of the whole table. */
 typedef struct schema_span {
     size_t lo, hi;
+    size_t skip;   /* the first segment's length, matched already */
 } schema_span;
+
+#define SCHEMA_N (sizeof SCHEMA / sizeof *SCHEMA)
+
+/* The length of each pattern's first segment, found once. */
+static size_t schema_seg[SCHEMA_N];
+static pthread_once_t schema_once = PTHREAD_ONCE_INIT;
+
+static void measure_schema(void)
+{
+    for (size_t i = 0; i < SCHEMA_N; i++) schema_seg[i] = strcspn(SCHEMA[i].pattern, ".[");
+}
 
 static schema_span span_of(const char *g)
 {
-    size_t n = strcspn(g, ".["), count = sizeof SCHEMA / sizeof *SCHEMA;
-    schema_span s = {count, count};
-    for (size_t i = 0; i < count; i++) {
-        const char *p = SCHEMA[i].pattern;
-        if (p[0] != g[0] || strncmp(p, g, n) || (p[n] && p[n] != '.' && p[n] != '[')) continue;
-        if (s.lo == count) s.lo = i;
+    pthread_once(&schema_once, measure_schema);
+    size_t n = strcspn(g, ".[");
+    schema_span s = {SCHEMA_N, SCHEMA_N, n};
+    for (size_t i = 0; i < SCHEMA_N; i++) {
+        if (schema_seg[i] != n || memcmp(SCHEMA[i].pattern, g, n)) continue;
+        if (s.lo == SCHEMA_N) s.lo = i;
         s.hi = i + 1;
     }
     return s;
@@ -204,7 +217,7 @@ static schema_span span_of(const char *g)
 static const field_rule *rule_for(const char *generic, schema_span s)
 {
     for (size_t i = s.lo; i < s.hi; i++)
-        if (pattern_match(SCHEMA[i].pattern, generic)) return &SCHEMA[i];
+        if (pattern_match(SCHEMA[i].pattern + s.skip, generic + s.skip)) return &SCHEMA[i];
     return NULL;
 }
 
@@ -343,7 +356,7 @@ int model_validate(const char *path, const vt *data, diag_list *d)
     buf field = BUF_INIT, generic = BUF_INIT;
     buf_puts(&field, "");
     buf_puts(&generic, "");
-    walk(&w, data, &field, &generic, (schema_span){0, 0}, 0);
+    walk(&w, data, &field, &generic, (schema_span){0, 0, 0}, 0);
     buf_free(&field);
     buf_free(&generic);
     return w.errors;
