@@ -1468,22 +1468,35 @@ static vt *read_breakdown(lua_State *L, int idx, arena *a)
 }
 
 /* The findings as score.lua sees them. */
-static rm_digest findings_digest(const assessment *as, int messages)
+/* The digests of the findings without their messages (*plain) and with
+ * them (*full), in one pass: the score is replayed on the first when
+ * score.lua read no message, else on the second. */
+static void findings_digests(const assessment *as, rm_digest *plain, rm_digest *full)
 {
-    hasher h;
-    hasher_init(&h, 2, 2);
+    hasher hp, hf;
+    hasher_init(&hp, 2, 2);
+    hasher_init(&hf, 2, 2);
     for (size_t i = 0; i < as->nfindings; i++) {
         const finding *f = &as->findings[i];
-        const char *texts[] = {f->rule, f->title, severity_name(f->sev), messages ? f->message : "",
-                               f->field ? f->field : ""};
-        for (size_t j = 0; j < sizeof texts / sizeof *texts; j++) hasher_put(&h, texts[j], strlen(texts[j]) + 1);
-        hasher_put(&h, f->field ? "p" : "n", 1);
-        if (f->concerns) rm_hash_value(&h, f->concerns);
-        else hasher_put(&h, "-", 1);
+        const char *texts[] = {f->rule, f->title, severity_name(f->sev), f->message, f->field ? f->field : ""};
+        for (size_t j = 0; j < sizeof texts / sizeof *texts; j++) {
+            size_t n = strlen(texts[j]) + 1;
+            hasher_put(&hf, texts[j], n);
+            if (j == 3) hasher_put(&hp, "", 1);   /* no message */
+            else hasher_put(&hp, texts[j], n);
+        }
+        hasher_put(&hp, f->field ? "p" : "n", 1);
+        hasher_put(&hf, f->field ? "p" : "n", 1);
+        if (f->concerns) {
+            rm_hash_value(&hp, f->concerns);
+            rm_hash_value(&hf, f->concerns);
+        } else {
+            hasher_put(&hp, "-", 1);
+            hasher_put(&hf, "-", 1);
+        }
     }
-    rm_digest d;
-    hasher_digest(&h, d.h);
-    return d;
+    hasher_digest(&hp, plain->h);
+    hasher_digest(&hf, full->h);
 }
 
 /* The files a memo's rule asked about answer as they did. */
@@ -1513,7 +1526,8 @@ static void run_score(rules *r, assessment *as, diag_list *d)
 {
     lua_State *L = r->L;
     if (r->score_ref == LUA_NOREF) return;
-    rm_digest plain = findings_digest(as, 0), full = findings_digest(as, 1);
+    rm_digest plain, full;
+    findings_digests(as, &plain, &full);
     if (memo_replays(r, &r->score_memo, r->score_used_messages ? full : plain)) {
         copy_score(&as->score, &r->score_kept, &as->a);
         return;
