@@ -63,6 +63,7 @@ struct rules {
     int finding_mt_ref, messages_ref;   /* score.lua's findings: messages on demand */
     int score_read_messages;     /* in the score call under way */
     int score_used_messages;     /* in the one the score memo holds */
+    int no_breakdown;            /* rules_want_breakdown(r, 0) */
     rm_fields fields;
     rule_memo *tracking;
     int ncaptures;               /* vetted.per_supplier calls under way */
@@ -1471,11 +1472,13 @@ static vt *read_breakdown(lua_State *L, int idx, arena *a)
 /* The digests of the findings without their messages (*plain) and with
  * them (*full), in one pass: the score is replayed on the first when
  * score.lua read no message, else on the second. */
-static void findings_digests(const assessment *as, rm_digest *plain, rm_digest *full)
+static void findings_digests(const rules *r, const assessment *as, rm_digest *plain, rm_digest *full)
 {
     hasher hp, hf;
     hasher_init(&hp, 2, 2);
     hasher_init(&hf, 2, 2);
+    hasher_put(&hp, r->no_breakdown ? "-" : "b", 1);   /* a score kept without its breakdown is not one with */
+    hasher_put(&hf, r->no_breakdown ? "-" : "b", 1);
     for (size_t i = 0; i < as->nfindings; i++) {
         const finding *f = &as->findings[i];
         const char *texts[] = {f->rule, f->title, severity_name(f->sev), f->message, f->field ? f->field : ""};
@@ -1527,7 +1530,7 @@ static void run_score(rules *r, assessment *as, diag_list *d)
     lua_State *L = r->L;
     if (r->score_ref == LUA_NOREF) return;
     rm_digest plain, full;
-    findings_digests(as, &plain, &full);
+    findings_digests(r, as, &plain, &full);
     if (memo_replays(r, &r->score_memo, r->score_used_messages ? full : plain)) {
         copy_score(&as->score, &r->score_kept, &as->a);
         return;
@@ -1539,7 +1542,8 @@ static void run_score(rules *r, assessment *as, diag_list *d)
     lua_rawgeti(L, LUA_REGISTRYINDEX, r->score_ref);
     push_proxy(r);
     push_findings(r, as);
-    int status = call_protected(r, 2, 1);
+    lua_pushboolean(L, !r->no_breakdown);
+    int status = call_protected(r, 3, 1);
     r->tracking = NULL;
     const char *bad = status != LUA_OK ? lua_tostring(L, -1) : !lua_istable(L, -1) ? "score.lua returned no table" : NULL;
     int ok = 1;
@@ -1554,7 +1558,7 @@ static void run_score(rules *r, assessment *as, diag_list *d)
         else sc.grade[0] = g[0];
         if (!ok) bad = "score.lua must return integers 0..100 for confidentiality, integrity, "
                        "availability and overall, and a grade A..E";
-        else sc.breakdown = read_breakdown(L, lua_gettop(L), &as->a);
+        else if (!r->no_breakdown) sc.breakdown = read_breakdown(L, lua_gettop(L), &as->a);
         const char *cap = ok ? field_string(L, -1, "grade_capped_by") : NULL;
         sc.capped_by = cap ? arena_strdup(&as->a, cap) : NULL;
     }
@@ -1675,6 +1679,8 @@ void rules_forget(rules *r)
     for (size_t i = 0; i < r->n; i++) r->list[i].memo.valid = 0;
     r->score_memo.valid = 0;
 }
+
+void rules_want_breakdown(rules *r, int yes) { r->no_breakdown = !yes; }
 
 size_t rules_count(const rules *r) { return r->n; }
 const char *rules_digest(const rules *r) { return r->digest_hex; }

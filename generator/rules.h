@@ -65,6 +65,11 @@ vt *rules_files_asked(const rules *r, arena *a);
  * rule settings: evaluations cached under one digest stay valid while the
  * rules do not change. */
 const char *rules_digest(const rules *r);
+/* Whether evaluations need the score's breakdown (yes by default). The
+ * versions of a file's history show only their score and grade: without
+ * it, score.lua is told so (its third argument is false, and it may leave
+ * the breakdown out) and no breakdown is read or kept. */
+void rules_want_breakdown(rules *r, int yes);
 /* Forgets what each rule read and found when it last ran (rulememo.h):
  * the next evaluation runs every rule and the score script. For tests
  * that hold replays against runs. */

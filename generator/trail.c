@@ -622,6 +622,7 @@ static void run_workers(trails *t, project *p, const history *h, cache *c, const
         bs[k] = (builder){p, k ? NULL : p->rules, k ? NULL : p->repo, c, &lock, section,
                           &t->worker_arenas[k], t->files, h, NULL, k, jobs, 0, 0};
         if (k && start_worker(&bs[k], p, d) < 0) break;
+        if (bs[k].rules) rules_want_breakdown(bs[k].rules, 0);   /* a trail shows scores and grades only */
         started++;
     }
     size_t batches = wanted / READ_AHEAD_BLOBS + 1, per_batch = wanted / batches + 1;
@@ -644,6 +645,7 @@ static void run_workers(trails *t, project *p, const history *h, cache *c, const
         parallel_run(work, bs, sizeof *bs, started);
         lo = hi;
     }
+    if (bs[0].rules) rules_want_breakdown(bs[0].rules, 1);   /* the project's own, wanted whole again */
     for (size_t k = 1; k < started; k++) {
         rules_free(bs[k].rules);
         git_repository_free(bs[k].repo);

@@ -63,8 +63,11 @@ local function array(n)
   return { table.unpack(NONE, 1, n) }
 end
 
-return function(s, findings)
+-- with_breakdown is false when the caller shows only the scores and the
+-- grade (the versions of a file's history): the breakdown is then left out.
+return function(s, findings, with_breakdown)
   local w = util.weights(s)
+  local listing = with_breakdown ~= false
   if type(findings) ~= "table" then findings = {} end
 
   -- Findings grouped by rule, rules in order of first appearance: a chain
@@ -119,7 +122,7 @@ return function(s, findings)
   -- The breakdown lists the confidentiality entries, then integrity, then
   -- availability, each in the order of the groups and of their findings:
   -- one walk over the groups fills the three ranges.
-  local breakdown = array(nC + nI + nA)
+  local breakdown = listing and array(nC + nI + nA) or {}
   local last = { 0, nC, nC + nI }             -- the last slot written in each range
   local lost = { 0, 0, 0 }                    -- what each concern has lost
   local used = { 0, 0, 0 }                    -- what the current rule has cost each concern
@@ -133,7 +136,15 @@ return function(s, findings)
     local e = g[G_FIRST]
     while e do
       local mask, cost, sev = e[E_MASK], e[E_COST], e[E_SEV]
-      if cost > 0 then
+      if cost > 0 and not listing then
+        for k = 1, 3 do
+          if mask & (1 << (k - 1)) ~= 0 then
+            local take = cap - used[k]
+            if cost < take then take = cost end
+            used[k], lost[k] = used[k] + take, lost[k] + take
+          end
+        end
+      elseif cost > 0 then
         local ef = e[E_F]
         local title = ef.title
         if type(title) ~= "string" then title = id end
@@ -157,11 +168,11 @@ return function(s, findings)
             }
           end
         end
-        if sev == "critical" then
-          if not capC and mask & 1 ~= 0 and wC > 0 then capC = id end
-          if not capI and mask & 2 ~= 0 and wI > 0 then capI = id end
-          if not capA and mask & 4 ~= 0 and wA > 0 then capA = id end
-        end
+      end
+      if cost > 0 and sev == "critical" then
+        if not capC and mask & 1 ~= 0 and wC > 0 then capC = id end
+        if not capI and mask & 2 ~= 0 and wI > 0 then capI = id end
+        if not capA and mask & 4 ~= 0 and wA > 0 then capA = id end
       end
       e = e[E_NEXT]
     end

@@ -598,6 +598,20 @@ if type(score) == "function" then
   -- C 85, I 95, A 100; (2*85 + 1*95 + 0*100) / 3 = 88.33 -> 88
   ok(r.overall == 88 and r.grade == "A", "score: weighted overall", r.overall)
   ok(pcall(score, s, "garbage") and pcall(score, "garbage", { 1, "x", {} }), "score: hostile arguments")
+  -- Told that no breakdown is wanted (history versions), the same scores,
+  -- grade and cap, and no breakdown.
+  local cases = { {}, many, heavy, { F("x.crit", "critical", { "confidentiality" }) },
+    { F("a.b", "major", CIA), F("a.b", "major", CIA), F("a.b", "major", CIA), F("c", "minor", {}) } }
+  local same = true
+  for _, c in ipairs(cases) do
+    local a, b = score(s, c), score(s, c, false)
+    for _, k in ipairs({ "confidentiality", "integrity", "availability", "overall", "grade", "grade_capped_by" }) do
+      if a[k] ~= b[k] then same = false end
+    end
+    if b.breakdown and #b.breakdown > 0 then same = false end
+    if #score(s, c, true).breakdown ~= #a.breakdown then same = false end
+  end
+  ok(same, "score: without a breakdown, the same scores and grade")
 
   -- The content model's example: findings and score (docs/scoring.md).
   local ex, exconfig = supplier(FX.example)
