@@ -86,7 +86,7 @@ static size_t slot_of(const rm_fields *f, const char *key, size_t hint)
 {
     if (hint < f->n && !strcmp(f->items[hint].key, key)) return hint;
     for (size_t i = 0; i < f->n; i++)
-        if (!strcmp(f->items[i].key, key)) return i;
+        if (f->items[i].key[0] == key[0] && !strcmp(f->items[i].key, key)) return i;
     return (size_t)-1;
 }
 

@@ -114,8 +114,9 @@ void vt_set(arena *a, vt *map, const char *key, vt *value)
 vt_pair *vt_get_pair(const vt *map, const char *key)
 {
     if (!map || map->kind != VT_MAP) return NULL;
+    /* the first byte before strcmp: most keys of a map differ there */
     for (size_t i = 0; i < map->n; i++)
-        if (!strcmp(map->pairs[i].key, key)) return &map->pairs[i];
+        if (map->pairs[i].key[0] == key[0] && !strcmp(map->pairs[i].key, key)) return &map->pairs[i];
     return NULL;
 }
 
