@@ -939,6 +939,59 @@ static int render_rule_page(const project *p, theme *t, const trails *tr, const 
     return rc;
 }
 
+/* Rule pages [lo, hi) of the groups (each a run of `all` from starts[i] to
+ * starts[i + 1]), on a thread of their own when there are many. */
+typedef struct rule_pages {
+    const project *p;
+    theme *t;
+    const trails *tr;
+    const placed *all;
+    const size_t *starts;
+    size_t lo, hi;
+    output *out;
+    diag_list d;
+    int rc;
+} rule_pages;
+
+static void *render_rule_pages(void *arg)
+{
+    rule_pages *w = arg;
+    for (size_t g = w->lo; g < w->hi && w->rc == 0; g++)
+        w->rc = render_rule_page(w->p, w->t, w->tr, &w->all[w->starts[g]], w->starts[g + 1] - w->starts[g], w->out,
+                                 &w->d);
+    return NULL;
+}
+
+/* Every rule page: the later ones (by findings, about half) on a second
+ * thread; errors as when made one after the other. */
+static int render_rule_pages_all(const project *p, theme *t, const trails *tr, const placed *all,
+                                 const size_t *starts, size_t ngroups, output *out, diag_list *d)
+{
+    size_t total = starts[ngroups], mid = 0;
+    while (mid < ngroups && starts[mid] < total / 2) mid++;
+    rule_pages w[2] = {{p, t, tr, all, starts, 0, mid, out, DIAG_LIST_INIT, 0},
+                       {p, NULL, tr, all, starts, mid, ngroups, out, DIAG_LIST_INIT, 0}};
+    diag_list quiet = DIAG_LIST_INIT;
+    w[1].t = total > 2000 && mid < ngroups ? theme_clone(t, &quiet) : NULL;
+    diag_free(&quiet);
+    pthread_t thread;
+    int threaded = w[1].t && pthread_create(&thread, NULL, render_rule_pages, &w[1]) == 0;
+    if (!threaded) {
+        theme_free(w[1].t);
+        w[0].hi = ngroups;
+    }
+    render_rule_pages(&w[0]);
+    if (threaded) {
+        pthread_join(thread, NULL);
+        theme_free(w[1].t);
+    }
+    diag_append(d, &w[0].d);
+    if (w[0].rc == 0) diag_append(d, &w[1].d);
+    diag_free(&w[0].d);
+    diag_free(&w[1].d);
+    return w[0].rc < 0 || (threaded && w[1].rc < 0) ? -1 : 0;
+}
+
 /* The findings page: every rule with at least one finding, most severe
  * first; a rule whose findings differ in severity appears once per
  * severity. With a `rule` layout in the theme each has a page of its own
@@ -958,13 +1011,17 @@ static int render_findings(const project *p, theme *t, const trails *tr, output 
     arena a = ARENA_INIT;
     vt *ctx = render_common_vm(&a, p, tr, root_for(p, 0), "Findings by rule");
     vt *rules = vt_list(&a);
+    size_t *starts = xcalloc(total + 2, sizeof *starts), ngroups = 0;
     for (size_t i = 0; i < total;) {
         size_t j = i + 1;
         while (j < total && all[j].f->sev == all[i].f->sev && !strcmp(all[j].f->rule, all[i].f->rule)) j++;
         vt_push(&a, rules, rule_group_vm(&a, p, &all[i], j - i, !own_pages));
-        if (own_pages && rc == 0) rc = render_rule_page(p, t, tr, &all[i], j - i, out, d);
+        starts[ngroups++] = i;
         i = j;
     }
+    starts[ngroups] = total;
+    if (own_pages) rc = render_rule_pages_all(p, t, tr, all, starts, ngroups, out, d);
+    free(starts);
     vt_add(&a, ctx, "rules", rules);
     vt_add(&a, ctx, "findings_count", vt_int(&a, (long long)total));
     vt_add(&a, ctx, "rule_pages", vt_bool(&a, own_pages));
