@@ -273,6 +273,16 @@ void vt_write_json(buf *out, const vt *v, int indent) { write_json(out, v, inden
 /* Every piece goes in with its length first, so ("ab","c") and ("a","bc")
  * hash differently. The pieces are gathered in a buffer first: hashing
  * many small pieces one by one costs more than the copy. */
+/* Appends to the hashing scratch buffer (not kept NUL-terminated: it only
+ * goes to hasher_put). Inline: a view model has tens of thousands of
+ * nodes, each a few appends. */
+static inline void scratch_put(buf *b, const void *p, size_t n)
+{
+    if (b->len + n + 1 > b->cap) buf_grow(b, n);
+    memcpy(b->ptr + b->len, p, n);
+    b->len += n;
+}
+
 static void hash_into(buf *b, hasher *h, const vt *v)
 {
     if (b->len > 60000) {
@@ -281,19 +291,19 @@ static void hash_into(buf *b, hasher *h, const vt *v)
     }
     unsigned long long head[2] = {v ? (unsigned long long)v->kind + 1 : 0, 0};
     if (v) head[1] = v->kind == VT_MAP || v->kind == VT_LIST ? v->n : v->len;
-    buf_put(b, head, sizeof head);
+    scratch_put(b, head, sizeof head);
     if (!v) return;
     if (v->kind == VT_LIST) {
         for (size_t i = 0; i < v->n; i++) hash_into(b, h, v->items[i]);
     } else if (v->kind == VT_MAP) {
         for (size_t i = 0; i < v->n; i++) {
             unsigned long long klen = strlen(v->pairs[i].key);
-            buf_put(b, &klen, sizeof klen);
-            buf_put(b, v->pairs[i].key, klen);
+            scratch_put(b, &klen, sizeof klen);
+            scratch_put(b, v->pairs[i].key, klen);
             hash_into(b, h, v->pairs[i].value);
         }
-    } else {
-        buf_put(b, v->str, v->len);
+    } else if (v->len) {
+        scratch_put(b, v->str, v->len);
     }
 }
 
