@@ -48,7 +48,18 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
 int fm_check_text(const char *path, const char *src, size_t len, diag_list *d)
 {
     const unsigned char *s = (const unsigned char *)src;
+    const uint64_t high = 0x8080808080808080ULL, ones = 0x0101010101010101ULL;
     for (size_t i = 0; i < len;) {
+        /* Eight bytes of ASCII without a NUL at a time (a byte is zero
+         * when it has no high bit and subtracting one sets it). */
+        if (i + 8 <= len) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if (!(w & high) && !((w - ones) & ~w & high)) {
+                i += 8;
+                continue;
+            }
+        }
         int line, col;
         if (s[i] == 0) {
             position_of(src, i, &line, &col);

@@ -73,6 +73,9 @@ static double weight(const para_cost *c)
     return (double)c->html / MARKDOWN_MAX_HTML_SCAN + (double)c->links / MARKDOWN_MAX_LINK_WORK;
 }
 
+/* The bytes markdown_check counts. */
+static const unsigned char MARKED[256] = {['<'] = 1, ['!'] = 1, [']'] = 1, ['@'] = 1};
+
 int markdown_check(const char *text, size_t len, int *line, char *msg, size_t msglen)
 {
     *line = 1;
@@ -91,6 +94,7 @@ int markdown_check(const char *text, size_t len, int *line, char *msg, size_t ms
         if (!blank) {
             if (!cur.line) { cur.line = ln; start = i; }
             for (size_t k = i; k < end; k++) {
+                if (!MARKED[(unsigned char)text[k]]) continue;   /* most bytes are none of < ! ] @ */
                 if (text[k] == '<' && k + 1 < end && (text[k + 1] == '?' || text[k + 1] == '!')) cur.openers++;
                 else if (text[k] == '!' && k + 1 < end && text[k + 1] == '[') cur.images++;
                 else if (text[k] == ']') cur.closers++;

@@ -200,8 +200,33 @@ static void test_scalars(void)
     }
 }
 
+/* A NUL or a byte that is not UTF-8 anywhere in a text (at every offset,
+ * within or across the eight-byte runs the check skips) is reported at its
+ * line and column; valid multi-byte text passes. */
+static void test_check_text(void)
+{
+    char text[40];
+    for (size_t at = 0; at < 30; at++)
+        for (int bad = 0; bad < 3; bad++) {
+            memset(text, 'a', sizeof text);
+            text[5] = '\n';
+            text[at] = bad == 0 ? '\0' : bad == 1 ? (char)0xFF : (char)0xC3;   /* a lone lead byte */
+            if (bad == 2 && at + 1 < sizeof text) text[at + 1] = 'a';
+            diag_list d = DIAG_LIST_INIT;
+            int rc = fm_check_text("t.md", text, 30, &d);
+            int line = at < 5 ? 1 : at == 5 ? 1 : 2, col = at < 5 ? (int)at + 1 : at == 5 ? 6 : (int)at - 5;
+            CHECK(rc == -1 && d.n == 1 && d.items[0].line == line && d.items[0].col == col);
+            diag_free(&d);
+        }
+    const char utf8[] = "plain ascii text, then caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 and more ascii";
+    diag_list d = DIAG_LIST_INIT;
+    CHECK(fm_check_text("t.md", utf8, sizeof utf8 - 1, &d) == 0 && d.n == 0);
+    diag_free(&d);
+}
+
 int main(void)
 {
+    test_check_text();
     test_scalars();
     test_good();
     test_errors();
