@@ -473,17 +473,18 @@ void hasher_put(hasher *h, const void *data, size_t n)
 {
     const unsigned char *p = data;
     h->total += n;
-    while (n && h->ntail) {
-        h->tail[h->ntail++] = *p++;
-        n--;
-        if (h->ntail == 8) {
-            unsigned long long w;
-            memcpy(&w, h->tail, 8);
-            hasher_word(h, w);
-            h->ntail = 0;
-        }
+    if (h->ntail) {   /* the tail first, filled a piece at a time (most pieces are short) */
+        size_t take = 8 - h->ntail < n ? 8 - h->ntail : n;
+        memcpy(h->tail + h->ntail, p, take);
+        h->ntail += take;
+        p += take;
+        n -= take;
+        if (h->ntail < 8) return;   /* all went to the tail, which must stay */
+        unsigned long long w;
+        memcpy(&w, h->tail, 8);
+        hasher_word(h, w);
+        h->ntail = 0;
     }
-    if (!n) return;   /* all went to the tail, which must stay */
     for (; n >= 8; p += 8, n -= 8) {
         unsigned long long w;
         memcpy(&w, p, 8);
