@@ -1,4 +1,5 @@
-/* test_cache.c: the persistent cache: values survive a save and a load,
+/* test_cache.c: the persistent cache: values survive a save and a load
+ * (short ones kept in memory from the load, long ones read from the file),
  * a save after a few new entries appends them instead of writing the
  * whole file, a later line wins, a torn tail (a build killed while
  * appending) loses only that tail, and a file changed by someone else
@@ -133,10 +134,17 @@ int main(void)
      * other part from the file, the same either way, from a value in the
      * file, one just written and one kept in memory. */
     c = cache_open(dir);
+    char longer[1200];
+    memset(longer, 'y', sizeof longer - 1);
+    longer[sizeof longer - 1] = '\0';
+    put_text(c, "long", longer);   /* read from the file with pread, the short ones kept from the load */
+    CHECK_INT(cache_save(c), 0);
+    cache_close(c);
+    c = cache_open(dir);
     put_text(c, "fresh", "a fresh value that is longer than its tail");
     put_text(c, "short", "tiny");
-    static const char *const keys[] = {"k1", "fresh", "short"};
-    for (size_t k = 0; k < 3; k++) {
+    static const char *const keys[] = {"k1", "fresh", "short", "long"};
+    for (size_t k = 0; k < 4; k++) {
         cache_text t;
         CHECK_INT(cache_get_text(c, "s", keys[k], &t), 0);
         buf whole = BUF_INIT, piece = BUF_INIT;
