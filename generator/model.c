@@ -305,11 +305,10 @@ static void check_field(walker *w, const vt *v, const char *field, const field_r
  * of the tree takes one). */
 static void put_index(buf *b, size_t n)
 {
-    char digits[24], *p = digits + sizeof digits;
-    *--p = ']';
-    do *--p = (char)('0' + n % 10); while (n /= 10);
-    *--p = '[';
-    buf_put(b, p, (size_t)(digits + sizeof digits - p));
+    char digits[24];
+    buf_putc(b, '[');
+    buf_put(b, digits, int_text((long long)n, digits));
+    buf_putc(b, ']');
 }
 
 /* Visits v at field path `field` (indices 1-based) and generic path

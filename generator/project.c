@@ -376,9 +376,9 @@ static vt *entry_read(arena *a, const buf *text, const char **bj, size_t *bjlen)
     return e;
 }
 
-/* Restores what results_entry stored; 0, or -1 when the entry is not one. */
-/* bj: the breakdown's text (entry_read); with_tree: as a tree too (else
- * only its text), for an assessment that is not compacted. */
+/* Restores what entry_text stored (bj: the breakdown's text, entry_read);
+ * with_tree: the breakdown as a tree too, not only its text, for an
+ * assessment that is not compacted. 0, or -1 when the entry is not one. */
 static int restore_results(assessment *as, const vt *e, const char *bj, size_t bjlen, const rules *r,
                            int with_tree)
 {

@@ -939,6 +939,27 @@ static int render_rule_page(const project *p, theme *t, const trails *tr, const 
     return rc;
 }
 
+/* Starts fn(arg) on a thread of its own, with a clone of t put in *slot
+ * first (the thread's own templates). Returns 1, or 0 with *slot NULL
+ * when no thread could be had: then the caller does the work itself.
+ * join_beside waits for it and frees the clone. */
+static int start_beside(pthread_t *thread, const theme *t, theme **slot, void *(*fn)(void *), void *arg)
+{
+    diag_list quiet = DIAG_LIST_INIT;
+    *slot = theme_clone(t, &quiet);
+    diag_free(&quiet);
+    if (*slot && pthread_create(thread, NULL, fn, arg) == 0) return 1;
+    theme_free(*slot);
+    *slot = NULL;
+    return 0;
+}
+
+static void join_beside(pthread_t thread, theme *clone)
+{
+    pthread_join(thread, NULL);
+    theme_free(clone);
+}
+
 /* Rule pages [lo, hi) of the groups (each a run of `all` from starts[i] to
  * starts[i + 1]), on a thread of their own when there are many. */
 typedef struct rule_pages {
@@ -971,20 +992,11 @@ static int render_rule_pages_all(const project *p, theme *t, const trails *tr, c
     while (mid < ngroups && starts[mid] < total / 2) mid++;
     rule_pages w[2] = {{p, t, tr, all, starts, 0, mid, out, DIAG_LIST_INIT, 0},
                        {p, NULL, tr, all, starts, mid, ngroups, out, DIAG_LIST_INIT, 0}};
-    diag_list quiet = DIAG_LIST_INIT;
-    w[1].t = total > 2000 && mid < ngroups ? theme_clone(t, &quiet) : NULL;
-    diag_free(&quiet);
     pthread_t thread;
-    int threaded = w[1].t && pthread_create(&thread, NULL, render_rule_pages, &w[1]) == 0;
-    if (!threaded) {
-        theme_free(w[1].t);
-        w[0].hi = ngroups;
-    }
+    int threaded = total > 2000 && mid < ngroups && start_beside(&thread, t, &w[1].t, render_rule_pages, &w[1]);
+    if (!threaded) w[0].hi = ngroups;
     render_rule_pages(&w[0]);
-    if (threaded) {
-        pthread_join(thread, NULL);
-        theme_free(w[1].t);
-    }
+    if (threaded) join_beside(thread, w[1].t);
     diag_append(d, &w[0].d);
     if (w[0].rc == 0) diag_append(d, &w[1].d);
     diag_free(&w[0].d);
@@ -1058,22 +1070,15 @@ static void *render_site_pages(void *arg)
 int render_site(const project *p, theme *t, const trails *tr, output *out, diag_list *d)
 {
     site_pages s = {.p = p, .tr = tr, .out = out, .index_d = DIAG_LIST_INIT, .rest_d = DIAG_LIST_INIT};
-    diag_list quiet = DIAG_LIST_INIT;
-    s.t = theme_clone(t, &quiet);
-    diag_free(&quiet);
     pthread_t thread;
-    int threaded = s.t && pthread_create(&thread, NULL, render_site_pages, &s) == 0;
+    int threaded = start_beside(&thread, t, &s.t, render_site_pages, &s);
     if (!threaded) {
-        theme_free(s.t);
         s.t = t;
         render_site_pages(&s);
     }
     diag_list sup_d = DIAG_LIST_INIT;
     int rc = s.index_rc == 0 || threaded ? render_suppliers(p, t, tr, out, &sup_d) : -1;
-    if (threaded) {
-        pthread_join(thread, NULL);
-        theme_free(s.t);
-    }
+    if (threaded) join_beside(thread, s.t);
     diag_append(d, &s.index_d);
     if (s.index_rc == 0) diag_append(d, &sup_d);
     if (s.index_rc == 0 && rc == 0) diag_append(d, &s.rest_d);

@@ -1468,7 +1468,6 @@ static vt *read_breakdown(lua_State *L, int idx, arena *a)
     return list;
 }
 
-/* The findings as score.lua sees them. */
 /* The digests of the findings without their messages (*plain) and with
  * them (*full), in one pass: the score is replayed on the first when
  * score.lua read no message, else on the second. */

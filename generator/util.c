@@ -115,11 +115,16 @@ size_t int_text(long long v, char out[24])
     return n;
 }
 
+void buf_vconcat(buf *b, va_list ap)
+{
+    for (const char *s; (s = va_arg(ap, const char *));) buf_puts(b, s);
+}
+
 void buf_concat(buf *b, ...)
 {
     va_list ap;
     va_start(ap, b);
-    for (const char *s; (s = va_arg(ap, const char *));) buf_puts(b, s);
+    buf_vconcat(b, ap);
     va_end(ap);
 }
 
@@ -265,21 +270,13 @@ char *arena_strdup(arena *a, const char *s) { return arena_strndup(a, s, strlen(
 
 char *xconcat(const char *s, ...)
 {
+    buf b = BUF_INIT;
+    buf_puts(&b, s);
     va_list ap;
-    size_t n = 0;
     va_start(ap, s);
-    for (const char *p = s; p; p = va_arg(ap, const char *)) n += strlen(p);
+    buf_vconcat(&b, ap);
     va_end(ap);
-    char *out = xmalloc(n + 1), *w = out;
-    va_start(ap, s);
-    for (const char *p = s; p; p = va_arg(ap, const char *)) {
-        size_t m = strlen(p);
-        memcpy(w, p, m);
-        w += m;
-    }
-    va_end(ap);
-    *w = '\0';
-    return out;
+    return buf_detach(&b);
 }
 
 char *arena_printf(arena *a, const char *fmt, ...)

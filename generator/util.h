@@ -38,8 +38,9 @@ static inline void buf_putc(buf *b, char c)
     b->ptr[b->len++] = c;
     b->ptr[b->len] = '\0';
 }
-/* Appends the strings up to a NULL. */
+/* Appends the strings up to a NULL (xconcat, vt_strcat are made of it). */
 void buf_concat(buf *b, ...) __attribute__((sentinel));
+void buf_vconcat(buf *b, va_list ap);
 /* Appends v in decimal. */
 void buf_put_int(buf *b, long long v);
 /* v in decimal into out, NUL-terminated; returns its length (printf's

@@ -55,7 +55,7 @@ vt *vt_strcat(arena *a, ...)
     buf b = BUF_INIT;
     va_list ap;
     va_start(ap, a);
-    for (const char *s; (s = va_arg(ap, const char *));) buf_puts(&b, s);
+    buf_vconcat(&b, ap);
     va_end(ap);
     vt *v = vt_strn(a, b.ptr ? b.ptr : "", b.len);
     buf_free(&b);
