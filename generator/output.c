@@ -37,6 +37,8 @@ struct output {
     pthread_cond_t wrote;  /* signalled when a path is done */
     char *dest;
     char *tmp;
+    char *standby;         /* where the site before the last is kept */
+    int from_standby;      /* tmp started as that site: entries may be there */
     char *prefix;          /* "" or "v/cycle-1/" */
     diag_list *d;
     int failed;
@@ -51,14 +53,21 @@ struct output {
 };
 
 #define TMP_MARK ".vetted-tmp."
+#define STANDBY_MARK ".vetted-standby"
 
-/* ".public.vetted-tmp." for dest "x/public": the prefix of temp dirs. */
-static char *tmp_prefix(const char *dest)
+/* "x/.public<mark>" for dest "x/public": hidden, beside the site. */
+static char *beside(const char *dest, const char *mark)
 {
     const char *slash = strrchr(dest, '/');
     const char *base = slash ? slash + 1 : dest;
     int dirlen = slash ? (int)(slash - dest + 1) : 0;
-    return xasprintf("%.*s.%s" TMP_MARK, dirlen, dest, base);
+    return xasprintf("%.*s.%s%s", dirlen, dest, base, mark);
+}
+
+/* The prefix of temp dirs. */
+static char *tmp_prefix(const char *dest)
+{
+    return beside(dest, TMP_MARK);
 }
 
 /* Removes temp dirs of builds whose process is gone (killed builds). */
@@ -186,6 +195,81 @@ void output_hasher(const output *o, hasher *h)
     hasher_init(h, o->seed[0], o->seed[1]);
 }
 
+/* ---- the standby: the site before the last ------------------------------
+ * The site a build replaces is not removed but kept beside the new one,
+ * and the next build starts from it instead of from an empty folder. Most
+ * of its pages are hard links to the current site's, so that keeping such
+ * a page costs one lstat, where an empty folder costs a link now and an
+ * unlink when the site is replaced. What the standby holds is never
+ * trusted: an entry is used as a kept page only when it is the current
+ * site's very file; a written page replaces whatever is at its path and
+ * never writes into it (it may be a link to a live page); links and other
+ * odd entries are removed before anything is written; whatever this build
+ * neither wrote nor kept is removed before the swap. */
+
+static int was_written(const output *o, const char *path);
+
+/* Removes from the tree at dir (rel under the site) what is neither a
+ * folder nor a regular file, and when all is set, also every file this
+ * build did not write and the folders left empty. */
+static void sweep(const output *o, const char *dir, const char *rel, int all)
+{
+    DIR *dh = opendir(dir);
+    struct dirent *e;
+    while (dh && (e = readdir(dh))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+        int type = e->d_type;
+        char *path = NULL;
+        if (type == DT_UNKNOWN) {
+            struct stat st;
+            path = path_join(dir, e->d_name);
+            type = lstat(path, &st) < 0 ? DT_UNKNOWN : S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_LNK;
+        }
+        if (type == DT_DIR) {
+            if (!path) path = path_join(dir, e->d_name);
+            char *child = *rel ? xconcat(rel, "/", e->d_name, (char *)NULL) : xstrdup(e->d_name);
+            sweep(o, path, child, all);
+            if (all) rmdir(path);   /* fails, as it should, when not empty */
+            free(child);
+        } else if (type != DT_REG || all) {
+            char *child = *rel ? xconcat(rel, "/", e->d_name, (char *)NULL) : xstrdup(e->d_name);
+            if (type != DT_REG || !was_written(o, child)) {
+                if (!path) path = path_join(dir, e->d_name);
+                remove_tree(path);
+            }
+            free(child);
+        }
+        free(path);
+    }
+    if (dh) closedir(dh);
+}
+
+/* Moves the standby to o->tmp: 1 when it is there now, a real folder. */
+static int claim_standby(output *o)
+{
+    struct stat st;
+    if (lstat(o->standby, &st) < 0) return 0;
+    if (!S_ISDIR(st.st_mode)) {
+        remove_tree(o->standby);   /* a link is removed, never followed */
+        return 0;
+    }
+    if (rename(o->standby, o->tmp) < 0) return 0;   /* another build took it */
+    if (lstat(o->tmp, &st) < 0 || !S_ISDIR(st.st_mode)) {
+        remove_tree(o->tmp);
+        return 0;
+    }
+    sweep(o, o->tmp, "", 0);
+    return 1;
+}
+
+/* Keeps the site just replaced (now at path) as the standby. */
+static void keep_as_standby(const output *o, const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode) && rename(path, o->standby) == 0) return;
+    remove_tree(path);   /* a link at the site's place, or a standby there already */
+}
+
 output *output_begin(const char *dest, const char *manifest, diag_list *d)
 {
     size_t n = strlen(dest);
@@ -203,10 +287,13 @@ output *output_begin(const char *dest, const char *manifest, diag_list *d)
     o->tmp = xasprintf("%s%ld", prefix, (long)getpid());
     free(prefix);
     remove_tree(o->tmp);
-    if (mkdir_p(o->tmp) < 0) {
+    o->standby = beside(o->dest, STANDBY_MARK);
+    o->from_standby = claim_standby(o);
+    if (!o->from_standby && mkdir_p(o->tmp) < 0) {
         diag_add(d, DIAG_ERROR, NULL, 0, 0, "cannot create %s: %s", o->tmp, strerror(errno));
         pthread_cond_destroy(&o->wrote);
         pthread_mutex_destroy(&o->lock);
+        free(o->standby);
         free(o->tmp);
         free(o->dest);
         free(o);
@@ -230,6 +317,11 @@ static written_path *written_slot(const output *o, const char *path)
     size_t mask = o->capwritten - 1;
     for (size_t i = path_hash(path) & mask;; i = (i + 1) & mask)
         if (!o->written[i].path || !strcmp(o->written[i].path, path)) return &o->written[i];
+}
+
+static int was_written(const output *o, const char *path)
+{
+    return o->capwritten && written_slot(o, path)->path;
 }
 
 /* Adds path; returns 1 when it was there already, after waiting until its
@@ -297,7 +389,7 @@ static void failed(output *o, const char *fmt, const char *arg, const char *why)
 /* Writes data to path and tells its identity. */
 static int write_file(const char *path, const void *data, size_t len, struct stat *st)
 {
-    int fd = file_create(path);
+    int fd = file_create_new(path);
     if (fd < 0) return -1;
     if (fd_write_all(fd, data, len) < 0 || fstat(fd, st) < 0) {
         int e = errno;
@@ -354,9 +446,16 @@ static int same_file(const page_record *r, const struct stat *st)
            r->mtime_ns == (long long)st->st_mtim.tv_nsec;
 }
 
-/* Links src to dst (copies when links fail, e.g. across file systems). */
-static int link_or_copy(const char *src, const char *dst)
+/* Links src (whose identity is *st) to dst, copies when links fail (e.g.
+ * across file systems). From the standby, dst may be src's very file
+ * already, or something else to remove first. */
+static int link_or_copy(const output *o, const char *src, const struct stat *st, const char *dst)
 {
+    struct stat have;
+    if (o->from_standby && lstat(dst, &have) == 0) {
+        if (have.st_ino == st->st_ino && have.st_dev == st->st_dev) return 0;
+        remove_tree(dst);
+    }
     if (link(src, dst) == 0) return 0;
     if (errno == ENOENT) {
         char *dir = xstrdup(dst);
@@ -366,8 +465,8 @@ static int link_or_copy(const char *src, const char *dst)
         if (made == 0 && link(src, dst) == 0) return 0;
     }
     buf b = BUF_INIT;
-    struct stat st;
-    int rc = file_read(src, &b) == 0 ? write_file(dst, b.ptr ? b.ptr : "", b.len, &st) : -1;
+    struct stat made;
+    int rc = file_read(src, &b) == 0 ? write_file(dst, b.ptr ? b.ptr : "", b.len, &made) : -1;
     buf_free(&b);
     return rc;
 }
@@ -393,7 +492,7 @@ static int link_previous(output *o, const char *full, const page_record *r, cons
     pthread_mutex_unlock(&o->lock);
     if (again) return 0;
     char *src = path_join(o->dest, full), *dst = path_join(o->tmp, full);
-    int kept = link_or_copy(src, dst) == 0 ? 1 : -1;
+    int kept = link_or_copy(o, src, st, dst) == 0 ? 1 : -1;
     if (kept < 0) failed(o, "cannot keep %s of the previous site: %s", full, strerror(errno));
     else record_page(o, full, r->key, inputs, st);
     done_writing(o, full);
@@ -451,31 +550,35 @@ int output_read_previous(const output *o, const char *relpath, buf *b)
     return rc;
 }
 
-/* Links (or copies) the regular files of the tree at src to dst. */
-static int reuse_tree(const char *src, const char *dst)
+/* Links (or copies) the regular files of the previous site's tree at rel
+ * into the new one. */
+static int reuse_tree(output *o, const char *rel)
 {
+    char *src = path_join(o->dest, rel), *dst = path_join(o->tmp, rel);
     struct stat st;
-    if (lstat(src, &st) < 0) return -1;
-    if (S_ISREG(st.st_mode)) {
-        if (link(src, dst) == 0) return 0;
-        buf b = BUF_INIT;
-        int rc = file_read(src, &b) == 0 ? file_write(dst, b.ptr ? b.ptr : "", b.len) : -1;
-        buf_free(&b);
-        return rc;
+    int rc = lstat(src, &st) < 0 ? -1 : 0;
+    if (rc == 0 && S_ISREG(st.st_mode)) {
+        pthread_mutex_lock(&o->lock);
+        int again = remember_written(o, rel);
+        pthread_mutex_unlock(&o->lock);
+        if (!again) {
+            rc = link_or_copy(o, src, &st, dst);
+            done_writing(o, rel);
+        }
+    } else if (rc == 0 && S_ISDIR(st.st_mode)) {
+        DIR *dh = mkdir_p(dst) == 0 ? opendir(src) : NULL;
+        struct dirent *e;
+        rc = dh ? 0 : -1;
+        while (rc == 0 && (e = readdir(dh))) {
+            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+            char *child = path_join(rel, e->d_name);
+            rc = reuse_tree(o, child);
+            free(child);
+        }
+        if (dh) closedir(dh);
     }
-    if (!S_ISDIR(st.st_mode) || mkdir_p(dst) < 0) return S_ISDIR(st.st_mode) ? -1 : 0;
-    DIR *dh = opendir(src);
-    if (!dh) return -1;
-    struct dirent *e;
-    int rc = 0;
-    while (rc == 0 && (e = readdir(dh))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-        char *s = path_join(src, e->d_name), *t = path_join(dst, e->d_name);
-        rc = reuse_tree(s, t);
-        free(s);
-        free(t);
-    }
-    closedir(dh);
+    free(src);
+    free(dst);
     return rc;
 }
 
@@ -483,22 +586,16 @@ int output_reuse(output *o, const char *relpath)
 {
     if (!output_path_is_safe(relpath)) return 0;
     char *src = path_join(o->dest, relpath);
-    char *dst = path_join(o->tmp, relpath);
     struct stat st;
     int rc = 0;
     if (lstat(src, &st) == 0) {
-        char *parent = xstrdup(dst);
-        char *slash = strrchr(parent, '/');
-        if (slash) *slash = '\0';
-        rc = mkdir_p(parent) == 0 && reuse_tree(src, dst) == 0 ? 1 : -1;
-        free(parent);
+        rc = reuse_tree(o, relpath) == 0 ? 1 : -1;
         if (rc < 0) {
             diag_add(o->d, DIAG_ERROR, NULL, 0, 0, "cannot reuse %s of the previous site", relpath);
             o->failed = 1;
         }
     }
     free(src);
-    free(dst);
     return rc;
 }
 
@@ -514,6 +611,7 @@ static void release(output *o)
     pthread_cond_destroy(&o->wrote);
     pthread_mutex_destroy(&o->lock);
     free(o->prefix);
+    free(o->standby);
     free(o->tmp);
     free(o->dest);
     free(o);
@@ -529,16 +627,17 @@ int output_commit(output *o)
     int rc = 0;
     char *manifest_tmp = NULL;
     int manifest_ok = o->manifest && manifest_write(o, &manifest_tmp) == 0;
+    if (o->from_standby) sweep(o, o->tmp, "", 1);
     if (lstat(o->dest, &st) < 0) {
         rc = rename(o->tmp, o->dest);
     } else if (renameat2(AT_FDCWD, o->tmp, AT_FDCWD, o->dest, RENAME_EXCHANGE) == 0) {
-        remove_tree(o->tmp);   /* the old site, now at the temp path */
+        keep_as_standby(o, o->tmp);   /* the old site, now at the temp path */
     } else {
         /* No atomic exchange on this file system: two renames. */
         char *old = xasprintf("%s.old", o->tmp);
         rc = rename(o->dest, old);
         if (rc == 0 && (rc = rename(o->tmp, o->dest)) < 0) rename(old, o->dest);
-        if (rc == 0) remove_tree(old);
+        if (rc == 0) keep_as_standby(o, old);
         free(old);
     }
     if (rc < 0) {

@@ -350,17 +350,30 @@ int mkdir_p(const char *path)
     return (rc < 0 && errno != EEXIST) ? -1 : 0;
 }
 
-int file_create(const char *path)
+/* open() with O_CREAT, making the folder only when it is missing, so
+ * that writing thousands of pages costs no mkdir calls for folders there. */
+static int open_making_folder(const char *path, int flags)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
+    int fd = open(path, flags, 0666);
     const char *slash = strrchr(path, '/');
     if (fd >= 0 || errno != ENOENT || !slash || slash == path) return fd;
-    /* The folder is missing: made only then, so that writing thousands of
-     * pages costs no mkdir calls for folders already there. */
     char *dir = xstrndup(path, (size_t)(slash - path));
     int rc = mkdir_p(dir);
     free(dir);
-    return rc < 0 ? -1 : open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
+    return rc < 0 ? -1 : open(path, flags, 0666);
+}
+
+int file_create(const char *path)
+{
+    return open_making_folder(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW);
+}
+
+int file_create_new(const char *path)
+{
+    int flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW;
+    int fd = open_making_folder(path, flags);
+    if (fd < 0 && errno == EEXIST && remove_tree(path) == 0) fd = open(path, flags, 0666);
+    return fd;
 }
 
 int fd_write_all(int fd, const void *data, size_t len)

@@ -90,12 +90,16 @@ void arena_free(arena *a);
 /* Reads a whole file. Returns 0 and fills *out (caller frees with buf_free)
  * or -1 with errno set. */
 int file_read(const char *path, buf *out);
-/* Writes a whole file, creating parent directories. Returns 0 or -1 (errno). */
 /* Opens path for writing (created or truncated, never through a symbolic
  * link), making its folders when missing. A file descriptor or -1. */
 int file_create(const char *path);
+/* Like file_create, but always a new file: whatever is at path (a file,
+ * perhaps a hard link to one that must not change, a link, a folder) is
+ * removed first, never written into. */
+int file_create_new(const char *path);
 /* Writes all of data to fd (again after EINTR and short writes). 0 or -1. */
 int fd_write_all(int fd, const void *data, size_t len);
+/* Writes a whole file, creating parent directories. Returns 0 or -1 (errno). */
 int file_write(const char *path, const void *data, size_t len);
 /* mkdir -p. Returns 0 or -1 (errno). */
 int mkdir_p(const char *path);

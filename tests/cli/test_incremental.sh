@@ -216,4 +216,44 @@ expect_contains "$(cat "$S/suppliers/acme.html")" '<table class="breakdown stack
 expect_contains "$(cat "$S/suppliers/acme.html")" "[agreements.nda]"
 same_as_scratch "results restored into a file read again"
 
+# The site a build replaces is kept beside it (.site.vetted-standby) and
+# the next build starts from it. Its pages are mostly hard links to the
+# live site's: a build never writes into them (the site it replaces, now
+# the standby, stays exactly as it was), and nothing the standby holds
+# reaches the new site.
+SB=$T_TMP/.site.vetted-standby
+state() { (cd "$1" && find . -printf '%y %p\n' | LC_ALL=C sort && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum); }
+expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
+expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
+if [ -d "$SB" ] && [ ! -L "$SB" ]; then pass; else fail "no standby beside the site"; fi
+live=$(state "$S")
+sed -i 's/major: [0-9]*/major: 5/' "$R/content/acme.md"
+g add -A; commit 2026-05-05 "Acme: five major issues"
+expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
+expect_eq "$(state "$SB")" "$live" "the replaced site, kept as the standby"
+same_as_scratch "a build from the standby"
+expect_eq "$(ls -A "$T_TMP" | grep -c vetted-tmp)" 0 "temporary folders beside the site"
+# Odd things in the standby: a stale page, a link and a folder where pages
+# go, a linked folder, a folder of its own. None reaches the site, and
+# nothing is written through a link.
+mkdir -p "$T_TMP/outside"; echo keep >"$T_TMP/outside/keep.txt"
+outside=$(state "$T_TMP/outside")
+echo stale >"$SB/suppliers/gone.html"
+rm -f "$SB/suppliers/acme.html"; ln -s "$T_TMP/outside/keep.txt" "$SB/suppliers/acme.html"
+rm -f "$SB/suppliers/other.html"; mkdir "$SB/suppliers/other.html"; echo x >"$SB/suppliers/other.html/x"
+rm -rf "$SB/findings"; ln -s "$T_TMP/outside" "$SB/findings"
+mkdir -p "$SB/extra/deep"; echo x >"$SB/extra/deep/x.html"
+sed -i 's/major: 5/major: 6/' "$R/content/acme.md"
+g add -A; commit 2026-05-05 "Acme: six major issues"
+expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
+expect_eq "$(state "$T_TMP/outside")" "$outside" "the folder links in the standby point to"
+same_as_scratch "a build from a tampered standby"
+# A standby that is a link is removed, never followed.
+rm -rf "$SB"; ln -s "$T_TMP/outside" "$SB"
+expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
+expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
+expect_eq "$(state "$T_TMP/outside")" "$outside" "the folder a standby link points to"
+if [ -d "$SB" ] && [ ! -L "$SB" ]; then pass; else fail "the linked standby was not replaced"; fi
+same_as_scratch "after a linked standby"
+
 t_done
