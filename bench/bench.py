@@ -127,6 +127,7 @@ def measure(repo, runs):
     def cold(i):
         shutil.rmtree(cache, ignore_errors=True)     # the page manifest is in it too
         shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(os.path.join(WORK, ".out.vetted-standby"), ignore_errors=True)
         return run([VETTED, "build", "-q", "-o", out], repo)
 
     def warm(i):

@@ -288,7 +288,10 @@ output *output_begin(const char *dest, const char *manifest, diag_list *d)
     free(prefix);
     remove_tree(o->tmp);
     o->standby = beside(o->dest, STANDBY_MARK);
-    o->from_standby = claim_standby(o);
+    /* Without a site to replace, nothing can be kept: a standby would only
+     * cost removing its files, so it waits for a build that has one. */
+    struct stat st;
+    o->from_standby = lstat(o->dest, &st) == 0 && S_ISDIR(st.st_mode) && claim_standby(o);
     if (!o->from_standby && mkdir_p(o->tmp) < 0) {
         diag_add(d, DIAG_ERROR, NULL, 0, 0, "cannot create %s: %s", o->tmp, strerror(errno));
         pthread_cond_destroy(&o->wrote);

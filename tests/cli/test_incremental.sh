@@ -255,5 +255,14 @@ expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
 expect_eq "$(state "$T_TMP/outside")" "$outside" "the folder a standby link points to"
 if [ -d "$SB" ] && [ ! -L "$SB" ]; then pass; else fail "the linked standby was not replaced"; fi
 same_as_scratch "after a linked standby"
+# With no site to replace, the standby is left for a later build (starting
+# from it could keep nothing), and that build still starts from it.
+rm -rf "$S"
+kept=$(state "$SB")
+expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
+expect_eq "$(state "$SB")" "$kept" "the standby of a site removed by hand"
+same_as_scratch "a site removed by hand, with a standby"
+expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
+same_as_scratch "a build from an old standby"
 
 t_done
