@@ -50,6 +50,15 @@ static void stage_done(const char *stage)
     last_cpu = cpu;
 }
 
+/* With VETTED_TIMING, how many pages were made, kept and restamped. */
+static void report_pages(const output *out)
+{
+    size_t made, kept, restamped;
+    output_counts(out, &made, &kept, &restamped);
+    if (getenv("VETTED_TIMING"))
+        fprintf(stderr, "vetted: pages      %zu made, %zu kept, %zu restamped\n", made, kept, restamped);
+}
+
 char *build_cache_dir(const char *root)
 {
     const char *env = getenv("VETTED_CACHE_DIR");
@@ -149,10 +158,15 @@ int build_run(const build_opts *o, diag_list *d)
     output *out = failed ? NULL : output_begin(o->out, manifest, d);
     free(manifest);
     failed |= !out;
+    if (out && p.rev.head_exists) {
+        const char *stamps[] = {p.rev.id, p.rev.short_id, p.rev.date};
+        output_set_stamps(out, stamps, 3);
+    }
     if (!failed && (render_site(&p, t, tr, out, d) < 0 || (cs.n && snapshots_render(&p, &cs, out, d) < 0))) {
         output_abort(out);
         failed = 1;
     } else if (!failed) {
+        report_pages(out);
         failed = output_commit(out) < 0;
     }
     stage_done("render");

@@ -2,6 +2,7 @@
 #include "output.h"
 #include "util.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +21,12 @@ typedef struct written_path {
     int done;              /* its bytes are all on disk */
 } written_path;
 
+/* Where a page holds a stamp's value: its offset and which stamp. */
+typedef struct stamp_span {
+    unsigned long long at;
+    unsigned which;
+} stamp_span;
+
 /* A page of a site and the inputs it was made from: the previous site's
  * pages are read from its manifest, this build's recorded as they are
  * written or kept. The file's identity tells that it is still the very
@@ -30,7 +37,19 @@ typedef struct page_record {
     char inputs[33];       /* of what it was made from; "" when not given */
     unsigned long long ino, size;
     long long mtime_s, mtime_ns;
+    stamp_span *spans;     /* in order of offset */
+    size_t nspans;
 } page_record;
+
+#define STAMP_MAX_LEN 64
+#define STAMP_PREFIX_LEN 23   /* "vst" and 20 hex digits of the site's secret */
+#define STAMP_TOKEN_LEN (STAMP_PREFIX_LEN + 2)
+
+/* The stamps of a build: a value ("" when not stamped) and its token. */
+typedef struct stamp_set {
+    char value[OUTPUT_MAX_STAMPS][STAMP_MAX_LEN + 1];
+    size_t n;
+} stamp_set;
 
 struct output {
     pthread_mutex_t lock;  /* output_put may be called from several threads */
@@ -50,6 +69,9 @@ struct output {
     size_t capprev;
     page_record *pages;    /* this build's pages, in no particular order */
     size_t npages, cappages;
+    stamp_set stamps, prev_stamps;  /* this build's; the previous build's */
+    char token[OUTPUT_MAX_STAMPS][STAMP_TOKEN_LEN + 1];
+    size_t made, kept, restamped;
 };
 
 #define TMP_MARK ".vetted-tmp."
@@ -115,15 +137,76 @@ static void random_seed(unsigned long long seed[2])
     if (fd >= 0) close(fd);
 }
 
+/* Can value be stamped: short, and left as it is by HTML and JSON
+ * escaping (and by the manifest's spaces and newlines)? */
+static int stampable(const char *value)
+{
+    size_t n = 0;
+    for (; value[n]; n++)
+        if (!isalnum((unsigned char)value[n]) && !strchr(":.+-", value[n])) return 0;
+    return n > 0 && n <= STAMP_MAX_LEN;
+}
+
+/* "stamps v0 v1 ...\n" ("-" for a value not stamped) into *set; 0 or -1. */
+static int stamps_parse(char *line, stamp_set *set)
+{
+    char *save = NULL, *w = strtok_r(line, " ", &save);
+    if (!w || strcmp(w, "stamps")) return -1;
+    while ((w = strtok_r(NULL, " ", &save))) {
+        if (set->n == OUTPUT_MAX_STAMPS || (strcmp(w, "-") && !stampable(w))) return -1;
+        snprintf(set->value[set->n++], STAMP_MAX_LEN + 1, "%s", strcmp(w, "-") ? w : "");
+    }
+    return 0;
+}
+
+/* The spans of a manifest line at s ("-" or "at:which,..." with offsets
+ * increasing, then a space) into r; past the space, or NULL when damaged. */
+static const char *spans_parse(const char *s, page_record *r)
+{
+    if (s[0] == '-' && s[1] == ' ') return s + 2;
+    size_t cap = 0;
+    for (;;) {
+        char *end;
+        if (!isdigit((unsigned char)*s)) return NULL;
+        unsigned long long at = strtoull(s, &end, 10);
+        if (end[0] != ':' || end[1] < '0' || end[1] >= '0' + OUTPUT_MAX_STAMPS ||
+            (r->nspans && at <= r->spans[r->nspans - 1].at))
+            return NULL;
+        if (r->nspans == cap) r->spans = xrealloc(r->spans, (cap = cap ? cap * 2 : 4) * sizeof *r->spans);
+        r->spans[r->nspans++] = (stamp_span){at, (unsigned)(end[1] - '0')};
+        s = end + 2;
+        if (*s == ' ') return s + 1;
+        if (*s++ != ',') return NULL;
+    }
+}
+
+/* One page line of the manifest into *r (path owned by the line); 0 or -1. */
+static int record_parse(const char *line, page_record *r)
+{
+    int at = 0;
+    if (sscanf(line, "%32[0-9a-f] %32[0-9a-f-] %llu %llu %lld %lld %n", r->key, r->inputs, &r->ino, &r->size,
+               &r->mtime_s, &r->mtime_ns, &at) != 6 || strlen(r->key) != 32)
+        return -1;
+    const char *path = spans_parse(line + at, r);
+    if (!path || !output_path_is_safe(path)) return -1;
+    if (strlen(r->inputs) != 32) r->inputs[0] = '\0';
+    r->path = (char *)path;
+    return 0;
+}
+
 /* Reads the previous build's manifest. Anything unexpected in it means no
  * page is reused: a missing or damaged manifest only costs time. */
 static void manifest_load(output *o)
 {
     buf b = BUF_INIT;
     int ok = o->manifest && file_read(o->manifest, &b) == 0 && b.ptr &&
-             sscanf(b.ptr, "vetted-pages 2 %16llx %16llx\n", &o->seed[0], &o->seed[1]) == 2;
-    if (!ok) {
+             sscanf(b.ptr, "vetted-pages 3 %16llx %16llx\n", &o->seed[0], &o->seed[1]) == 2;
+    char *save = NULL;
+    if (ok) strtok_r(b.ptr, "\n", &save);
+    char *line = ok ? strtok_r(NULL, "\n", &save) : NULL;
+    if (!line || stamps_parse(line, &o->prev_stamps) < 0) {
         random_seed(o->seed);
+        memset(&o->prev_stamps, 0, sizeof o->prev_stamps);
         buf_free(&b);
         return;
     }
@@ -131,19 +214,17 @@ static void manifest_load(output *o)
     for (size_t i = 0; i < b.len; i++) lines += b.ptr[i] == '\n';
     for (o->capprev = 16; o->capprev < lines * 2; o->capprev *= 2) {}
     o->prev = xcalloc(o->capprev, sizeof *o->prev);
-    char *save = NULL;
-    strtok_r(b.ptr, "\n", &save);
-    for (char *line; (line = strtok_r(NULL, "\n", &save));) {
+    while ((line = strtok_r(NULL, "\n", &save))) {
         page_record r = {0};
-        int at = 0;
-        if (sscanf(line, "%32[0-9a-f] %32[0-9a-f-] %llu %llu %lld %lld %n", r.key, r.inputs, &r.ino, &r.size,
-                   &r.mtime_s, &r.mtime_ns, &at) != 6 || strlen(r.key) != 32 || !output_path_is_safe(line + at))
+        if (record_parse(line, &r) < 0) {
+            free(r.spans);
             continue;
-        if (strlen(r.inputs) != 32) r.inputs[0] = '\0';
-        page_record *slot = prev_slot(o, line + at);
+        }
+        page_record *slot = prev_slot(o, r.path);
         free(slot->path);
+        free(slot->spans);
         *slot = r;
-        slot->path = xstrdup(line + at);
+        slot->path = xstrdup(r.path);
     }
     buf_free(&b);
 }
@@ -152,10 +233,13 @@ static void manifest_load(output *o)
 static int manifest_write(const output *o, char **tmp_out)
 {
     buf b = BUF_INIT;
-    buf_printf(&b, "vetted-pages 2 %016llx %016llx\n", o->seed[0], o->seed[1]);
+    buf_printf(&b, "vetted-pages 3 %016llx %016llx\nstamps", o->seed[0], o->seed[1]);
+    for (size_t i = 0; i < o->stamps.n; i++)
+        buf_concat(&b, " ", *o->stamps.value[i] ? o->stamps.value[i] : "-", (char *)NULL);
+    buf_putc(&b, '\n');
     for (size_t i = 0; i < o->npages; i++) {
         const page_record *r = &o->pages[i];
-        /* as "%s %s %llu %llu %lld %lld %s\n", without printf's cost */
+        /* as "%s %s %llu %llu %lld %lld %s %s\n", without printf's cost */
         buf_concat(&b, r->key, " ", r->inputs[0] ? r->inputs : "-", " ", (char *)NULL);
         buf_put_int(&b, (long long)r->ino);
         buf_putc(&b, ' ');
@@ -164,6 +248,14 @@ static int manifest_write(const output *o, char **tmp_out)
         buf_put_int(&b, r->mtime_s);
         buf_putc(&b, ' ');
         buf_put_int(&b, r->mtime_ns);
+        buf_putc(&b, ' ');
+        for (size_t k = 0; k < r->nspans; k++) {
+            if (k) buf_putc(&b, ',');
+            buf_put_int(&b, (long long)r->spans[k].at);
+            buf_putc(&b, ':');
+            buf_putc(&b, (char)('0' + r->spans[k].which));
+        }
+        if (!r->nspans) buf_putc(&b, '-');
         buf_concat(&b, " ", r->path, "\n", (char *)NULL);
     }
     *tmp_out = xasprintf("%s.tmp.%ld", o->manifest, (long)getpid());
@@ -174,7 +266,8 @@ static int manifest_write(const output *o, char **tmp_out)
 
 /* Remembers that path (as written under the site) came from key and,
  * when not NULL, inputs. */
-static void record_page(output *o, const char *path, const char *key, const char *inputs, const struct stat *st)
+static void record_page(output *o, const char *path, const char *key, const char *inputs, const struct stat *st,
+                        const stamp_span *spans, size_t nspans)
 {
     pthread_mutex_lock(&o->lock);
     if (o->npages == o->cappages) {
@@ -187,12 +280,122 @@ static void record_page(output *o, const char *path, const char *key, const char
                        .mtime_ns = (long long)st->st_mtim.tv_nsec};
     memcpy(r->key, key, 33);
     if (inputs) memcpy(r->inputs, inputs, 33);
+    if (nspans) {
+        r->spans = xmalloc(nspans * sizeof *spans);
+        memcpy(r->spans, spans, nspans * sizeof *spans);
+        r->nspans = nspans;
+    }
     pthread_mutex_unlock(&o->lock);
 }
 
 void output_hasher(const output *o, hasher *h)
 {
     hasher_init(h, o->seed[0], o->seed[1]);
+}
+
+/* ---- stamps ---------------------------------------------------------------- */
+
+void output_set_stamps(output *o, const char *const *values, size_t n)
+{
+    hasher h;
+    hasher_init(&h, o->seed[0], o->seed[1]);
+    hasher_put(&h, "stamp tokens", 12);
+    char hex[33];
+    hasher_hex(&h, hex);
+    memset(&o->stamps, 0, sizeof o->stamps);
+    for (size_t i = 0; i < n && i < OUTPUT_MAX_STAMPS; i++) {
+        if (values[i] && stampable(values[i])) snprintf(o->stamps.value[i], STAMP_MAX_LEN + 1, "%s", values[i]);
+        snprintf(o->token[i], sizeof o->token[i], "vst%.20s%ct", hex, (char)('0' + i));
+        o->stamps.n = i + 1;
+    }
+}
+
+const char *output_stamped(const output *o, const char *value)
+{
+    for (size_t i = 0; o && value && i < o->stamps.n; i++)
+        if (*o->stamps.value[i] && !strcmp(o->stamps.value[i], value)) return o->token[i];
+    return value;
+}
+
+void output_counts(const output *o, size_t *made, size_t *kept, size_t *restamped)
+{
+    *made = o->made;
+    *kept = o->kept;
+    *restamped = o->restamped;
+}
+
+/* The stamp whose token starts at p (end: the end of the data), or -1. */
+static int token_at(const output *o, const char *p, const char *end)
+{
+    if (end - p < STAMP_TOKEN_LEN) return -1;
+    unsigned which = (unsigned char)p[STAMP_PREFIX_LEN] - '0';
+    return which < o->stamps.n && *o->stamps.value[which] && p[STAMP_PREFIX_LEN + 1] == 't' ? (int)which : -1;
+}
+
+/* data with every token written as its value, into out, and where
+ * (*spans, *n; caller frees). 0 when data holds no token (out untouched). */
+static int stamp_tokens(const output *o, const char *data, size_t len, buf *out, stamp_span **spans, size_t *n)
+{
+    *spans = NULL;
+    *n = 0;
+    if (!o->stamps.n || !len) return 0;
+    const char *pos = data, *end = data + len, *hit;
+    size_t cap = 0;
+    while ((hit = memmem(pos, (size_t)(end - pos), o->token[0], STAMP_PREFIX_LEN))) {
+        int which = token_at(o, hit, end);
+        if (which < 0) {
+            hit++;
+            buf_put(out, pos, (size_t)(hit - pos));
+            pos = hit;
+            continue;
+        }
+        buf_put(out, pos, (size_t)(hit - pos));
+        if (*n == cap) *spans = xrealloc(*spans, (cap = cap ? cap * 2 : 4) * sizeof **spans);
+        (*spans)[(*n)++] = (stamp_span){out->len, (unsigned)which};
+        buf_puts(out, o->stamps.value[which]);
+        pos = hit + STAMP_TOKEN_LEN;
+    }
+    if (!*n) {
+        buf_reset(out);
+        return 0;
+    }
+    buf_put(out, pos, (size_t)(end - pos));
+    return 1;
+}
+
+/* Does every stamp the previous page held have the same value now? */
+static int stamps_hold(const output *o, const page_record *r)
+{
+    for (size_t i = 0; i < r->nspans; i++) {
+        unsigned w = r->spans[i].which;
+        if (w >= o->prev_stamps.n || w >= o->stamps.n || !*o->stamps.value[w] ||
+            strcmp(o->prev_stamps.value[w], o->stamps.value[w]))
+            return 0;
+    }
+    return 1;
+}
+
+/* The previous page (bytes old, len) with the new values where the old
+ * ones were, into out and *spans (caller frees); -1 when the recorded
+ * spans do not hold the old values there. */
+static int restamp(const output *o, const page_record *r, const char *old, size_t len, buf *out, stamp_span **spans)
+{
+    *spans = xcalloc(r->nspans + 1, sizeof **spans);
+    size_t pos = 0;
+    for (size_t i = 0; i < r->nspans; i++) {
+        unsigned w = r->spans[i].which;
+        const char *was = w < o->prev_stamps.n ? o->prev_stamps.value[w] : "";
+        size_t n = strlen(was);
+        if (!n || w >= o->stamps.n || !*o->stamps.value[w] || r->spans[i].at < pos || r->spans[i].at > len || len - r->spans[i].at < n ||
+            memcmp(old + r->spans[i].at, was, n))
+            return -1;
+        buf_put(out, old + pos, (size_t)(r->spans[i].at - pos));
+        (*spans)[i] = (stamp_span){out->len, w};
+        buf_puts(out, o->stamps.value[w]);
+        pos = (size_t)r->spans[i].at + n;
+    }
+    buf_put(out, old + pos, len - pos);
+    return 0;
 }
 
 /* ---- the standby: the site before the last ------------------------------
@@ -403,7 +606,17 @@ static int write_file(const char *path, const void *data, size_t len, struct sta
     return close(fd);
 }
 
-static int put(output *o, const char *relpath, const char *key, const char *inputs, const void *data, size_t len)
+/* Adds one to a counter of o (threads share it). */
+static void count(output *o, size_t *counter)
+{
+    pthread_mutex_lock(&o->lock);
+    (*counter)++;
+    pthread_mutex_unlock(&o->lock);
+}
+
+/* Writes relpath; a page (key not NULL) is recorded with its spans. */
+static int put(output *o, const char *relpath, const char *key, const char *inputs, const void *data, size_t len,
+               const stamp_span *spans, size_t nspans)
 {
     if (!output_path_is_safe(relpath)) {
         failed(o, "refusing to write '%s' outside the site%s", relpath, "");
@@ -422,7 +635,7 @@ static int put(output *o, const char *relpath, const char *key, const char *inpu
     } else if (!again) {
         struct stat st;
         if ((rc = write_file(path, data, len, &st)) < 0) failed(o, "cannot write %s: %s", path, strerror(errno));
-        else if (key) record_page(o, full, key, inputs, &st);
+        else if (key) record_page(o, full, key, inputs, &st, spans, nspans);
         done_writing(o, full);
     }
     free(full);
@@ -432,13 +645,21 @@ static int put(output *o, const char *relpath, const char *key, const char *inpu
 
 int output_put(output *o, const char *relpath, const void *data, size_t len)
 {
-    return put(o, relpath, NULL, NULL, data, len);
+    return put(o, relpath, NULL, NULL, data, len, NULL, 0);
 }
 
 int output_put_keyed(output *o, const char *relpath, const char *key, const char *inputs, const void *data,
                      size_t len)
 {
-    return put(o, relpath, key, inputs, data, len);
+    buf b = BUF_INIT;
+    stamp_span *spans;
+    size_t n;
+    int stamped = stamp_tokens(o, data, len, &b, &spans, &n);
+    int rc = put(o, relpath, key, inputs, stamped ? b.ptr : data, stamped ? b.len : len, spans, n);
+    if (rc == 0) count(o, &o->made);
+    free(spans);
+    buf_free(&b);
+    return rc;
 }
 
 /* Is the file the very one the previous build recorded? */
@@ -497,10 +718,42 @@ static int link_previous(output *o, const char *full, const page_record *r, cons
     char *src = path_join(o->dest, full), *dst = path_join(o->tmp, full);
     int kept = link_or_copy(o, src, st, dst) == 0 ? 1 : -1;
     if (kept < 0) failed(o, "cannot keep %s of the previous site: %s", full, strerror(errno));
-    else record_page(o, full, r->key, inputs, st);
+    else record_page(o, full, r->key, inputs, st, r->spans, r->nspans);
+    if (kept > 0) count(o, &o->kept);
     done_writing(o, full);
     free(src);
     free(dst);
+    return kept;
+}
+
+/* Reads the previous site's full into b when it is still the file r
+ * records. 0 or -1. */
+static int read_unchanged(const output *o, const char *full, const page_record *r, buf *b)
+{
+    char *src = path_join(o->dest, full);
+    int fd = open(src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    free(src);
+    struct stat st;
+    int rc = fd >= 0 && fstat(fd, &st) == 0 && same_file(r, &st) ? fd_read_all(fd, b) : -1;
+    if (fd >= 0) close(fd);
+    return rc;
+}
+
+/* Makes relpath from the previous site's page r with the new stamps in
+ * it. 1 when made, 0 when it must be rendered, -1 on error (reported). */
+static int keep_restamped(output *o, const char *relpath, const char *full, const page_record *r,
+                          const char *inputs)
+{
+    buf old = BUF_INIT, now = BUF_INIT;
+    stamp_span *spans = NULL;
+    int kept = 0;
+    if (read_unchanged(o, full, r, &old) == 0 && restamp(o, r, old.ptr, old.len, &now, &spans) == 0) {
+        kept = put(o, relpath, r->key, inputs, now.ptr ? now.ptr : "", now.len, spans, r->nspans) == 0 ? 1 : -1;
+        if (kept > 0) count(o, &o->restamped);
+    }
+    free(spans);
+    buf_free(&old);
+    buf_free(&now);
     return kept;
 }
 
@@ -510,7 +763,9 @@ int output_keep(output *o, const char *relpath, const char *key, const char *inp
     char *full = xasprintf("%s%s", o->prefix, relpath);
     struct stat st;
     const page_record *r = unchanged(o, full, &st);
-    int kept = r && !strcmp(r->key, key) ? link_previous(o, full, r, inputs, &st) : 0;
+    int kept = 0;
+    if (r && !strcmp(r->key, key))
+        kept = stamps_hold(o, r) ? link_previous(o, full, r, inputs, &st) : keep_restamped(o, relpath, full, r, inputs);
     free(full);
     return kept;
 }
@@ -525,7 +780,7 @@ int output_keep_inputs(output *o, const char *const *relpaths, size_t n, const c
     for (size_t i = 0; i < n && all; i++) {
         all = output_path_is_safe(relpaths[i]);
         full[i] = xasprintf("%s%s", o->prefix, relpaths[i]);
-        all = all && (r[i] = unchanged(o, full[i], &st[i])) && !strcmp(r[i]->inputs, inputs);
+        all = all && (r[i] = unchanged(o, full[i], &st[i])) && !strcmp(r[i]->inputs, inputs) && stamps_hold(o, r[i]);
     }
     int rc = all ? 1 : 0;
     for (size_t i = 0; i < n && all && rc == 1; i++)
@@ -605,9 +860,15 @@ int output_reuse(output *o, const char *relpath)
 static void release(output *o)
 {
     free(o->manifest);
-    for (size_t i = 0; i < o->capprev; i++) free(o->prev[i].path);
+    for (size_t i = 0; i < o->capprev; i++) {
+        free(o->prev[i].path);
+        free(o->prev[i].spans);
+    }
     free(o->prev);
-    for (size_t i = 0; i < o->npages; i++) free(o->pages[i].path);
+    for (size_t i = 0; i < o->npages; i++) {
+        free(o->pages[i].path);
+        free(o->pages[i].spans);
+    }
     free(o->pages);
     for (size_t i = 0; i < o->capwritten; i++) free(o->written[i].path);
     free(o->written);

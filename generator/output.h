@@ -40,6 +40,24 @@ int output_put_keyed(output *o, const char *relpath, const char *key, const char
  * previous build recorded inputs for all of them and none was touched:
  * 1 when all were kept, 0 when none was (make them), -1 on error. */
 int output_keep_inputs(output *o, const char *const *relpaths, size_t n, const char *inputs);
+/* Stamps: a few short values (the revision a site is built from) that
+ * change with every commit while what most pages show does not. A view
+ * model holds output_stamped(value), a token, in their place; the page key
+ * is of that view model, so it stays the same from one commit to the
+ * next. output_put_keyed writes each token as its value and records where;
+ * output_keep then makes an unchanged page from the previous site's by
+ * writing the new values where the old ones were, without rendering it.
+ * A value is stamped only when made of letters, digits and ":.+-" (HTML
+ * and JSON escaping leave it as it is) and is at most 64 bytes; tokens are
+ * made from the site's secret, so no content can hold one. Call
+ * output_set_stamps before any page is kept or written. */
+#define OUTPUT_MAX_STAMPS 4
+void output_set_stamps(output *o, const char *const *values, size_t n);
+/* The token of value when it is one of the stamps, else value itself
+ * (owned by o, or value); o may be NULL (no stamps). */
+const char *output_stamped(const output *o, const char *value);
+/* How many pages were written, kept as they were, and restamped. */
+void output_counts(const output *o, size_t *made, size_t *kept, size_t *restamped);
 /* Makes every later output_put write under prefix/ ("" or NULL: the
  * site's root), for snapshots of review cycles (v/<tag>/). */
 void output_set_prefix(output *o, const char *prefix);

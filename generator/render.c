@@ -388,7 +388,8 @@ static size_t count_sev(const assessment *as, severity s)
 
 /* ---- whole pages ------------------------------------------------------------ */
 
-vt *render_common_vm(arena *a, const project *p, const trails *tr, const char *root, const char *title)
+vt *render_common_vm(arena *a, const output *out, const project *p, const trails *tr, const char *root,
+                     const char *title)
 {
     vt *m = vt_map(a);
     if (p->snapshot) vt_add(a, m, "snapshot", vt_str(a, p->snapshot));
@@ -407,9 +408,10 @@ vt *render_common_vm(arena *a, const project *p, const trails *tr, const char *r
     vt_add(a, m, "as_of", vt_str(a, p->as_of));
     if (p->rev.head_exists) {
         vt *rev = vt_map(a);
-        vt_add(a, rev, "id", vt_str(a, p->rev.id));
-        vt_add(a, rev, "short", vt_str(a, p->rev.short_id));
-        vt_add(a, rev, "date", vt_str(a, p->rev.date));
+        /* stamps: so a commit does not change a page key (output.h) */
+        vt_add(a, rev, "id", vt_str(a, output_stamped(out, p->rev.id)));
+        vt_add(a, rev, "short", vt_str(a, output_stamped(out, p->rev.short_id)));
+        vt_add(a, rev, "date", vt_str(a, output_stamped(out, p->rev.date)));
         vt_add(a, rev, "dirty", vt_bool(a, p->rev.dirty));
         vt_add(a, m, "revision", rev);
     }
@@ -584,7 +586,7 @@ static int copy_evidence(const project *p, const assessment *as, output *out)
 static vt *supplier_common_vm(arena *a, const project *p, const trails *tr, const assessment *as, const char *title,
                               const trail_entry *entries, size_t n)
 {
-    vt *ctx = render_common_vm(a, p, tr, root_for(p, 1), title);
+    vt *ctx = render_common_vm(a, NULL, p, tr, root_for(p, 1), title);
     if (!tr) return ctx;
     vt *rev = vt_map(a);
     vt_add(a, rev, "file", vt_bool(a, 1));
@@ -792,7 +794,7 @@ static int render_suppliers(const project *p, theme *t, const trails *tr, output
 static int render_changes(const project *p, theme *t, const trails *tr, output *out, diag_list *d)
 {
     arena a = ARENA_INIT;
-    vt *ctx = render_common_vm(&a, p, tr, root_for(p, 0), "Recent changes");
+    vt *ctx = render_common_vm(&a, out, p, tr, root_for(p, 0), "Recent changes");
     vt_add(&a, ctx, "changes", historyview_recent(&a, p, tr));
     int rc = render_layout(t, out, "changes", "changes.html", ctx, d);
     arena_free(&a);
@@ -851,7 +853,7 @@ static int render_index(const project *p, theme *t, const trails *tr, output *ou
     arena a = ARENA_INIT;
     assessment **sorted = xcalloc(p->n + 1, sizeof *sorted);
     if (p->n) memcpy(sorted, p->items, p->n * sizeof *sorted);
-    vt *ctx = render_common_vm(&a, p, tr, root_for(p, 0), p->cfg.title);
+    vt *ctx = render_common_vm(&a, out, p, tr, root_for(p, 0), p->cfg.title);
     vt_add(&a, ctx, "suppliers_count", vt_int(&a, (long long)p->n));
     if (p->n) qsort(sorted, p->n, sizeof *sorted, by_name);
     vt_add(&a, ctx, "categories", categories_vm(&a, sorted, p->n, p->as_of));
@@ -864,7 +866,7 @@ static int render_index(const project *p, theme *t, const trails *tr, output *ou
     vt *json = vt_map(&a);
     vt_add(&a, json, "generator", vt_str(&a, "vetted " VETTED_VERSION));
     vt_add(&a, json, "as_of", vt_str(&a, p->as_of));
-    vt *rev = vt_get(render_common_vm(&a, p, tr, "", ""), "revision");
+    vt *rev = vt_get(render_common_vm(&a, out, p, tr, "", ""), "revision");
     vt_add(&a, json, "revision", rev ? rev : vt_null(&a));
     vt *json_list = vt_list(&a);
     for (size_t i = 0; i < p->n; i++) {
@@ -932,7 +934,7 @@ static int render_rule_page(const project *p, theme *t, const trails *tr, const 
 {
     arena a = ARENA_INIT;
     vt *rule = rule_group_vm(&a, p, first, n, 1);
-    vt *ctx = render_common_vm(&a, p, tr, root_for(p, 1), vt_get_text(rule, "title"));
+    vt *ctx = render_common_vm(&a, out, p, tr, root_for(p, 1), vt_get_text(rule, "title"));
     vt_add(&a, ctx, "rule", rule);
     int rc = render_layout(t, out, "rule", vt_get_text(rule, "url"), ctx, d);
     arena_free(&a);
@@ -1021,7 +1023,7 @@ static int render_findings(const project *p, theme *t, const trails *tr, output 
     if (total) qsort(all, total, sizeof *all, by_rule_then_supplier);
     int own_pages = theme_has_layout(t, "rule"), rc = 0;
     arena a = ARENA_INIT;
-    vt *ctx = render_common_vm(&a, p, tr, root_for(p, 0), "Findings by rule");
+    vt *ctx = render_common_vm(&a, out, p, tr, root_for(p, 0), "Findings by rule");
     vt *rules = vt_list(&a);
     size_t *starts = xcalloc(total + 2, sizeof *starts), ngroups = 0;
     for (size_t i = 0; i < total;) {

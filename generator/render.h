@@ -18,8 +18,10 @@
 int render_site(const project *p, theme *t, const trails *tr, output *out, diag_list *d);
 
 /* The part of the view model every page has (site, root, page title,
- * revision, as_of, ...), in arena a. */
-vt *render_common_vm(arena *a, const project *p, const trails *tr, const char *root, const char *title);
+ * revision, as_of, ...), in arena a; the revision's values as out's
+ * stamps (output_stamped). */
+vt *render_common_vm(arena *a, const output *out, const project *p, const trails *tr, const char *root,
+                     const char *title);
 /* Renders layout with ctx and writes it to path. Returns 0 or -1 (reported). */
 int render_layout(theme *t, output *out, const char *layout, const char *path, const vt *ctx, diag_list *d);
 

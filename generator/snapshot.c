@@ -205,7 +205,7 @@ static int render_compare(const project *p, theme *t, const cycle *from, const c
     int rc = prdiff_run(&df, &po, d);
     arena a = ARENA_INIT;
     if (rc == 0) {
-        vt *ctx = render_common_vm(&a, p, NULL, "../../", arena_printf(&a, "%s → %s", from->tag, to->tag));
+        vt *ctx = render_common_vm(&a, out, p, NULL, "../../", arena_printf(&a, "%s → %s", from->tag, to->tag));
         vt *cmp = vt_map(&a);
         vt_add(&a, cmp, "from", vt_str(&a, from->tag));
         vt_add(&a, cmp, "to", vt_str(&a, to->tag));
@@ -230,7 +230,7 @@ static int render_compare(const project *p, theme *t, const cycle *from, const c
 static int render_versions(const project *p, theme *t, const cycles *cs, output *out, diag_list *d)
 {
     arena a = ARENA_INIT;
-    vt *ctx = render_common_vm(&a, p, NULL, "../", "Review cycles");
+    vt *ctx = render_common_vm(&a, out, p, NULL, "../", "Review cycles");
     vt *list = vt_list(&a);
     for (size_t i = cs->n; i-- > 0;) {     /* newest first */
         const cycle *c = &cs->items[i];

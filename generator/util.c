@@ -311,10 +311,8 @@ void arena_free(arena *a)
     a->head = NULL;
 }
 
-int file_read(const char *path, buf *out)
+int fd_read_all(int fd, buf *out)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return -1;
     buf_reset(out);
     struct stat st;
     if (fstat(fd, &st) == 0 && st.st_size > 0) buf_grow(out, (size_t)st.st_size + 1);  /* one allocation */
@@ -323,17 +321,23 @@ int file_read(const char *path, buf *out)
         ssize_t n = read(fd, out->ptr + out->len, out->cap - out->len - 1);
         if (n < 0) {
             if (errno == EINTR) continue;
-            int e = errno;
-            close(fd);
-            errno = e;
             return -1;
         }
         if (n == 0) break;
         out->len += (size_t)n;
     }
     out->ptr[out->len] = '\0';
-    close(fd);
     return 0;
+}
+
+int file_read(const char *path, buf *out)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    int rc = fd_read_all(fd, out), e = errno;
+    close(fd);
+    errno = e;
+    return rc;
 }
 
 int mkdir_p(const char *path)

@@ -90,6 +90,8 @@ void arena_free(arena *a);
 /* Reads a whole file. Returns 0 and fills *out (caller frees with buf_free)
  * or -1 with errno set. */
 int file_read(const char *path, buf *out);
+/* The same from an open file, from where it stands. 0 or -1 (errno). */
+int fd_read_all(int fd, buf *out);
 /* Opens path for writing (created or truncated, never through a symbolic
  * link), making its folders when missing. A file descriptor or -1. */
 int file_create(const char *path);

@@ -265,4 +265,52 @@ same_as_scratch "a site removed by hand, with a standby"
 expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
 same_as_scratch "a build from an old standby"
 
+# Stamps: the site-wide pages name the revision the site was built from,
+# so every commit changes them. A page whose content did not change is
+# made from the previous site's page with the new revision written where
+# the old one was (restamped), not rendered again; with the same revision
+# it is kept as it is.
+pages() { VETTED_TIMING=1 "$VETTED" -C "$R" build -q -o "$S" 2>&1 | sed -n 's/^vetted: pages *//p'; }
+restamped() { sed -E 's/.* ([0-9]+) restamped/\1/' <<<"$1"; }
+RP=$S/findings/major-agreements.nda.html
+expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
+expect_file "$RP"
+before=$(g rev-parse --short=7 HEAD)
+printf '\nNotes of the last visit.\n' >>"$R/content/acme.md"
+g add -A; commit 2026-05-05 "Acme: notes"
+after=$(g rev-parse --short=7 HEAD)
+got=$(pages)
+if [ "$(restamped "$got")" -ge 3 ]; then pass; else fail "site-wide pages not restamped: $got"; fi
+expect_contains "$(cat "$RP")" ">$after</code>" "a restamped page names the new revision"
+expect_not_contains "$(cat "$RP")" "$before" "a restamped page's old revision"
+expect_contains "$(cat "$S/index.json")" "\"$(g rev-parse HEAD)\"" "index.json names the new revision"
+same_as_scratch "restamped pages"
+rp=$(inode "$RP")
+got=$(pages)
+expect_eq "$(restamped "$got")" 0 "pages restamped with the same revision"
+expect_eq "$(inode "$RP")" "$rp" "a page of the same revision is kept"
+# A page replaced by hand in the site is made again, never restamped.
+sed 's/<\/body>/tampered<\/body>/' "$RP" >"$T_TMP/rp" && rm "$RP" && cp "$T_TMP/rp" "$RP"
+printf 'More notes.\n' >>"$R/content/acme.md"
+g add -A; commit 2026-05-05 "Acme: more notes"
+expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
+expect_not_contains "$(cat "$RP")" "tampered" "a page replaced by hand"
+same_as_scratch "restamping a site touched by hand"
+# Where the manifest says the revision is, the old revision must be: a
+# span moved, beyond the page's end or out of order costs a render only.
+damage() {   # sed expression on the spans of the manifest's pages
+    sed -i -E "3,\$ s/^([0-9a-f]+ [0-9a-f-]+ [0-9]+ [0-9]+ [0-9]+ [0-9]+ )([^ ]+) /\\1$1 /" "$M"
+    printf 'x\n' >>"$R/content/acme.md"
+    g add -A; commit 2026-05-05 "Acme: notes again"
+    got=$(pages)
+}
+damage '1\2'; expect_eq "$(restamped "$got")" 0 "restamped at moved spans"; same_as_scratch "spans moved"
+damage '99999999:0'; expect_eq "$(restamped "$got")" 0 "restamped beyond the end"; same_as_scratch "spans beyond the end"
+damage '5:0,1:1'; expect_eq "$(restamped "$got")" 0 "restamped out of order"; same_as_scratch "spans out of order"
+damage '1:9'; same_as_scratch "a span of no stamp"
+printf 'y\n' >>"$R/content/acme.md"; g add -A; commit 2026-05-05 "Acme: after the damage"
+got=$(pages)
+if [ "$(restamped "$got")" -ge 3 ]; then pass; else fail "no restamping after a damaged manifest: $got"; fi
+same_as_scratch "restamping again"
+
 t_done
