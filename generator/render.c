@@ -898,6 +898,34 @@ static int by_rule_then_supplier(const void *x, const void *y)
     return a->f < b->f ? -1 : a->f > b->f;
 }
 
+/* Sorts all (n findings, gathered in supplier order) as
+ * by_rule_then_supplier does: a stable counting sort by severity and rule
+ * keeps supplier order within each, without comparing a string; qsort when
+ * a finding's rule is not one of the project's. */
+static void sort_placed(const project *p, placed *all, size_t n)
+{
+    size_t nrules = p->rules ? rules_count(p->rules) : 0, ngroups = (SEV_ERROR + 1) * nrules;
+    size_t *group = xcalloc(n + 1, sizeof *group), *start = xcalloc(ngroups + 1, sizeof *start);
+    int known = nrules > 0;
+    for (size_t i = 0; i < n && known; i++) {
+        long r = rules_index(p->rules, all[i].f->rule);
+        known = r >= 0 && all[i].f->sev <= SEV_ERROR;
+        if (known) group[i] = (size_t)(SEV_ERROR - all[i].f->sev) * nrules + (size_t)r;
+    }
+    if (known) {
+        for (size_t i = 0; i < n; i++) start[group[i] + 1]++;
+        for (size_t g = 1; g < ngroups; g++) start[g] += start[g - 1];
+        placed *sorted = xcalloc(n + 1, sizeof *sorted);
+        for (size_t i = 0; i < n; i++) sorted[start[group[i]]++] = all[i];
+        memcpy(all, sorted, n * sizeof *all);
+        free(sorted);
+    } else if (n) {
+        qsort(all, n, sizeof *all, by_rule_then_supplier);
+    }
+    free(group);
+    free(start);
+}
+
 /* A rule (at one severity) with its findings; items only when wanted. */
 static vt *rule_group_vm(arena *a, const project *p, const placed *first, size_t n, int with_items)
 {
@@ -1020,7 +1048,7 @@ static int render_findings(const project *p, theme *t, const trails *tr, output 
     for (size_t i = 0; i < p->n; i++)
         for (size_t j = 0; j < p->items[i]->nfindings; j++)
             all[k++] = (placed){p->items[i], &p->items[i]->findings[j], i};
-    if (total) qsort(all, total, sizeof *all, by_rule_then_supplier);
+    sort_placed(p, all, total);
     int own_pages = theme_has_layout(t, "rule"), rc = 0;
     arena a = ARENA_INIT;
     vt *ctx = render_common_vm(&a, out, p, tr, root_for(p, 0), "Findings by rule");

@@ -1687,17 +1687,23 @@ const rule_info *rules_at(const rules *r, size_t i) { return &r->list[i].info; }
 
 /* The list is sorted by id once loaded (rules_load): a binary search, as
  * every finding of every supplier is looked up on each rebuild. */
-const rule_info *rules_find(const rules *r, const char *id)
+long rules_index(const rules *r, const char *id)
 {
     size_t lo = 0, hi = r->n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         int c = strcmp(r->list[mid].info.id, id);
-        if (!c) return &r->list[mid].info;
+        if (!c) return (long)mid;
         if (c < 0) lo = mid + 1;
         else hi = mid;
     }
-    return NULL;
+    return -1;
+}
+
+const rule_info *rules_find(const rules *r, const char *id)
+{
+    long i = rules_index(r, id);
+    return i < 0 ? NULL : &r->list[i].info;
 }
 
 void rules_free(rules *r)

@@ -77,6 +77,7 @@ void rules_forget(rules *r);
 size_t rules_count(const rules *r);
 const rule_info *rules_at(const rules *r, size_t i);   /* sorted by id */
 const rule_info *rules_find(const rules *r, const char *id);
+long rules_index(const rules *r, const char *id);      /* as for rules_at, or -1 */
 void rules_free(rules *r);
 
 #endif

@@ -52,12 +52,22 @@ vt *vt_str(arena *a, const char *s) { return vt_strn(a, s, strlen(s)); }
 
 vt *vt_strcat(arena *a, ...)
 {
+    char small[256];   /* most are short: joined on the stack, not the heap */
     buf b = BUF_INIT;
+    size_t n = 0;
     va_list ap;
+    va_start(ap, a);
+    for (const char *p; (p = va_arg(ap, const char *));) {
+        size_t k = strlen(p);
+        if (n + k < sizeof small) memcpy(small + n, p, k);
+        n += k;
+    }
+    va_end(ap);
+    if (n < sizeof small) return vt_strn(a, small, n);
     va_start(ap, a);
     buf_vconcat(&b, ap);
     va_end(ap);
-    vt *v = vt_strn(a, b.ptr ? b.ptr : "", b.len);
+    vt *v = vt_strn(a, b.ptr, b.len);
     buf_free(&b);
     return v;
 }

@@ -296,6 +296,30 @@ static void test_writers(void)
 }
 
 /* One value at the start of a text that goes on after it. */
+/* xconcat and vt_strcat at every length around their stack buffer and
+ * first allocation, with empty parts between. */
+static void test_joiners(void)
+{
+    char part[600], want[1300];
+    memset(part, 'x', sizeof part);
+    for (size_t n = 0; n < 560; n += 7) {
+        size_t m = (n * 3) % 300;
+        char *p1 = strndup(part, n), *p2 = strndup(part, m);
+        p2[0 < m ? m - 1 : 0] = m ? 'y' : '\0';
+        snprintf(want, sizeof want, "%s/%s.", p1, p2);
+        char *got = xconcat(p1, "", "/", p2, ".", (char *)NULL);
+        CHECK_STR(got, want);
+        arena ja = ARENA_INIT;
+        vt *v = vt_strcat(&ja, "", p1, "/", p2, "", ".", (char *)NULL);
+        CHECK_STR(vt_text(v), want);
+        CHECK_INT(v->len, strlen(want));
+        arena_free(&ja);
+        free(got);
+        free(p1);
+        free(p2);
+    }
+}
+
 static void test_prefix(void)
 {
     arena a = ARENA_INIT;
@@ -323,5 +347,6 @@ int main(void)
     arena_free(&a);
     test_writers();
     test_prefix();
+    test_joiners();
     return check_done("json");
 }
