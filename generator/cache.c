@@ -53,14 +53,21 @@ struct cache {
     int appendable;       /* the file loaded whole: new entries can be appended */
 };
 
+/* Eight bytes at a time: keys are long (two ids and a path). Never
+ * written down, so it may change from version to version. */
 static unsigned long long hash(const char *s)
 {
-    unsigned long long h = 1469598103934665603ULL;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211ULL;
+    size_t n = strlen(s);
+    unsigned long long h = 0x9e3779b97f4a7c15ULL ^ n, w;
+    for (; n >= 8; s += 8, n -= 8) {
+        memcpy(&w, s, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 32;
     }
-    return h;
+    w = 0;
+    memcpy(&w, s, n);
+    h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+    return h ^ (h >> 29);
 }
 
 static slot *find_hashed(const cache *c, const char *full, unsigned long long h)
@@ -194,9 +201,14 @@ const char *cache_dir(const cache *c)
 
 static slot *lookup(const cache *c, const char *section, const char *key)
 {
-    char *full = xconcat(section, "\x1f", key, (char *)NULL);
+    char small[512];   /* most keys: joined on the stack */
+    size_t ns = strlen(section), nk = strlen(key);
+    char *full = ns + nk + 2 <= sizeof small ? small : xmalloc(ns + nk + 2);
+    memcpy(full, section, ns);
+    full[ns] = '\x1f';
+    memcpy(full + ns + 1, key, nk + 1);
     slot *s = find(c, full);
-    free(full);
+    if (full != small) free(full);
     return s->key && s->where ? s : NULL;
 }
 

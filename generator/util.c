@@ -528,5 +528,7 @@ void hasher_hex(const hasher *h, char out[33])
 {
     unsigned long long d[2];
     hasher_digest(h, d);
-    snprintf(out, 33, "%016llx%016llx", d[0], d[1]);
+    static const char hex[] = "0123456789abcdef";
+    for (int i = 0; i < 32; i++) out[i] = hex[(d[i / 16] >> (60 - 4 * (i % 16))) & 15];
+    out[32] = '\0';
 }

@@ -73,6 +73,23 @@ int main(void)
     CHECK_STR(get_text("k7"), "changed");   /* the later line wins */
     CHECK_STR(get_text("k8"), big);
 
+    /* Keys of every length around the lookup's stack buffer (512 bytes
+     * with the section) keep their values apart. */
+    char longkey[700];
+    c = cache_open(dir);
+    for (size_t n = 500; n < 520; n++) {
+        memset(longkey, 'a' + (int)(n % 26), n);
+        longkey[n] = '\0';
+        put_text(c, longkey, longkey + n - 3);
+    }
+    CHECK_INT(cache_save(c), 0);
+    cache_close(c);
+    for (size_t n = 500; n < 520; n++) {
+        memset(longkey, 'a' + (int)(n % 26), n);
+        longkey[n] = '\0';
+        CHECK_STR(get_text(longkey), longkey + n - 3);
+    }
+
     /* Nothing new: nothing written. */
     long before = file_size();
     c = cache_open(dir);
