@@ -213,20 +213,47 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
     return need + 1;
 }
 
-/* Decodes the string starting at the opening quote into p->tmp. */
-static int string_body(parser *p)
+static int plain(unsigned char c)
+{
+    return c != '"' && c != '\\' && c >= 0x20 && c < 0x80;
+}
+
+/* The end of the run of plain bytes (none of '"', '\\', a control or a
+ * non-ASCII byte) from i: eight at a time while no word holds one. */
+static size_t plain_run(const parser *p, size_t i)
+{
+    const unsigned long long ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    for (; i + 8 <= p->len; i += 8) {
+        unsigned long long w, q, b;
+        memcpy(&w, p->s + i, 8);
+        q = w ^ (ones * '"');
+        b = w ^ (ones * '\\');
+        /* a zero byte of q or b, a byte below 0x20, a byte of 0x80 or more */
+        if ((((q - ones) & ~q) | ((b - ones) & ~b) | ((w - ones * 0x20) & ~w) | w) & highs) break;
+    }
+    while (i < p->len && plain((unsigned char)p->s[i])) i++;
+    return i;
+}
+
+/* Decodes the string starting at the opening quote: into p->tmp, or with
+ * direct, when it has nothing to decode, as the bytes of the input
+ * (*text, *n). */
+static int string_body(parser *p, int direct, const char **text, size_t *n)
 {
     size_t open = p->pos;
+    p->pos++;
+    size_t end = plain_run(p, p->pos);
+    if (direct && end < p->len && p->s[end] == '"') {
+        *text = p->s + p->pos;
+        *n = end - p->pos;
+        p->pos = end + 1;
+        return 0;
+    }
     buf_reset(&p->tmp);
     buf_grow(&p->tmp, 1);           /* so tmp.ptr is never NULL */
-    p->pos++;
     for (;;) {
         size_t run = p->pos;
-        while (p->pos < p->len) {
-            unsigned char c = (unsigned char)p->s[p->pos];
-            if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) break;
-            p->pos++;
-        }
+        p->pos = plain_run(p, p->pos);
         buf_put(&p->tmp, p->s + run, p->pos - run);
         if (p->pos >= p->len) {
             fail(p, open, "unterminated string");
@@ -235,6 +262,8 @@ static int string_body(parser *p)
         unsigned char c = (unsigned char)p->s[p->pos];
         if (c == '"') {
             p->pos++;
+            *text = p->tmp.ptr;
+            *n = p->tmp.len;
             return 0;
         }
         if (c == '\\') {
@@ -243,21 +272,23 @@ static int string_body(parser *p)
             fail(p, p->pos, "control character (byte 0x%02x) in string; escape it", c);
             return -1;
         } else {
-            size_t n = utf8_seq((const unsigned char *)p->s + p->pos, p->len - p->pos);
-            if (!n) {
+            size_t k = utf8_seq((const unsigned char *)p->s + p->pos, p->len - p->pos);
+            if (!k) {
                 fail(p, p->pos, "invalid UTF-8 in string");
                 return -1;
             }
-            buf_put(&p->tmp, p->s + p->pos, n);
-            p->pos += n;
+            buf_put(&p->tmp, p->s + p->pos, k);
+            p->pos += k;
         }
     }
 }
 
 static vt *parse_string(parser *p)
 {
-    if (string_body(p) < 0) return NULL;
-    return vt_strn(p->a, p->tmp.ptr, p->tmp.len);
+    const char *text;
+    size_t n;
+    if (string_body(p, 1, &text, &n) < 0) return NULL;
+    return vt_strn(p->a, text, n);
 }
 
 /* ---- numbers and literals ------------------------------------------------ */
@@ -429,8 +460,10 @@ static int parse_member(parser *p, vt *map, keyset *ks)
     }
     int line = p->line, col = col_of(p);
     size_t at = p->pos;
-    if (string_body(p) < 0) return -1;
-    if (memchr(p->tmp.ptr, '\0', p->tmp.len)) {
+    const char *text;
+    size_t n;
+    if (string_body(p, 0, &text, &n) < 0) return -1;
+    if (memchr(text, '\0', n)) {
         fail(p, at, "object key contains \\u0000");
         return -1;
     }

@@ -320,6 +320,37 @@ static void test_joiners(void)
     }
 }
 
+/* Every kind of byte a string scan stops at, at every offset of an
+ * eight-byte word: decoded, or refused, as one byte at a time would. */
+static void test_string_scan(void)
+{
+    static const struct { const char *in, *out; } kinds[] = {
+        {"\\\"", "\""}, {"\\\\", "\\"}, {"\\n", "\n"}, {"\xc3\xa9", "\xc3\xa9"}, {"\x7f", "\x7f"},
+        {"\x1f", NULL}, {"\xff", NULL}, {"\xc3", NULL}, {" ", " "}, {"!", "!"}, {"#", "#"}, {"[", "["}, {"]", "]"},
+    };
+    for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++)
+        for (size_t at = 0; at < 20; at++) {
+            char in[64], want[64];
+            snprintf(in, sizeof in, "\"%.*s%s%.*s\"", (int)at, "abcdefghijklmnopqrstuvwxyz", kinds[k].in,
+                     (int)(19 - at), "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+            arena sa = ARENA_INIT;
+            json_error err = {0};
+            vt *v = json_parse(&sa, in, strlen(in), &err);
+            if (kinds[k].out) {
+                snprintf(want, sizeof want, "%.*s%s%.*s", (int)at, "abcdefghijklmnopqrstuvwxyz", kinds[k].out,
+                         (int)(19 - at), "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+                CHECK_STR(v ? vt_text(v) : NULL, want);
+            } else {
+                CHECK(v == NULL);
+                CHECK_INT(err.col, (long long)at + 2);   /* at the byte itself */
+            }
+            arena_free(&sa);
+        }
+    arena ua = ARENA_INIT;   /* unterminated at every length */
+    for (size_t n = 1; n < 20; n++) CHECK(json_parse(&ua, "\"abcdefghijklmnopqrstu", n, NULL) == NULL);
+    arena_free(&ua);
+}
+
 static void test_prefix(void)
 {
     arena a = ARENA_INIT;
@@ -348,5 +379,6 @@ int main(void)
     test_writers();
     test_prefix();
     test_joiners();
+    test_string_scan();
     return check_done("json");
 }
