@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -180,16 +181,54 @@ static const char *spans_parse(const char *s, page_record *r)
     }
 }
 
-/* One page line of the manifest into *r (path owned by the line); 0 or -1. */
+/* 32 lowercase hex digits and a space at *s into out; past the space, or
+ * NULL. With dash, "- " stands for none (out ""). */
+static const char *key_parse(const char *s, char out[33], int dash)
+{
+    if (dash && s[0] == '-' && s[1] == ' ') {
+        out[0] = '\0';
+        return s + 2;
+    }
+    for (int i = 0; i < 32; i++)
+        if (!isdigit((unsigned char)s[i]) && (s[i] < 'a' || s[i] > 'f')) return NULL;
+    if (s[32] != ' ') return NULL;
+    memcpy(out, s, 32);
+    out[32] = '\0';
+    return s + 33;
+}
+
+/* A decimal number and a space at *s (a '-' first when sign); past the
+ * space, or NULL. */
+static const char *number_parse(const char *s, unsigned long long *v, int sign)
+{
+    int minus = sign && *s == '-';
+    s += minus;
+    if (!isdigit((unsigned char)*s)) return NULL;
+    unsigned long long n = 0;
+    for (; isdigit((unsigned char)*s); s++) {
+        if (n > (~0ULL - 9) / 10) return NULL;
+        n = n * 10 + (unsigned long long)(*s - '0');
+    }
+    if (*s != ' ' || (sign && n > (unsigned long long)LLONG_MAX)) return NULL;
+    *v = minus ? (unsigned long long)-(long long)n : n;
+    return s + 1;
+}
+
+/* One page line of the manifest ("key inputs ino size mtime_s mtime_ns
+ * spans path") into *r (path owned by the line); 0 or -1. */
 static int record_parse(const char *line, page_record *r)
 {
-    int at = 0;
-    if (sscanf(line, "%32[0-9a-f] %32[0-9a-f-] %llu %llu %lld %lld %n", r->key, r->inputs, &r->ino, &r->size,
-               &r->mtime_s, &r->mtime_ns, &at) != 6 || strlen(r->key) != 32)
-        return -1;
-    const char *path = spans_parse(line + at, r);
+    unsigned long long ms = 0, mns = 0;
+    const char *s = key_parse(line, r->key, 0);
+    if (s) s = key_parse(s, r->inputs, 1);
+    if (s) s = number_parse(s, &r->ino, 0);
+    if (s) s = number_parse(s, &r->size, 0);
+    if (s) s = number_parse(s, &ms, 1);
+    if (s) s = number_parse(s, &mns, 1);
+    const char *path = s ? spans_parse(s, r) : NULL;
     if (!path || !output_path_is_safe(path)) return -1;
-    if (strlen(r->inputs) != 32) r->inputs[0] = '\0';
+    r->mtime_s = (long long)ms;
+    r->mtime_ns = (long long)mns;
     r->path = (char *)path;
     return 0;
 }
