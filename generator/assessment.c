@@ -63,18 +63,30 @@ static const char *copy(assessment *as, const char *s)
     return s ? arena_strdup(&as->a, s) : NULL;
 }
 
-void assessment_add_finding(assessment *as, const finding *f)
+/* A new slot at the end of as's findings, holding *f. */
+static finding *append(assessment *as, const finding *f)
 {
     if ((as->nfindings & (as->nfindings - 1)) == 0)   /* 0, 1, 2, 4, ... */
         as->findings = xrealloc(as->findings, (as->nfindings ? as->nfindings * 2 : 1) * sizeof *as->findings);
     finding *g = &as->findings[as->nfindings++];
     *g = *f;
+    g->message = copy(as, f->message);
+    g->field = copy(as, f->field);
+    return g;
+}
+
+void assessment_add_finding(assessment *as, const finding *f)
+{
+    finding *g = append(as, f);
     g->rule = copy(as, f->rule);
     g->title = copy(as, f->title);
     g->rationale = copy(as, f->rationale);
-    g->message = copy(as, f->message);
-    g->field = copy(as, f->field);
     g->concerns = f->concerns ? vt_copy(&as->a, f->concerns) : NULL;
+}
+
+void assessment_add_rule_finding(assessment *as, const finding *f)
+{
+    append(as, f);
 }
 
 static int by_severity(const void *x, const void *y)

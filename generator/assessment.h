@@ -62,6 +62,9 @@ void assessment_free(assessment *as);
 
 /* Adds a finding (strings copied into the assessment's arena). */
 void assessment_add_finding(assessment *as, const finding *f);
+/* The same, copying only the message and the field: the rule's texts
+ * (rule, title, rationale, concerns) are its rule_info's, which outlive as. */
+void assessment_add_rule_finding(assessment *as, const finding *f);
 /* Orders findings: most severe first, then by line, then by rule id. */
 void assessment_sort_findings(assessment *as);
 

@@ -193,7 +193,7 @@ static void *parse_some(void *arg)
 static char *eval_section(const project *p);
 static assessment *restore_compact(const project *p, const src_file *f, const vt *e, const char *bj, size_t bjlen);
 static int restore_results(assessment *as, const vt *e, const char *bj, size_t bjlen, const rules *r,
-                           int with_tree);
+                           int with_tree, int rules_outlive);
 
 static vt *entry_read(arena *a, const buf *text, const char **bj, size_t *bjlen);
 
@@ -378,9 +378,11 @@ static vt *entry_read(arena *a, const buf *text, const char **bj, size_t *bjlen)
 
 /* Restores what entry_text stored (bj: the breakdown's text, entry_read);
  * with_tree: the breakdown as a tree too, not only its text, for an
- * assessment that is not compacted. 0, or -1 when the entry is not one. */
+ * assessment that is not compacted; rules_outlive: r lives as long as as,
+ * and the findings may hold its texts instead of copies. 0, or -1 when the
+ * entry is not one. */
 static int restore_results(assessment *as, const vt *e, const char *bj, size_t bjlen, const rules *r,
-                           int with_tree)
+                           int with_tree, int rules_outlive)
 {
     const vt *fs = vt_get(e, "f"), *s = vt_get(e, "s");
     if (!fs || fs->kind != VT_LIST) return -1;
@@ -394,7 +396,8 @@ static int restore_results(assessment *as, const vt *e, const char *bj, size_t b
                      .message = vt_text(vt_at(t, 2)), .field = vt_text(vt_at(t, 3)),
                      .concerns = ri->concerns, .sev = (severity)sev,
                      .line = (int)int_at(t, 4), .col = (int)int_at(t, 5)};
-        assessment_add_finding(as, &f);
+        if (rules_outlive) assessment_add_rule_finding(as, &f);
+        else assessment_add_finding(as, &f);
     }
     if (s && s->kind == VT_LIST && s->n == 6 && vt_text(vt_at(s, 4))) {
         score sc = {.valid = 1, .confidentiality = (int)int_at(s, 0), .integrity = (int)int_at(s, 1),
@@ -423,7 +426,7 @@ static void evaluate_one(evaluator *e, assessment *as, diag_list *d)
     const char *bj = NULL;
     size_t bjlen = 0;
     vt *hit = key ? entry_get(e, key, &tmp, &text, &bj, &bjlen) : NULL;
-    if (hit && project_answers_hold(e->p, vt_get(hit, "fx")) && restore_results(as, hit, bj, bjlen, e->rules, 1) == 0) {
+    if (hit && project_answers_hold(e->p, vt_get(hit, "fx")) && restore_results(as, hit, bj, bjlen, e->rules, 1, 0) == 0) {
         assessment_sort_findings(as);
     } else {
         as->nfindings = 0;
@@ -639,19 +642,21 @@ static assessment *restore_compact(const project *p, const src_file *f, const vt
         as->group = arena_strdup(&as->a, group);
         as->name = arena_strdup(&as->a, name);
         as->category = arena_strdup(&as->a, category);
-        as->data = vt_copy(&as->a, data);
+        as->data = summary_data(&as->a, data);   /* as project_compact keeps it */
         as->body_html = "";
         memcpy(as->blob, f->id, sizeof as->blob);
     }
     free(slug);
     free(group);
-    if (as && restore_results(as, e, bj, bjlen, p->rules, 0) < 0) {
+    /* Compact as it is made: the findings hold p's rule texts, and the
+     * rest was copied once from the entry. */
+    if (as && restore_results(as, e, bj, bjlen, p->rules, 0, 1) < 0) {
         assessment_free(as);
         return NULL;
     }
     if (as) {
         assessment_sort_findings(as);
-        project_compact(p, as);
+        as->compacted = 1;
     }
     return as;
 }
