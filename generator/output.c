@@ -819,11 +819,15 @@ int output_keep_inputs(output *o, const char *const *relpaths, size_t n, const c
     for (size_t i = 0; i < n && all; i++) {
         all = output_path_is_safe(relpaths[i]);
         full[i] = xasprintf("%s%s", o->prefix, relpaths[i]);
-        all = all && (r[i] = unchanged(o, full[i], &st[i])) && !strcmp(r[i]->inputs, inputs) && stamps_hold(o, r[i]);
+        all = all && (r[i] = unchanged(o, full[i], &st[i])) && !strcmp(r[i]->inputs, inputs);
     }
+    /* A page that must be restamped and cannot be is made with the others:
+     * the pages already kept are then written again with the same bytes. */
     int rc = all ? 1 : 0;
-    for (size_t i = 0; i < n && all && rc == 1; i++)
-        if (link_previous(o, full[i], r[i], inputs, &st[i]) != 1) rc = -1;
+    for (size_t i = 0; i < n && all && rc == 1; i++) {
+        if (stamps_hold(o, r[i])) rc = link_previous(o, full[i], r[i], inputs, &st[i]) == 1 ? 1 : -1;
+        else rc = keep_restamped(o, relpaths[i], full[i], r[i], inputs);
+    }
     for (size_t i = 0; i < n; i++) free(full[i]);
     free(full);
     free(r);

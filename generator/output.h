@@ -36,9 +36,11 @@ int output_put_keyed(output *o, const char *relpath, const char *key, const char
                      size_t len);
 /* A second, cheaper key: of what a group of pages is made from (inputs,
  * given to output_keep and output_put_keyed too, or NULL), known before
- * anything is parsed or rendered. Keeps every page of relpaths when the
- * previous build recorded inputs for all of them and none was touched:
- * 1 when all were kept, 0 when none was (make them), -1 on error. */
+ * anything is parsed or rendered. Keeps (or restamps) every page of
+ * relpaths when the previous build recorded inputs for all of them and
+ * none was touched: 1 when all were kept, 0 when they must be made (a
+ * page kept already is then written again with the same bytes), -1 on
+ * error. */
 int output_keep_inputs(output *o, const char *const *relpaths, size_t n, const char *inputs);
 /* Stamps: a few short values (the revision a site is built from) that
  * change with every commit while what most pages show does not. A view

@@ -926,7 +926,8 @@ static void sort_placed(const project *p, placed *all, size_t n)
     free(start);
 }
 
-/* A rule (at one severity) with its findings; items only when wanted. */
+/* A rule (at one severity) with its findings; items only when wanted.
+ * What it takes from the findings and the rule, rule_page_inputs hashes. */
 static vt *rule_group_vm(arena *a, const project *p, const placed *first, size_t n, int with_items)
 {
     const rule_info *ri = p->rules ? rules_find(p->rules, first->f->rule) : NULL;
@@ -940,7 +941,7 @@ static vt *rule_group_vm(arena *a, const project *p, const placed *first, size_t
     vt_add(a, rm, "count", vt_int(a, (long long)n));
     /* Rule ids are lowercase letters, digits, '.', '_' and '-'; the
      * severity first keeps the name from starting with a dot. */
-    vt_add(a, rm, "url", vt_strf(a, "findings/%s-%s.html", sev, first->f->rule));
+    vt_add(a, rm, "url", vt_strf(a, "findings/%s-%s.html", sev, first->f->rule));   /* as render_rule_page */
     if (!with_items) return rm;
     vt *items = vt_list(a);
     for (size_t i = 0; i < n; i++) {
@@ -956,15 +957,57 @@ static vt *rule_group_vm(arena *a, const project *p, const placed *first, size_t
     return rm;
 }
 
-/* The page of one rule at one severity: findings/<severity>-<id>.html. */
+/* Hashes s and its end (NULL too, apart from ""). */
+static void hash_text(hasher *h, const char *s)
+{
+    if (s) hasher_put(h, s, strlen(s) + 1);
+    else hasher_put(h, "\x01", 1);
+}
+
+/* The key of what a rule page is made from, without its view model (at
+ * 5,000 suppliers the findings of one rule are thousands of items): every
+ * value rule_group_vm takes from the findings and the rule, and the common
+ * view model. Keep the two in step. */
+static void rule_page_inputs(const project *p, const theme *t, const trails *tr, const placed *first, size_t n,
+                             const output *out, char key[33])
+{
+    hasher h;
+    output_hasher(out, &h);
+    const rule_info *ri = p->rules ? rules_find(p->rules, first->f->rule) : NULL;
+    const char *parts[] = {"rule page 1", "vetted " VETTED_VERSION, theme_digest(t), first->f->rule,
+                           severity_name(first->f->sev), ri ? ri->title : first->f->title, ri ? ri->rationale : ""};
+    for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) hash_text(&h, parts[i]);
+    arena a = ARENA_INIT;
+    vt_hash(&h, render_common_vm(&a, out, p, tr, root_for(p, 1), parts[5]));
+    arena_free(&a);
+    char num[24];
+    hasher_put(&h, num, int_text((long long)n, num) + 1);
+    for (size_t i = 0; i < n; i++) {
+        const finding *f = first[i].f;
+        const char *texts[] = {first[i].as->name, first[i].as->slug, f->message, f->field};
+        for (size_t j = 0; j < 4; j++) hash_text(&h, texts[j]);
+        hasher_put(&h, num, int_text(f->line, num) + 1);
+    }
+    hasher_hex(&h, key);
+}
+
+/* The page of one rule at one severity: findings/<severity>-<id>.html,
+ * kept (or restamped) without being made when its inputs are unchanged. */
 static int render_rule_page(const project *p, theme *t, const trails *tr, const placed *first, size_t n,
                             output *out, diag_list *d)
 {
+    char inputs[33];
+    rule_page_inputs(p, t, tr, first, n, out, inputs);
+    const char *sev = severity_name(first->f->sev);
+    char *path = xconcat("findings/", sev, "-", first->f->rule, ".html", (char *)NULL);
+    int rc = output_keep_inputs(out, (const char *const *)&path, 1, inputs);
+    free(path);
+    if (rc) return rc < 0 ? -1 : 0;
     arena a = ARENA_INIT;
     vt *rule = rule_group_vm(&a, p, first, n, 1);
     vt *ctx = render_common_vm(&a, out, p, tr, root_for(p, 1), vt_get_text(rule, "title"));
     vt_add(&a, ctx, "rule", rule);
-    int rc = render_layout(t, out, "rule", vt_get_text(rule, "url"), ctx, d);
+    rc = render_page(t, out, "rule", vt_get_text(rule, "url"), ctx, inputs, d);
     arena_free(&a);
     return rc;
 }
