@@ -294,7 +294,8 @@ static int open_files(project *p, const project_opts *o, diag_list *d)
 /* Marks the assessments whose files have uncommitted changes. */
 static void mark_dirty(project *p)
 {
-    if (p->rev_built || !p->repo) return;
+    /* repo_open found the tree clean with the same status: nothing to mark */
+    if (p->rev_built || !p->repo || !p->rev.dirty) return;
     size_t n;
     char **paths = repo_changed_paths(p->repo, &n);
     for (size_t i = 0; i < n; i++) {

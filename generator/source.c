@@ -84,7 +84,8 @@ static void walk_dir(const store *s, const char *dir, src_set *out, diag_list *d
             if (depth < 16) walk_dir(s, child, out, d, depth + 1);
             else diag_add(d, DIAG_ERROR, child, 0, 0, "folders nested too deep (limit 16)");
         } else if (list[i].kind == STORE_FILE && str_ends_with(list[i].name, ".md")) {
-            if (store_stat(s, child, &size) == STORE_FILE) list_one(s, child, size, out, d);
+            /* the listing's size, when it has one (a working tree's) */
+            if (size || store_stat(s, child, &size) == STORE_FILE) list_one(s, child, size, out, d);
         }
         free(child);
     }
