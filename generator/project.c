@@ -191,7 +191,8 @@ static void *parse_some(void *arg)
 }
 
 static char *eval_section(const project *p);
-static assessment *restore_compact(const project *p, const src_file *f, const vt *e, const char *bj, size_t bjlen);
+static assessment *restore_compact(const project *p, const src_file *f, const vt *e, const char *bj, size_t bjlen,
+                                   size_t text_len);
 static int restore_results(assessment *as, const vt *e, const char *bj, size_t bjlen, const rules *r,
                            int with_tree, int rules_outlive);
 
@@ -218,7 +219,7 @@ static assessment *restore_one(const evaluator *e, const src_file *f)
     size_t bjlen = 0;
     const vt *entry = entry_get(e, key, &tmp, &text, &bj, &bjlen);
     assessment *as = entry && project_answers_hold(e->p, vt_get(entry, "fx"))
-                         ? restore_compact(e->p, f, entry, bj, bjlen) : NULL;
+                         ? restore_compact(e->p, f, entry, bj, bjlen, text.len - bjlen) : NULL;
     free(key);
     arena_free(&tmp);
     buf_free(&text);
@@ -628,7 +629,8 @@ void project_compact(const project *p, assessment *as)
 
 /* A compact assessment from a cache entry (results_entry), or NULL when
  * the entry lacks anything it needs. */
-static assessment *restore_compact(const project *p, const src_file *f, const vt *e, const char *bj, size_t bjlen)
+static assessment *restore_compact(const project *p, const src_file *f, const vt *e, const char *bj, size_t bjlen,
+                                   size_t text_len)
 {
     const char *name = vt_get_text(e, "n"), *category = vt_get_text(e, "k");
     const vt *data = vt_get(e, "d");
@@ -638,6 +640,8 @@ static assessment *restore_compact(const project *p, const src_file *f, const vt
     diag_free(&quiet);
     assessment *as = ok ? xcalloc(1, sizeof *as) : NULL;
     if (as) {
+        /* what is copied from the entry, and its data's nodes */
+        arena_reserve(&as->a, bjlen + strlen(f->path) * 3 + text_len + 1024);
         as->path = arena_strdup(&as->a, f->path);
         as->slug = arena_strdup(&as->a, slug);
         as->group = arena_strdup(&as->a, group);

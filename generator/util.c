@@ -251,6 +251,17 @@ static void *arena_alloc_raw(arena *a, size_t n)
     return p;
 }
 
+void arena_reserve(arena *a, size_t n)
+{
+    if (a->head || n <= 4096) return;
+    n = (n + 15) & ~(size_t)15;
+    arena_block *blk = xmalloc(sizeof *blk + n);
+    blk->next = NULL;
+    blk->used = 0;
+    blk->size = n;
+    a->head = blk;
+}
+
 void *arena_alloc(arena *a, size_t n)
 {
     void *p = arena_alloc_raw(a, n);

@@ -82,6 +82,9 @@ typedef struct arena {
 
 #define ARENA_INIT {NULL}
 void *arena_alloc(arena *a, size_t n);          /* zeroed, 16-byte aligned */
+/* Makes an empty arena's first block hold n bytes: what is known to come
+ * fits in one block instead of a few growing ones. */
+void arena_reserve(arena *a, size_t n);
 char *arena_strndup(arena *a, const char *s, size_t n);
 char *arena_strdup(arena *a, const char *s);
 char *arena_printf(arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

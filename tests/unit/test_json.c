@@ -351,6 +351,23 @@ static void test_string_scan(void)
     arena_free(&ua);
 }
 
+/* A reserved first block holds all it was reserved for, one piece after
+ * the other; a reserve on an arena in use changes nothing. */
+static void test_arena_reserve(void)
+{
+    arena ra = ARENA_INIT;
+    arena_reserve(&ra, 10000);
+    char *first = arena_alloc(&ra, 3000), *second = arena_alloc(&ra, 3000), *third = arena_alloc(&ra, 3000);
+    CHECK(second == first + 3008 && third == second + 3008);
+    memset(third, 'x', 3000);
+    CHECK(first[0] == 0 && second[2999] == 0);
+    arena_reserve(&ra, 100000);
+    char *fourth = arena_alloc(&ra, 16);
+    CHECK(fourth == third + 3008);
+    CHECK(((size_t)fourth & 15) == 0);
+    arena_free(&ra);
+}
+
 static void test_prefix(void)
 {
     arena a = ARENA_INIT;
@@ -380,5 +397,6 @@ int main(void)
     test_prefix();
     test_joiners();
     test_string_scan();
+    test_arena_reserve();
     return check_done("json");
 }
