@@ -824,24 +824,40 @@ static int worst_first(const void *x, const void *y)
     return strcmp(a->slug, b->slug);
 }
 
-static vt *categories_vm(arena *a, assessment **sorted, size_t n, const char *as_of)
+/* A supplier with its summary, made once for both lists of the index. */
+typedef struct summed {
+    assessment *as;
+    vt *vm;
+} summed;
+
+static int summed_by_name(const void *x, const void *y)
+{
+    return by_name(&((const summed *)x)->as, &((const summed *)y)->as);
+}
+
+static int summed_worst_first(const void *x, const void *y)
+{
+    return worst_first(&((const summed *)x)->as, &((const summed *)y)->as);
+}
+
+static vt *categories_vm(arena *a, const summed *sorted, size_t n)
 {
     vt *cats = vt_list(a);
     vt *cur = NULL;
     const char *cur_name = NULL;
     for (size_t i = 0; i < n; i++) {
-        if (!cur_name || strcmp(cur_name, sorted[i]->category)) {
-            cur_name = sorted[i]->category;
+        if (!cur_name || strcmp(cur_name, sorted[i].as->category)) {
+            cur_name = sorted[i].as->category;
             vt *cat = vt_map(a);
             vt_add(a, cat, "name", vt_str(a, *cur_name ? cur_name : "other"));
             cur = vt_list(a);
             size_t count = 0;
-            while (i + count < n && !strcmp(sorted[i + count]->category, cur_name)) count++;
+            while (i + count < n && !strcmp(sorted[i + count].as->category, cur_name)) count++;
             vt_add(a, cat, "count", vt_int(a, (long long)count));
             vt_add(a, cat, "suppliers", cur);
             vt_push(a, cats, cat);
         }
-        vt_push(a, cur, summary_vm(a, sorted[i], as_of, 1));
+        vt_push(a, cur, sorted[i].vm);
     }
     return cats;
 }
@@ -851,15 +867,15 @@ static vt *categories_vm(arena *a, assessment **sorted, size_t n, const char *as
 static int render_index(const project *p, theme *t, const trails *tr, output *out, diag_list *d)
 {
     arena a = ARENA_INIT;
-    assessment **sorted = xcalloc(p->n + 1, sizeof *sorted);
-    if (p->n) memcpy(sorted, p->items, p->n * sizeof *sorted);
+    summed *sorted = xcalloc(p->n + 1, sizeof *sorted);
+    for (size_t i = 0; i < p->n; i++) sorted[i] = (summed){p->items[i], summary_vm(&a, p->items[i], p->as_of, 1)};
     vt *ctx = render_common_vm(&a, out, p, tr, root_for(p, 0), p->cfg.title);
     vt_add(&a, ctx, "suppliers_count", vt_int(&a, (long long)p->n));
-    if (p->n) qsort(sorted, p->n, sizeof *sorted, by_name);
-    vt_add(&a, ctx, "categories", categories_vm(&a, sorted, p->n, p->as_of));
-    if (p->n) qsort(sorted, p->n, sizeof *sorted, worst_first);
+    if (p->n) qsort(sorted, p->n, sizeof *sorted, summed_by_name);
+    vt_add(&a, ctx, "categories", categories_vm(&a, sorted, p->n));
+    if (p->n) qsort(sorted, p->n, sizeof *sorted, summed_worst_first);
     vt *worst = vt_list(&a);
-    for (size_t i = 0; i < p->n; i++) vt_push(&a, worst, summary_vm(&a, sorted[i], p->as_of, 1));
+    for (size_t i = 0; i < p->n; i++) vt_push(&a, worst, sorted[i].vm);
     vt_add(&a, ctx, "worst", worst);
     int rc = render_layout(t, out, "index", "index.html", ctx, d);
     arena_free(&a);
@@ -870,8 +886,8 @@ static int render_index(const project *p, theme *t, const trails *tr, output *ou
     vt_add(&a, json, "revision", rev ? rev : vt_null(&a));
     vt *json_list = vt_list(&a);
     for (size_t i = 0; i < p->n; i++) {
-        vt *j = summary_vm(&a, sorted[i], p->as_of, 0);
-        vt_add(&a, j, "json", vt_strf(&a, "suppliers/%s.json", sorted[i]->slug));
+        vt *j = summary_vm(&a, sorted[i].as, p->as_of, 0);
+        vt_add(&a, j, "json", vt_strf(&a, "suppliers/%s.json", sorted[i].as->slug));
         vt_push(&a, json_list, j);
     }
     vt_add(&a, json, "suppliers", json_list);
