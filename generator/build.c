@@ -6,11 +6,13 @@
 #include "output.h"
 #include "project.h"
 #include "render.h"
+#include "repo.h"
 #include "snapshot.h"
 #include "theme.h"
 #include "trail.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -88,18 +90,63 @@ static theme *load_theme(const project *p, diag_list *d)
     return t;
 }
 
-/* The trails of every assessment, or NULL without git history (said once). */
-static trails *load_trails(project *p, const build_opts *o, cache *c, const char *only,
+/* The history walk on a thread of its own, beside the evaluations (it
+ * needs only the repository, with a handle of its own, and the cache). */
+typedef struct walk_job {
+    git_repository *repo;
+    const char *head;
+    cache *c;
+    diag_list d;           /* told after the evaluations' messages */
+    history *h;
+    pthread_t thread;
+    int started;
+} walk_job;
+
+static void *walk_beside(void *arg)
+{
+    walk_job *w = arg;
+    w->h = history_walk(w->repo, w->head, w->c, &w->d, build_progress, "vetted: history");
+    return NULL;
+}
+
+static void start_walk(walk_job *w, const build_opts *o, cache *c)
+{
+    *w = (walk_job){.head = o->rev ? o->rev : "HEAD", .c = o->no_cache ? NULL : c, .d = DIAG_LIST_INIT};
+    w->repo = repo_open_handle(o->root);
+    w->started = w->repo && pthread_create(&w->thread, NULL, walk_beside, w) == 0;
+}
+
+/* The walk's history (NULL when it failed) and its messages into d; with
+ * keep unset both are dropped (a build that fails first, or one without
+ * history). */
+static history *finish_walk(walk_job *w, int keep, diag_list *d)
+{
+    if (w->started) pthread_join(w->thread, NULL);
+    repo_close(w->repo);
+    if (keep) diag_append(d, &w->d);
+    diag_free(&w->d);
+    if (!keep) history_free(w->h);
+    history *h = keep ? w->h : NULL;
+    *w = (walk_job){0};
+    return h;
+}
+
+/* The trails of every assessment, or NULL without git history (said
+ * once); with w, from the history of that walk, else from one walked here. */
+static trails *load_trails(project *p, const build_opts *o, cache *c, const char *only, walk_job *w,
                            history **hist, diag_list *d)
 {
     if (!p->repo || !p->rev.head_exists) {
+        if (w) finish_walk(w, 0, d);
         if (!o->quiet)
             fprintf(stderr, "vetted: %s: building without history\n",
                     p->repo ? "no commits yet" : "not a git repository");
         return NULL;
     }
-    history *h = history_walk(p->repo, o->rev ? o->rev : "HEAD", o->no_cache ? NULL : c, d, build_progress,
-                              "vetted: history");
+    history *h = w && w->started ? finish_walk(w, 1, d)
+                                 : history_walk(p->repo, o->rev ? o->rev : "HEAD", o->no_cache ? NULL : c, d,
+                                                build_progress, "vetted: history");
+    if (w && w->repo) finish_walk(w, 0, d);   /* a handle that got no thread */
     stage_done("walk");
     if (!h) return NULL;
     if (history_truncated(h) && !o->quiet)
@@ -139,6 +186,8 @@ int build_run(const build_opts *o, diag_list *d)
     char *cache_dir = o->no_cache ? NULL : build_cache_dir(o->root);
     cache *c = cache_open(cache_dir);
     stage_done("cache");
+    walk_job walk;
+    start_walk(&walk, o, c);
     project_opts po = {.root = o->root, .rev = o->rev, .as_of = o->as_of, .evaluate = 1, .cache = c, .compact = 1};
     int failed = project_load(&p, &po, d) < 0;
     stage_done("evaluate");
@@ -146,7 +195,8 @@ int build_run(const build_opts *o, diag_list *d)
     failed |= !t;
     history *hist = NULL;
     size_t errors = d->errors;
-    trails *tr = failed ? NULL : load_trails(&p, o, c, NULL, &hist, d);
+    trails *tr = failed ? NULL : load_trails(&p, o, c, NULL, &walk, &hist, d);
+    if (failed) finish_walk(&walk, 0, d);
     failed |= d->errors > errors;   /* a damaged history fails the build */
     cycles cs = {0};
     if (!failed && o->snapshots) {
@@ -210,7 +260,7 @@ int history_run(const build_opts *o, const char *supplier, int json, diag_list *
     history *hist = NULL;
     build_opts quiet = *o;
     quiet.quiet = 1;
-    trails *tr = failed ? NULL : load_trails(&p, &quiet, c, as->path, &hist, d);
+    trails *tr = failed ? NULL : load_trails(&p, &quiet, c, as->path, NULL, &hist, d);
     if (!failed && !tr && !hist)
         diag_add(d, DIAG_WARNING, NULL, 0, 0, "%s: no git history to show", p.repo ? "no commits yet" : "not a git repository");
     if (!failed && (tr || !p.repo || !p.rev.head_exists)) {

@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,7 @@ typedef struct slot {
 } slot;
 
 struct cache {
+    pthread_mutex_t lock; /* of everything below: threads share a cache */
     char *dir;
     int fd;               /* the cache file as loaded, or -1 */
     size_t file_len;      /* its whole lines */
@@ -176,6 +178,7 @@ static void load(cache *c)
 cache *cache_open(const char *dir)
 {
     cache *c = xcalloc(1, sizeof *c);
+    pthread_mutex_init(&c->lock, NULL);
     c->fd = c->side = -1;
     grow(c);
     struct stat st;
@@ -242,30 +245,38 @@ int cache_text_read(const cache_text *t, size_t from, size_t n, buf *out)
     return 0;
 }
 
+/* Where the text under section/key is, marked as used when mark: 0, or -1.
+ * Under the lock; the text is read outside it (values never move). */
+static int find_text(cache *c, const char *section, const char *key, int mark, cache_text *out)
+{
+    pthread_mutex_lock(&c->lock);
+    slot *s = lookup(c, section, key);
+    if (s && mark) s->used = 1;
+    if (s) *out = text_of(c, s);
+    pthread_mutex_unlock(&c->lock);
+    return s ? 0 : -1;
+}
+
 vt *cache_get(cache *c, const char *section, const char *key, arena *a)
 {
-    slot *s = lookup(c, section, key);
-    if (!s) return NULL;
-    cache_text t = text_of(c, s);
+    cache_text t;
+    if (find_text(c, section, key, 0, &t) < 0) return NULL;
     buf b = BUF_INIT;
     vt *v = cache_text_read(&t, 0, t.len, &b) == 0 ? json_parse(a, b.ptr ? b.ptr : "", b.len, NULL) : NULL;
     buf_free(&b);
-    if (v) s->used = 1;
+    if (v) find_text(c, section, key, 1, &t);   /* only a value that parses is used */
     return v;
 }
 
 int cache_get_text(cache *c, const char *section, const char *key, cache_text *out)
 {
-    slot *s = lookup(c, section, key);
-    if (!s) return -1;
-    s->used = 1;
-    *out = text_of(c, s);
-    return 0;
+    return find_text(c, section, key, 1, out);
 }
 
 int cache_has(cache *c, const char *section, const char *key)
 {
-    return lookup(c, section, key) != NULL;
+    cache_text t;
+    return find_text(c, section, key, 0, &t) == 0;
 }
 
 /* The side file that takes this run's values, opened on first use. */
@@ -292,6 +303,7 @@ void cache_put_text(cache *c, const char *section, const char *key, const char *
     if (strpbrk(section, "\t\n\x1f") || strpbrk(key, "\t\n\x1f") || memchr(text, '\n', len))
         return;   /* cannot be a line */
     char *full = xconcat(section, "\x1f", key, (char *)NULL);
+    pthread_mutex_lock(&c->lock);
     int side = side_file(c);
     slot *s;
     if (side < 0) {
@@ -319,6 +331,7 @@ void cache_put_text(cache *c, const char *section, const char *key, const char *
         s->fresh = 1;
         c->dirty = 1;
     }
+    pthread_mutex_unlock(&c->lock);
     free(full);
 }
 
@@ -435,5 +448,6 @@ void cache_close(cache *c)
     free(c->slots);
     free(c->dir);
     arena_free(&c->a);
+    pthread_mutex_destroy(&c->lock);
     free(c);
 }

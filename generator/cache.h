@@ -15,6 +15,10 @@
  * its keys in memory. A run's new entries go to a side file (unlinked at
  * once, so it never outlives the process) until cache_save.
  *
+ * cache_get, cache_get_text, cache_has, cache_put and cache_put_text may
+ * be called from several threads at once (the history walk runs beside
+ * the evaluations); opening, pruning, saving and closing may not.
+ *
  * Ownership: cache_get parses into the caller's arena; cache_put keeps a
  * copy (as text). */
 #ifndef VETTED_CACHE_H

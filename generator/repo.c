@@ -42,9 +42,8 @@ static int tree_is_dirty(git_repository *repo)
     return dirty;
 }
 
-git_repository *repo_open(const char *root, repo_info *info)
+static void libgit2_setup(void)
 {
-    memset(info, 0, sizeof *info);
     if (!libgit2_ready) {
         git_libgit2_init();
         /* libgit2 maps a whole pack by default, and every page read stays
@@ -56,6 +55,19 @@ git_repository *repo_open(const char *root, repo_info *info)
         git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)4 << 20);
         libgit2_ready = 1;
     }
+}
+
+git_repository *repo_open_handle(const char *root)
+{
+    libgit2_setup();
+    git_repository *repo = NULL;
+    return git_repository_open_ext(&repo, root, 0, NULL) < 0 ? NULL : repo;
+}
+
+git_repository *repo_open(const char *root, repo_info *info)
+{
+    memset(info, 0, sizeof *info);
+    libgit2_setup();
     git_repository *repo = NULL;
     if (git_repository_open_ext(&repo, root, 0, NULL) < 0) return NULL;
     info->is_git = 1;

@@ -23,6 +23,10 @@ typedef struct repo_info {
 /* Opens the repository that holds root (or returns NULL when there is
  * none) and fills info. Caller closes with repo_close. */
 git_repository *repo_open(const char *root, repo_info *info);
+/* Another handle on the repository at root (or NULL), for a thread of its
+ * own: libgit2 handles are not shared between threads. Close it with
+ * repo_close. */
+git_repository *repo_open_handle(const char *root);
 void repo_close(git_repository *repo);
 /* Fills info with the commit that rev names (dirty stays 0). Returns 0,
  * or -1 when rev is not a commit. */
