@@ -22,6 +22,7 @@
  * not of commits x files. */
 #include "history.h"
 #include "pack.h"
+#include "repo.h"
 
 #include <git2.h>
 #include <limits.h>
@@ -798,18 +799,15 @@ static void load_shallow(walker *w)
 
 static int resolve_revision(walker *w, const char *rev, git_oid *out)
 {
-    git_object *obj = NULL, *commit = NULL;
-    if (git_revparse_single(&obj, w->repo, rev) < 0 ||
-        git_object_peel(&commit, obj, GIT_OBJECT_COMMIT) < 0) {
+    git_commit *commit = NULL;
+    if (repo_commit_of(&commit, w->repo, rev) < 0) {
         const git_error *e = git_error_last();
         diag_add(w->d, DIAG_ERROR, NULL, 0, 0, "history: cannot resolve revision '%s': %s", rev,
                  e && e->message ? e->message : "not a commit");
-        git_object_free(obj);
         return -1;
     }
-    git_oid_cpy(out, git_object_id(commit));
-    git_object_free(commit);
-    git_object_free(obj);
+    git_oid_cpy(out, git_commit_id(commit));
+    git_commit_free(commit);
     return 0;
 }
 

@@ -4,6 +4,7 @@
  * new path); parse and evaluate only the pairs that can have changed;
  * compare their judgements. */
 #include "prdiff.h"
+#include "repo.h"
 #include "fielddiff.h"
 #include "project.h"
 #include "source.h"
@@ -172,23 +173,21 @@ static assessment *side_parse(side *s, const char *path, int is_base, diag_list 
 /* The merge base of a and b as a hex id (out[41]). */
 static int merge_base(git_repository *repo, const char *a, const char *b, char out[41], diag_list *d)
 {
-    git_object *x = NULL, *y = NULL, *cx = NULL, *cy = NULL;
+    git_commit *cx = NULL, *cy = NULL;
     git_oid base;
     int rc = -1;
-    if (git_revparse_single(&x, repo, a) < 0 || git_object_peel(&cx, x, GIT_OBJECT_COMMIT) < 0)
+    if (repo_commit_of(&cx, repo, a) < 0)
         diag_add(d, DIAG_ERROR, NULL, 0, 0, "'%s' is not a commit", a);
-    else if (git_revparse_single(&y, repo, b) < 0 || git_object_peel(&cy, y, GIT_OBJECT_COMMIT) < 0)
+    else if (repo_commit_of(&cy, repo, b) < 0)
         diag_add(d, DIAG_ERROR, NULL, 0, 0, "'%s' is not a commit", b);
-    else if (git_merge_base(&base, repo, git_object_id(cx), git_object_id(cy)) < 0)
+    else if (git_merge_base(&base, repo, git_commit_id(cx), git_commit_id(cy)) < 0)
         diag_add(d, DIAG_ERROR, NULL, 0, 0, "'%s' and '%s' have no common ancestor", a, b);
     else {
         git_oid_tostr(out, 41, &base);
         rc = 0;
     }
-    git_object_free(cx);
-    git_object_free(cy);
-    git_object_free(x);
-    git_object_free(y);
+    git_commit_free(cx);
+    git_commit_free(cy);
     return rc;
 }
 

@@ -1,5 +1,6 @@
 /* repo.c: see repo.h. */
 #include "repo.h"
+#include "util.h"
 
 #include <git2.h>
 #include <stdio.h>
@@ -91,13 +92,85 @@ git_repository *repo_open(const char *root, repo_info *info)
     return repo;
 }
 
-int repo_rev_info(git_repository *repo, const char *rev, repo_info *info)
+/* The object a reference name (HEAD, a branch, a tag) points to, without
+ * revparse. -1 with *failed unset when rev is no reference name; with
+ * *failed set when the object it names cannot be read. */
+static int reference_object(git_object **obj, git_repository *repo, const char *rev, int *failed)
+{
+    git_reference *ref = NULL, *direct = NULL;
+    int rc = git_reference_dwim(&ref, repo, rev);
+    if (rc == 0) rc = git_reference_resolve(&direct, ref);
+    if (rc == 0) {
+        rc = git_object_lookup(obj, repo, git_reference_target(direct), GIT_OBJECT_ANY);
+        *failed = rc < 0;
+    }
+    git_reference_free(direct);
+    git_reference_free(ref);
+    return rc < 0 ? -1 : 0;
+}
+
+/* Is s a path into a commit's ancestry of ~N and ^N steps only (N at
+ * most 9 digits, so that it fits)? */
+static int is_ancestry_path(const char *s)
+{
+    while (*s == '~' || *s == '^') {
+        size_t digits = strspn(++s, "0123456789");
+        if (digits > 9) return 0;
+        s += digits;
+    }
+    return *s == '\0';
+}
+
+/* The commit the ancestry path steps leads to from c (which it takes):
+ * 0 with *out, or -1 (libgit2's last error set). */
+static int follow_ancestry(git_commit **out, git_commit *c, const char *steps)
+{
+    while (*steps) {
+        char op = *steps++;
+        unsigned n = *steps >= '0' && *steps <= '9' ? (unsigned)strtoul(steps, NULL, 10) : 1;
+        steps += strspn(steps, "0123456789");
+        git_commit *next = NULL;
+        int rc = op == '^' && n ? git_commit_parent(&next, c, n - 1) : git_commit_nth_gen_ancestor(&next, c, op == '~' ? n : 0);
+        git_commit_free(c);
+        if (rc < 0) return -1;
+        c = next;
+    }
+    *out = c;
+    return 0;
+}
+
+/* A reference name, or one followed by an ancestry path (HEAD~2, main^),
+ * is followed here, not by revparse, so that revparse never meets an
+ * unreadable object such a name leads to. */
+int repo_commit_of(git_commit **out, git_repository *repo, const char *rev)
 {
     git_object *obj = NULL;
+    int failed = 0;
+    *out = NULL;
+    size_t base = strcspn(rev, "~^:");
+    if (base && is_ancestry_path(rev + base)) {
+        char *name = base == 1 && rev[0] == '@' ? xstrdup("HEAD") : xstrndup(rev, base);   /* git's "@" */
+        int named = reference_object(&obj, repo, name, &failed) == 0;
+        free(name);
+        if (failed) return -1;
+        if (named) {
+            git_commit *c = NULL;
+            int rc = git_object_peel((git_object **)&c, obj, GIT_OBJECT_COMMIT);
+            git_object_free(obj);
+            return rc < 0 ? -1 : follow_ancestry(out, c, rev + base);
+        }
+    }
+    if (git_revparse_single(&obj, repo, rev) < 0) return -1;
+    int rc = git_object_peel((git_object **)out, obj, GIT_OBJECT_COMMIT);
+    git_object_free(obj);
+    return rc < 0 ? -1 : 0;
+}
+
+int repo_rev_info(git_repository *repo, const char *rev, repo_info *info)
+{
     git_commit *commit = NULL;
     int rc = -1;
-    if (git_revparse_single(&obj, repo, rev) == 0 &&
-        git_object_peel((git_object **)&commit, obj, GIT_OBJECT_COMMIT) == 0) {
+    if (repo_commit_of(&commit, repo, rev) == 0) {
         info->head_exists = 1;
         info->dirty = 0;
         git_oid_tostr(info->id, sizeof info->id, git_commit_id(commit));
@@ -107,7 +180,6 @@ int repo_rev_info(git_repository *repo, const char *rev, repo_info *info)
         rc = 0;
     }
     git_commit_free(commit);
-    git_object_free(obj);
     return rc;
 }
 

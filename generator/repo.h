@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 typedef struct git_repository git_repository;
+typedef struct git_commit git_commit;
 
 typedef struct repo_info {
     int is_git;          /* 0: not a git repository (or no commits yet) */
@@ -28,6 +29,12 @@ git_repository *repo_open(const char *root, repo_info *info);
  * repo_close. */
 git_repository *repo_open_handle(const char *root);
 void repo_close(git_repository *repo);
+/* The commit that rev (a reference name, an id, any revision git
+ * understands) names into *out, which the caller frees with
+ * git_commit_free. Returns 0, or -1 with libgit2's last error set. Use it
+ * rather than git_revparse_single: libgit2 1.5's revparse leaks when a
+ * reference names an object that cannot be read. */
+int repo_commit_of(git_commit **out, git_repository *repo, const char *rev);
 /* Fills info with the commit that rev names (dirty stays 0). Returns 0,
  * or -1 when rev is not a commit. */
 int repo_rev_info(git_repository *repo, const char *rev, repo_info *info);

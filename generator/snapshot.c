@@ -3,6 +3,7 @@
 #include "json.h"
 #include "prdiff.h"
 #include "render.h"
+#include "repo.h"
 #include "theme.h"
 
 #include <git2.h>
@@ -23,13 +24,11 @@ static int by_time(const void *x, const void *y)
 static void add_cycle(const project *p, cycles *out, const char *tag, diag_list *d)
 {
     char *ref = xasprintf("refs/tags/%s", tag);
-    git_object *obj = NULL;
     git_commit *commit = NULL;
     char *dir = xasprintf("v/%s", tag);
     if (!output_path_is_safe(dir) || !strcmp(tag, "compare") || str_starts_with(tag, "compare/") || !strcmp(tag, "index.html")) {
         diag_add(d, DIAG_WARNING, NULL, 0, 0, "tag '%s' cannot be a folder of the site; no snapshot", tag);
-    } else if (git_revparse_single(&obj, p->repo, ref) == 0 &&
-               git_object_peel((git_object **)&commit, obj, GIT_OBJECT_COMMIT) == 0) {
+    } else if (repo_commit_of(&commit, p->repo, ref) == 0) {
         out->items = xrealloc(out->items, (out->n + 1) * sizeof *out->items);
         cycle *c = &out->items[out->n++];
         memset(c, 0, sizeof *c);
@@ -48,7 +47,6 @@ static void add_cycle(const project *p, cycles *out, const char *tag, diag_list 
         strftime(c->date, sizeof c->date, "%Y-%m-%d", &tm);
     }
     git_commit_free(commit);
-    git_object_free(obj);
     free(dir);
     free(ref);
 }

@@ -1,5 +1,6 @@
 /* store.c: see store.h. */
 #include "store.h"
+#include "repo.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -27,20 +28,16 @@ store *store_worktree(const char *root)
 
 store *store_git(git_repository *repo, const char *rev, char *err, size_t errlen)
 {
-    git_object *obj = NULL;
     git_commit *commit = NULL;
-    if (git_revparse_single(&obj, repo, rev) < 0 ||
-        git_object_peel((git_object **)&commit, obj, GIT_OBJECT_COMMIT) < 0) {
+    if (repo_commit_of(&commit, repo, rev) < 0) {
         const git_error *e = git_error_last();
         snprintf(err, errlen, "'%s' is not a commit: %s", rev, e ? e->message : "unknown revision");
-        git_object_free(obj);
         return NULL;
     }
     store *s = xcalloc(1, sizeof *s);
     s->repo = repo;
     int rc = git_commit_tree(&s->tree, commit);
     git_commit_free(commit);
-    git_object_free(obj);
     if (rc < 0) {
         snprintf(err, errlen, "cannot read the tree of '%s'", rev);
         free(s);
