@@ -53,11 +53,13 @@ static const char BUILD_USAGE[] =
 
 static const char CHECK_USAGE[] =
     "usage: vetted check [-C <path>] [--format <fmt>] [--fail-on <severity>]\n"
-    "                    [--rev <rev>] [--as-of <YYYY-MM-DD>] [<path>...]\n"
+    "                    [--rev <rev>] [--as-of <YYYY-MM-DD>] [--no-cache] [<path>...]\n"
     "\n"
     "Evaluates the rules on every assessment (or only the given files) and\n"
-    "prints the findings. Exit status: 0 when no finding reaches the gate,\n"
-    "1 when one does, 2 on bad usage or unreadable input.\n"
+    "prints the findings. Results the builds cached for the same file, rules\n"
+    "and date are read, not judged again (the cache is never written).\n"
+    "Exit status: 0 when no finding reaches the gate, 1 when one does, 2 on\n"
+    "bad usage or unreadable input.\n"
     "\n"
     "    -C <path>              run in <path> instead of the current directory\n"
     "    -f, --format <fmt>     text (default), json, github, sarif or junit\n"
@@ -65,6 +67,7 @@ static const char CHECK_USAGE[] =
     "                           (then only rules that failed to run fail the gate)\n"
     "    --rev <rev>            check a git revision instead of the working tree\n"
     "    --as-of <date>         reference date of the rules\n"
+    "    --no-cache             judge every file, without reading the cache\n"
     "    -h, --help             show this help\n";
 
 typedef struct common_opts {
@@ -201,8 +204,8 @@ static int cmd_check(int argc, char **argv, common_opts *c)
     static const struct option opts[] = {
         {"format", required_argument, NULL, 'f'}, {"fail-on", required_argument, NULL, OPT_FAIL_ON},
         {"as-of", required_argument, NULL, OPT_AS_OF}, {"rev", required_argument, NULL, OPT_REV},
-        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-    int fmt = REPORT_TEXT, ch;
+        {"no-cache", no_argument, NULL, OPT_NO_CACHE}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    int fmt = REPORT_TEXT, ch, no_cache = 0;
     int fail_on = SEV_CRITICAL;
     while ((ch = getopt_long(argc, argv, "+C:f:h", opts, NULL)) != -1) {
         switch (ch) {
@@ -217,6 +220,7 @@ static int cmd_check(int argc, char **argv, common_opts *c)
             break;
         case OPT_AS_OF: c->as_of = optarg; break;
         case OPT_REV: c->rev = optarg; break;
+        case OPT_NO_CACHE: no_cache = 1; break;
         case 'h': fputs(CHECK_USAGE, stdout); return 0;
         default: return usage_error(CHECK_USAGE, "%s", "bad option");
         }
@@ -224,7 +228,11 @@ static int cmd_check(int argc, char **argv, common_opts *c)
     if (c->as_of && !valid_as_of(c->as_of)) return usage_error(CHECK_USAGE, "--as-of '%s' is not a date YYYY-MM-DD", c->as_of);
     diag_list d = DIAG_LIST_INIT;
     project p;
-    project_opts po = {.root = c->root, .rev = c->rev, .as_of = c->as_of, .evaluate = 1, .compact = 1};
+    /* The builds' results, read only: a check may run beside a build. */
+    char *cache_dir = no_cache ? NULL : build_cache_dir(c->root);
+    cache *results = cache_dir ? cache_open(cache_dir) : NULL;
+    project_opts po = {.root = c->root, .rev = c->rev, .as_of = c->as_of, .evaluate = 1, .compact = 1,
+                       .cache = results};
     assessment **items = NULL;
     size_t n = 0;
     int status = 0;
@@ -239,6 +247,8 @@ static int cmd_check(int argc, char **argv, common_opts *c)
     }
     free(items);
     project_free(&p);
+    cache_close(results);
+    free(cache_dir);
     return finish(&d, status);
 }
 

@@ -100,4 +100,31 @@ assert int(root.get("failures")) == len(fails)
 assert any(c.get("name") == "all rules" for c in cases)   # the clean supplier
 EOP
 then pass; else fail "junit structure"; fi
+# The builds' cache: check reads the results a build cached for the same
+# file, rules and date (a planted result shows that it does), never writes
+# the cache, and judges again what changed; --no-cache judges every file.
+for f in text json sarif junit github; do
+    expect_status 1 "$VETTED" -C "$R" check --as-of 2026-11-01 --format $f --no-cache; eval "before_$f=\$OUT"
+done
+expect_status 0 "$VETTED" -C "$R" build -q --as-of 2026-11-01 -o "$T_TMP/site"
+cache_state() { (cd "$R/.vetted-cache" && ls -la --time-style=full-iso . && sha256sum ./*); }
+cached=$(cache_state)
+for f in text json sarif junit github; do
+    expect_status 1 "$VETTED" -C "$R" check --as-of 2026-11-01 --format $f
+    eval "want=\$before_$f"
+    expect_eq "$OUT" "$want" "check --format $f with the cache"
+done
+expect_eq "$(cache_state)" "$cached" "the cache after check"
+sed -i 's/"maj"/"planted in the cache"/' "$R/.vetted-cache/cache.tsv"
+expect_status 1 "$VETTED" -C "$R" check --as-of 2026-11-01
+expect_contains "$OUT" "[t.major] planted in the cache"
+expect_status 1 "$VETTED" -C "$R" check --as-of 2026-11-01 --no-cache
+expect_not_contains "$OUT" "planted"
+expect_contains "$OUT" "[t.major] maj"
+supplier "$R/content/clean.md" "Clean Co." 'pentest:
+  critical: 0'
+expect_status 1 "$VETTED" -C "$R" check --as-of 2026-11-01 content/clean.md
+expect_contains "$OUT" "content/clean.md:6:3: major: [t.major] maj"
+expect_status 1 "$VETTED" -C "$R" check --as-of 2026-11-02
+expect_not_contains "$OUT" "planted"
 t_done
