@@ -208,9 +208,10 @@ int build_run(const build_opts *o, diag_list *d)
     output *out = failed ? NULL : output_begin(o->out, manifest, d);
     free(manifest);
     failed |= !out;
-    if (out && p.rev.head_exists) {
-        const char *stamps[] = {p.rev.id, p.rev.short_id, p.rev.date};
-        output_set_stamps(out, stamps, 3);
+    if (out) {   /* what changes with every commit, or every day, while most pages do not */
+        int head = p.rev.head_exists;
+        const char *stamps[] = {head ? p.rev.id : NULL, head ? p.rev.short_id : NULL, head ? p.rev.date : NULL, p.as_of};
+        output_set_stamps(out, stamps, 4);
     }
     if (!failed && (render_site(&p, t, tr, out, d) < 0 || (cs.n && snapshots_render(&p, &cs, out, d) < 0))) {
         output_abort(out);

@@ -405,7 +405,8 @@ vt *render_common_vm(arena *a, const output *out, const project *p, const trails
     vt *page = vt_map(a);
     vt_add(a, page, "title", vt_str(a, title));
     vt_add(a, m, "page", page);
-    vt_add(a, m, "as_of", vt_str(a, p->as_of));
+    /* stamped too: a new reference date alone restamps a page */
+    vt_add(a, m, "as_of", vt_str(a, output_stamped(out, p->as_of)));
     if (p->rev.head_exists) {
         vt *rev = vt_map(a);
         /* stamps: so a commit does not change a page key (output.h) */
@@ -536,14 +537,14 @@ static int write_json(output *out, const char *path, const vt *v, const char *in
     return rc;
 }
 
-static vt *supplier_json(arena *a, const project *p, const assessment *as)
+static vt *supplier_json(arena *a, const output *out, const project *p, const assessment *as)
 {
     vt *m = vt_map(a);
     set_text(a, m, "slug", as->slug);
     set_text(a, m, "supplier", as->name);
     set_text(a, m, "category", as->category);
     set_text(a, m, "path", as->path);
-    vt_add(a, m, "as_of", vt_str(a, p->as_of));
+    vt_add(a, m, "as_of", vt_str(a, output_stamped(out, p->as_of)));
     vt *sc = scores_vm(a, &as->score, 0);
     vt_add(a, m, "score", sc ? sc : vt_null(a));
     vt *fs = vt_list(a);
@@ -583,10 +584,10 @@ static int copy_evidence(const project *p, const assessment *as, output *out)
  * that changed its assessment (as `git log -1 -- path`), not the site's
  * revision: a page then changes only when what it shows changes, and is
  * kept from build to build. */
-static vt *supplier_common_vm(arena *a, const project *p, const trails *tr, const assessment *as, const char *title,
-                              const trail_entry *entries, size_t n)
+static vt *supplier_common_vm(arena *a, const output *out, const project *p, const trails *tr, const assessment *as,
+                              const char *title, const trail_entry *entries, size_t n)
 {
-    vt *ctx = render_common_vm(a, NULL, p, tr, root_for(p, 1), title);
+    vt *ctx = render_common_vm(a, out, p, tr, root_for(p, 1), title);
     if (!tr) return ctx;
     vt *rev = vt_map(a);
     vt_add(a, rev, "file", vt_bool(a, 1));
@@ -607,7 +608,7 @@ static int render_history_page(const project *p, theme *t, const trails *tr, con
                                const trail_entry *entries, size_t n, const char *inputs, output *out, diag_list *d)
 {
     arena a = ARENA_INIT;
-    vt *ctx = supplier_common_vm(&a, p, tr, as, arena_printf(&a, "History of %s", as->name), entries, n);
+    vt *ctx = supplier_common_vm(&a, out, p, tr, as, arena_printf(&a, "History of %s", as->name), entries, n);
     vt *sup = vt_map(&a);
     set_text(&a, sup, "name", as->name);
     vt_add(&a, sup, "url", vt_strcat(&a, "suppliers/", as->slug, ".html", (char *)NULL));
@@ -681,7 +682,7 @@ static void supplier_inputs(const project *p, theme *t, const trails *tr, const 
     hasher_put(&h, b.ptr, b.len);
     buf_free(&b);
     arena a = ARENA_INIT;
-    vt_hash(&h, supplier_common_vm(&a, p, tr, as, as->name, entries, n));
+    vt_hash(&h, supplier_common_vm(&a, out, p, tr, as, as->name, entries, n));
     arena_free(&a);
     hasher_hex(&h, key);
 }
@@ -717,7 +718,7 @@ static int render_supplier_pages(const project *p, theme *t, const trails *tr, c
     arena a = ARENA_INIT;
     size_t n = 0;
     const trail_entry *entries = tr ? trails_of(tr, as->path, &n) : NULL;
-    vt *ctx = supplier_common_vm(&a, p, tr, as, as->name, entries, n);
+    vt *ctx = supplier_common_vm(&a, out, p, tr, as, as->name, entries, n);
     vt_add(&a, ctx, "supplier", supplier_vm(&a, p, as, root));
     vt *sc = scores_vm(&a, &as->score, 1);
     if (sc) vt_add(&a, ctx, "scores", sc);
@@ -735,7 +736,7 @@ static int render_supplier_pages(const project *p, theme *t, const trails *tr, c
     char *html = xasprintf("suppliers/%s.html", as->slug);
     char *json = xasprintf("suppliers/%s.json", as->slug);
     if (rc == 0) rc = render_page(t, out, "supplier", html, ctx, inputs, d);
-    if (rc == 0) rc = write_json(out, json, supplier_json(&a, p, as), inputs);
+    if (rc == 0) rc = write_json(out, json, supplier_json(&a, out, p, as), inputs);
     if (rc == 0) rc = copy_evidence(p, as, out);
     free(html);
     free(json);
@@ -881,7 +882,7 @@ static int render_index(const project *p, theme *t, const trails *tr, output *ou
     arena_free(&a);
     vt *json = vt_map(&a);
     vt_add(&a, json, "generator", vt_str(&a, "vetted " VETTED_VERSION));
-    vt_add(&a, json, "as_of", vt_str(&a, p->as_of));
+    vt_add(&a, json, "as_of", vt_str(&a, output_stamped(out, p->as_of)));
     vt *rev = vt_get(render_common_vm(&a, out, p, tr, "", ""), "revision");
     vt_add(&a, json, "revision", rev ? rev : vt_null(&a));
     vt *json_list = vt_list(&a);

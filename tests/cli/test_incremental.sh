@@ -313,4 +313,19 @@ got=$(pages)
 if [ "$(restamped "$got")" -ge 3 ]; then pass; else fail "no restamping after a damaged manifest: $got"; fi
 same_as_scratch "restamping again"
 
+# The reference date is a stamp too: a new date alone restamps the pages
+# it changes nothing else on, and the site equals one built from scratch
+# as of that date.
+build_as_of() { VETTED_TIMING=1 "$VETTED" -C "$R" build -q --as-of "$1" -o "$S" 2>&1 | sed -n 's/^vetted: pages *//p'; }
+build_as_of 2026-06-01 >/dev/null
+got=$(build_as_of 2026-06-02)
+if [ "$(restamped "$got")" -ge 1 ]; then pass; else fail "no page restamped for a new date: $got"; fi
+expect_contains "$(cat "$S/index.json")" '"as_of": "2026-06-02"' "index.json's date"
+expect_not_contains "$(cat "$S"/*.html "$S"/suppliers/*.html "$S"/suppliers/*.json)" "2026-06-01" "the old date"
+rm -rf "$T_TMP/scratch"
+"$VETTED" -C "$R" build -q --no-cache --as-of 2026-06-02 -o "$T_TMP/scratch" || fail "scratch build"
+if diff -r "$S" "$T_TMP/scratch" >"$T_TMP/.diff"; then pass; else
+    fail "a new date: the site differs from a build from scratch"; head -20 "$T_TMP/.diff" >&2; fi
+echo "$got" >&2
+
 t_done
