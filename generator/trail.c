@@ -13,6 +13,14 @@
 
 typedef struct blob_text blob_text;
 
+/* The record of a file's trail (trail.h): a rebuild fills an unchanged
+ * entry from it without reading the entry's text (the details stay in the
+ * entry's own cache line, read when a page shows them). An entry whose
+ * rules asked about a file, or whose version does not parse, is not in it:
+ * it is read and checked as before. A record entry whose ident is not that
+ * of the entry's key (a record of other versions) is not used. */
+typedef trail_record_entry record_entry;
+
 typedef struct file_trail {
     const char *path;
     trail_entry *entries;     /* newest first */
@@ -20,6 +28,8 @@ typedef struct file_trail {
     blob_text *texts;         /* read ahead for building it; then NULL */
     size_t ntexts;
     int base_of[2];           /* the text each reader keeps whole; -1: none yet */
+    record_entry *record;     /* the record, entry by entry (n of them), or NULL */
+    char *record_text;        /* as the cache had it (NULL: none) */
 } file_trail;
 
 struct trails {
@@ -69,6 +79,7 @@ typedef struct builder {
     cache *c;
     pthread_mutex_t *cache_lock;
     const char *trail_section;
+    const char *record_section;
     arena *a;
     /* the files this worker builds: every `step`-th from `first` */
     file_trail *files;
@@ -240,8 +251,9 @@ static void ident_of(const char *text, size_t len, char out[33])
 
 /* ident: a digest of the key when the entry depends on nothing else (it
  * asked about no file), else of the text itself. *head: the start of the
- * entry's text (up to ENTRY_HEAD_READ bytes, for read_summary). */
-static cache_text entry_result(builder *b, version *prev, version *cur, char ident[33], buf *head)
+ * entry's text (up to ENTRY_HEAD_READ bytes, for read_summary). *clean: it
+ * asked about no file and is in the cache (it can be recorded). */
+static cache_text entry_result(builder *b, version *prev, version *cur, char ident[33], buf *head, int *clean)
 {
     char *key = entry_key(prev->blob, prev->date, prev->path, cur->blob, cur->date, cur->path);
     cache_text t;
@@ -256,6 +268,7 @@ static cache_text entry_result(builder *b, version *prev, version *cur, char ide
     arena tmp = ARENA_INIT;
     ident_of(key, strlen(key), ident);
     buf_reset(head);
+    *clean = 0;
     if (found && cache_text_read(&t, 0, t.len < ENTRY_HEAD_READ ? t.len : ENTRY_HEAD_READ, head) < 0) found = 0;
     if (found && t.len >= tail &&
         (t.len <= head->len ? memcmp(head->ptr + t.len - tail, no_files, tail)
@@ -263,6 +276,8 @@ static cache_text entry_result(builder *b, version *prev, version *cur, char ide
         vt *r = cache_text_read(&t, 0, t.len, &text) == 0 ? json_parse(&tmp, text.ptr, text.len, NULL) : NULL;
         if (!r || !project_answers_hold(b->p, vt_get(r, "fx"))) found = 0;   /* an evidence file came or went */
         else ident_of(text.ptr, text.len, ident);
+    } else if (found) {
+        *clean = t.len >= tail;
     }
     if (!found) {
         vt *r = vt_map(&tmp);
@@ -292,6 +307,7 @@ static cache_text entry_result(builder *b, version *prev, version *cur, char ide
             cache_put_text(b->c, b->trail_section, key, text.ptr, text.len);
             found = cache_get_text(b->c, b->trail_section, key, &t) == 0;
             pthread_mutex_unlock(b->cache_lock);
+            *clean = found && !asked->n;
         }
         if (!found)
             t = (cache_text){.fd = -1, .mem = arena_strndup(b->a, text.ptr, text.len), .len = text.len};
@@ -357,17 +373,105 @@ static void read_summary(builder *b, trail_entry *e, const buf *start)
     buf_free(&text);
 }
 
-static void fill_entry(builder *b, trail_entry *e, const hist_entry *h, version *prev, version *cur)
+/* An entry as the file's record has it (rec, whose ident the caller
+ * checked against the key), its details where the cache has them: 1, or 0
+ * when the cache no longer has them. */
+static int fill_recorded(builder *b, trail_entry *e, const version *prev, const version *cur, const record_entry *rec)
+{
+    char *key = entry_key(prev->blob, prev->date, prev->path, cur->blob, cur->date, cur->path);
+    pthread_mutex_lock(b->cache_lock);
+    int found = cache_get_text(b->c, b->trail_section, key, &e->details) == 0;
+    pthread_mutex_unlock(b->cache_lock);
+    free(key);
+    if (!found) return 0;
+    memcpy(e->ident, rec->ident, sizeof e->ident);
+    e->has_score = rec->has_score;
+    e->overall = rec->overall;
+    memcpy(e->grade, rec->grade, sizeof e->grade);
+    return 1;
+}
+
+/* Fills e, from rec when it is not NULL; *clean: it can be recorded. */
+static void fill_entry(builder *b, trail_entry *e, const hist_entry *h, version *prev, version *cur,
+                       const record_entry *rec, int *clean)
 {
     e->commit = h->commit;
     e->status = h->status;
     e->path = arena_strdup(b->a, h->path);
     e->old_path = h->old_path ? arena_strdup(b->a, h->old_path) : NULL;
     e->date = arena_strdup(b->a, cur->date);
+    if (rec && fill_recorded(b, e, prev, cur, rec)) {
+        *clean = 1;
+        return;
+    }
     buf head = BUF_INIT;
-    e->details = entry_result(b, prev, cur, e->ident, &head);
+    e->details = entry_result(b, prev, cur, e->ident, &head, clean);
     read_summary(b, e, &head);
     buf_free(&head);
+    if (e->error) *clean = 0;
+}
+
+/* ---- the record of a file's trail (see record_entry) ---------------------- */
+
+void trail_record_put(buf *out, const char *ident, int has_score, int overall, const char *grade)
+{
+    if (!*ident) buf_puts(out, "-");
+    else if (has_score) buf_printf(out, "%s%d:%s", ident, overall, grade);
+    else buf_concat(out, ident, "-", (char *)NULL);
+    buf_putc(out, ';');
+}
+
+static void record_write(buf *out, const trail_entry *entries, const char *recorded, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        const trail_entry *e = &entries[k];
+        trail_record_put(out, recorded[k] ? e->ident : "", e->has_score, e->overall, e->grade);
+    }
+}
+
+trail_record_entry *trail_record_parse(const char *s, size_t n)
+{
+    record_entry *r = xcalloc(n + 1, sizeof *r);
+    for (size_t k = 0; k < n; k++) {
+        if (*s == '-' && s[1] == ';') {
+            s += 2;
+            continue;
+        }
+        for (size_t i = 0; i < 32; i++)   /* the score follows at once */
+            if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) goto bad;
+        memcpy(r[k].ident, s, 32);
+        s += 32;
+        if (*s == '-') {
+            s++;
+        } else {
+            if (*s < '0' || *s > '9') goto bad;
+            char *end;
+            long overall = strtol(s, &end, 10);
+            if (*end != ':' || end[1] < 'A' || end[1] > 'Z' || overall > 100) goto bad;
+            r[k].has_score = 1;
+            r[k].overall = (int)overall;
+            r[k].grade[0] = end[1];
+            s = end + 2;
+        }
+        if (*s++ != ';') goto bad;
+    }
+    if (!*s) return r;
+bad:
+    free(r);
+    return NULL;
+}
+
+/* Keeps the record of ft (built from all n entries) when it changed. */
+static void record_keep(builder *b, const file_trail *ft, const char *recorded)
+{
+    buf text = BUF_INIT;
+    record_write(&text, ft->entries, recorded, ft->n);
+    if (text.len && (!ft->record_text || strcmp(ft->record_text, text.ptr))) {
+        pthread_mutex_lock(b->cache_lock);
+        cache_put_text(b->c, b->record_section, ft->path, text.ptr, text.len);
+        pthread_mutex_unlock(b->cache_lock);
+    }
+    buf_free(&text);
 }
 
 static void version_free(version *v)
@@ -380,16 +484,22 @@ static void build_file(builder *b, file_trail *ft, const hist_entry *hist, size_
 {
     ft->entries = arena_alloc(b->a, (n ? n : 1) * sizeof *ft->entries);
     ft->n = n;
+    char *recorded = xcalloc(n + 1, 1);
     version prev = {.blob = "", .path = ""};
     for (size_t k = n; k-- > 0;) {          /* oldest first */
         const hist_entry *h = &hist[k];
         version cur = {.blob = h->status == HIST_DELETED ? "" : h->new_blob, .path = h->path};
         date_of_time(h->commit->committer_time, cur.date);
-        fill_entry(b, &ft->entries[k], h, &prev, &cur);
+        const record_entry *rec = ft->record && *ft->record[k].ident ? &ft->record[k] : NULL;
+        int clean = 0;
+        fill_entry(b, &ft->entries[k], h, &prev, &cur, rec, &clean);
+        recorded[k] = (char)clean;
         version_free(&prev);
         prev = cur;
     }
     version_free(&prev);
+    if (b->c) record_keep(b, ft, recorded);
+    free(recorded);
 }
 
 static int by_time(const void *x, const void *y)
@@ -437,10 +547,25 @@ static int newest_first(const void *x, const void *y)
     return c ? c : strcmp(a->file->path, b->file->path);
 }
 
-/* Marks the blobs of the versions whose trail entry is not in the cache
- * (both sides of each such entry: both are parsed). */
-static void want_uncached(file_trail *ft, const hist_entry *hist, size_t n, cache *c, const char *section)
+/* The record of ft from the cache, when it is one of n entries. */
+static void record_load(file_trail *ft, size_t n, cache *c, const char *record_section)
 {
+    cache_text t;
+    buf text = BUF_INIT;
+    if (n && cache_get_text(c, record_section, ft->path, &t) == 0 && cache_text_read(&t, 0, t.len, &text) == 0 &&
+        (ft->record = trail_record_parse(text.ptr ? text.ptr : "", n)))
+        ft->record_text = xstrdup(text.ptr);
+    buf_free(&text);
+}
+
+/* Marks the blobs of the versions whose trail entry is neither in ft's
+ * record nor in the cache (both sides of each such entry: both are
+ * parsed); an entry of the record that is not this version's is dropped
+ * from it. */
+static void want_uncached(file_trail *ft, const hist_entry *hist, size_t n, cache *c, const char *section,
+                          const char *record_section)
+{
+    record_load(ft, n, c, record_section);
     const char *prev_blob = "", *prev_path = "";
     char prev_date[11] = "", cur_date[11];
     for (size_t k = n; k-- > 0;) {          /* oldest first, as build_file */
@@ -448,7 +573,13 @@ static void want_uncached(file_trail *ft, const hist_entry *hist, size_t n, cach
         const char *cur_blob = h->status == HIST_DELETED ? "" : h->new_blob;
         date_of_time(h->commit->committer_time, cur_date);
         char *key = entry_key(prev_blob, prev_date, prev_path, cur_blob, cur_date, h->path);
-        if (!cache_has(c, section, key)) {
+        record_entry *rec = ft->record ? &ft->record[k] : NULL;
+        if (rec && *rec->ident) {
+            char ident[33];
+            ident_of(key, strlen(key), ident);
+            if (strcmp(ident, rec->ident)) *rec->ident = '\0';
+        }
+        if (!(rec && *rec->ident) && !cache_has(c, section, key)) {
             want(ft, n, cur_blob);
             want(ft, n, prev_blob);
         }
@@ -471,13 +602,13 @@ static void want_uncached(file_trail *ft, const hist_entry *hist, size_t n, cach
 #define BLOB_CACHE_OBJECTS 1024
 
 /* Marks the blobs to read for every file; returns how many in all. */
-static size_t want_texts(trails *t, const history *h, cache *c, const char *section)
+static size_t want_texts(trails *t, const history *h, cache *c, const char *section, const char *record_section)
 {
     size_t total = 0;
     for (size_t i = 0; i < t->n; i++) {
         size_t n = 0;
         const hist_entry *hist = history_of(h, t->files[i].path, &n);
-        want_uncached(&t->files[i], hist, n, c, section);
+        want_uncached(&t->files[i], hist, n, c, section, record_section);
         total += t->files[i].ntexts;
     }
     return total;
@@ -587,6 +718,10 @@ static void *work(void *arg)
         b->building = &b->files[i];
         build_file(b, &b->files[i], hist, n);
         free_texts(&b->files[i]);
+        free(b->files[i].record);
+        free(b->files[i].record_text);
+        b->files[i].record = NULL;
+        b->files[i].record_text = NULL;
     }
     return NULL;
 }
@@ -609,9 +744,10 @@ static int start_worker(builder *b, project *p, diag_list *d)
     return 0;
 }
 
-static void run_workers(trails *t, project *p, const history *h, cache *c, const char *section, diag_list *d)
+static void run_workers(trails *t, project *p, const history *h, cache *c, const char *section,
+                        const char *record_section, diag_list *d)
 {
-    size_t wanted = want_texts(t, h, c, section);
+    size_t wanted = want_texts(t, h, c, section, record_section);
     size_t jobs = (size_t)project_jobs();
     if (jobs > t->n / 16 + 1) jobs = t->n / 16 + 1;   /* threads pay only for real work */
     pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -619,7 +755,7 @@ static void run_workers(trails *t, project *p, const history *h, cache *c, const
     t->worker_arenas = xcalloc(jobs, sizeof *t->worker_arenas);
     size_t started = 0;
     for (size_t k = 0; k < jobs; k++) {
-        bs[k] = (builder){p, k ? NULL : p->rules, k ? NULL : p->repo, c, &lock, section,
+        bs[k] = (builder){p, k ? NULL : p->rules, k ? NULL : p->repo, c, &lock, section, record_section,
                           &t->worker_arenas[k], t->files, h, NULL, k, jobs, 0, 0};
         if (k && start_worker(&bs[k], p, d) < 0) break;
         if (bs[k].rules) rules_want_breakdown(bs[k].rules, 0);   /* a trail shows scores and grades only */
@@ -660,13 +796,14 @@ trails *trails_build(project *p, const history *h, cache *c, const char *only_pa
 {
     trails *t = xcalloc(1, sizeof *t);
     char *section = xasprintf("trail.2:%s", rules_digest(p->rules));
+    char *record_section = xasprintf("trailrec.1:%s", rules_digest(p->rules));
     t->truncated = history_truncated(h);
     t->files = xcalloc(p->n + 1, sizeof *t->files);
     for (size_t i = 0; i < p->n; i++) {
         if (only_path && strcmp(only_path, p->items[i]->path)) continue;
         t->files[t->n++].path = arena_strdup(&t->a, p->items[i]->path);
     }
-    run_workers(t, p, h, c, section, d);
+    run_workers(t, p, h, c, section, record_section, d);
     for (size_t i = 0; i < t->n; i++) t->nrecent += t->files[i].n;
     if (t->n) qsort(t->files, t->n, sizeof *t->files, by_file_path);
     t->recent = xcalloc(t->nrecent + 1, sizeof *t->recent);
@@ -675,6 +812,7 @@ trails *trails_build(project *p, const history *h, cache *c, const char *only_pa
         for (size_t j = 0; j < t->files[i].n; j++) t->recent[k++] = &t->files[i].entries[j];
     if (k) qsort(t->recent, k, sizeof *t->recent, by_time);
     free(section);
+    free(record_section);
     return t;
 }
 

@@ -43,6 +43,20 @@ typedef struct trail_details {
 /* The details of e parsed into a: three lists, never NULL. */
 trail_details trail_entry_details(const trail_entry *e, arena *a);
 
+/* The record of a file's trail: one short cache entry per file (under its
+ * path) with, for each entry, newest first, "<ident><overall>:<grade>;"
+ * (overall "-" without a score), or "-;" for an entry not recorded. */
+typedef struct trail_record_entry {
+    char ident[33];           /* "" when the entry is not recorded */
+    int has_score, overall;   /* overall 0..100 */
+    char grade[2];            /* A..Z */
+} trail_record_entry;
+/* The record text (NUL-terminated) as n entries (caller frees), or NULL
+ * when it is not exactly n entries. */
+trail_record_entry *trail_record_parse(const char *text, size_t n);
+/* Appends one entry to a record text (ident "": not recorded). */
+void trail_record_put(buf *out, const char *ident, int has_score, int overall, const char *grade);
+
 typedef struct trails trails;
 
 /* Builds the trail of every assessment of p (evaluated with p's rules),

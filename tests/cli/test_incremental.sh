@@ -328,4 +328,28 @@ if diff -r "$S" "$T_TMP/scratch" >"$T_TMP/.diff"; then pass; else
     fail "a new date: the site differs from a build from scratch"; head -20 "$T_TMP/.diff" >&2; fi
 echo "$got" >&2
 
+# The record of each file's trail (one short cache line a file): a build
+# fills the entries it vouches for without reading them (a score planted
+# in it shows on the page), and a record damaged, or of other versions,
+# costs reading the entries only.
+C=$R/.vetted-cache/cache.tsv
+expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
+rec=$(grep -P '^trailrec[^\t]*\tcontent/acme.md\t' "$C" | tail -1)
+if [ -n "$rec" ]; then pass; else fail "no record of acme.md's trail"; fi
+planted=$(sed -E 's/\t([0-9a-f]{32})[0-9]+:[A-Z];/\t\17:Z;/' <<<"$rec")
+printf '%s\n' "$planted" >>"$C"
+rm -f "$S/suppliers/acme.html"   # its pages are made again
+expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
+expect_contains "$(cat "$S/suppliers/acme.html" "$S/history/acme.html" 2>/dev/null)" ">Z<" "a score planted in the record"
+printf '%s\tcontent/acme.md\tnot a record;\n' "${rec%%	*}" >>"$C"
+rm -f "$S/suppliers/acme.html"
+expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
+same_as_scratch "a damaged record"
+# a record of other versions: idents not of these entries' keys
+printf '%s\n' "$planted" | sed -E 's/\t[0-9a-f]{32}/\t00000000000000000000000000000000/; s/;[0-9a-f]{32}/;00000000000000000000000000000000/g' >>"$C"
+rm -f "$S/suppliers/acme.html"
+expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
+expect_not_contains "$(cat "$S/suppliers/acme.html" "$S/history/acme.html" 2>/dev/null)" ">Z<" "a record of other versions"
+same_as_scratch "a record of other versions"
+
 t_done
