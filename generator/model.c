@@ -116,6 +116,40 @@ long date_days(int y, int m, int d)
     return era * 146097 + doe - 719468;
 }
 
+/* The inverse of date_days: the civil date of a day count from 1970-01-01,
+ * counted in 400-year eras of 146,097 days from a year that starts in
+ * March (so the leap day ends it). */
+static void civil_of_days(long long z, long long *y, int *m, int *d)
+{
+    z += 719468;
+    long long era = (z >= 0 ? z : z - 146096) / 146097;
+    long long doe = z - era * 146097;                                   /* [0, 146096] */
+    long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* [0, 399] */
+    long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);              /* [0, 365] */
+    long long mp = (5 * doy + 2) / 153;                                   /* March = 0 */
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = yoe + era * 400 + (*m <= 2);
+}
+
+void date_of_time(long long t, char out[11])
+{
+    long long days = t / 86400 - (t % 86400 < 0), y;
+    int m, d;
+    civil_of_days(days, &y, &m, &d);
+    if (y < 0 || y > 9999) {   /* cut to ten characters, as a year of four digits would be */
+        char wide[48];
+        snprintf(wide, sizeof wide, "%04lld-%02d-%02d", y, m, d);
+        memcpy(out, wide, 10);
+        out[10] = '\0';
+        return;
+    }
+    const int digits[] = {(int)(y / 1000), (int)(y / 100 % 10), (int)(y / 10 % 10), (int)(y % 10), 0,
+                          m / 10, m % 10, 0, d / 10, d % 10};
+    for (int i = 0; i < 10; i++) out[i] = i == 4 || i == 7 ? '-' : (char)('0' + digits[i]);
+    out[10] = '\0';
+}
+
 void date_add_months(int *y, int *m, int *d, int months)
 {
     int total = *y * 12 + (*m - 1) + months;

@@ -23,6 +23,9 @@ int model_slug(const char *path, char **slug, char **group, diag_list *d);
 int date_parse(const char *s, int *y, int *m, int *d);
 /* Days since 1970-01-01 of a valid civil date. */
 long date_days(int y, int m, int d);
+/* The UTC date of a Unix time as YYYY-MM-DD (out[11]), without the C
+ * library's time zone machinery (tens of thousands of commit dates). */
+void date_of_time(long long t, char out[11]);
 /* Adds months to a valid date, clamping the day (2024-02-29 + 12 = 2025-02-28). */
 void date_add_months(int *y, int *m, int *d, int months);
 

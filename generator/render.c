@@ -634,10 +634,12 @@ static void supplier_inputs(const project *p, theme *t, const trails *tr, const 
     const char *parts[] = {"supplier pages 2", "vetted " VETTED_VERSION, theme_digest(t),
                            p->rules ? rules_digest(p->rules) : "", as->path, as->blob, as->dirty ? "dirty" : "clean"};
     for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) buf_put(&b, parts[i], strlen(parts[i]) + 1);
+    /* A finding's title, rationale and concerns are its rule's (rules.c
+     * takes them from the rule): the rules' digest stands for them. */
     for (size_t i = 0; i < as->nfindings; i++) {
         const finding *f = &as->findings[i];
-        const char *texts[] = {f->rule, f->title, f->rationale, f->message, f->field};
-        for (size_t j = 0; j < 5; j++) {
+        const char *texts[] = {f->rule, f->message, f->field};
+        for (size_t j = 0; j < 3; j++) {
             if (texts[j]) buf_put(&b, texts[j], strlen(texts[j]) + 1);
             else buf_putc(&b, '\x01');
         }
@@ -646,12 +648,6 @@ static void supplier_inputs(const project *p, theme *t, const trails *tr, const 
         buf_put_int(&b, f->line);
         buf_putc(&b, ' ');
         buf_put_int(&b, f->col);
-        buf_putc(&b, '\n');
-        for (size_t j = 0; f->concerns && f->concerns->kind == VT_LIST && j < f->concerns->n; j++) {
-            const vt *c = f->concerns->items[j];
-            if (c->kind == VT_STRING) buf_put(&b, c->str, c->len + 1);
-            else buf_putc(&b, '\x01');
-        }
         buf_putc(&b, '\n');
     }
     const score *sc = &as->score;
@@ -863,10 +859,54 @@ static vt *categories_vm(arena *a, const summed *sorted, size_t n)
     return cats;
 }
 
+/* The key of what index.html and index.json are made from, known without
+ * making them: of each supplier what summary_vm and the two orders read,
+ * the reference date (the summaries' date flags), the theme and the
+ * site-wide part of the view model. */
+static void index_inputs(const project *p, theme *t, const trails *tr, const output *out, char key[33])
+{
+    hasher h;
+    output_hasher(out, &h);
+    buf b = BUF_INIT;
+    const char *parts[] = {"index pages 1", "vetted " VETTED_VERSION, theme_digest(t), p->as_of};
+    for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) buf_put(&b, parts[i], strlen(parts[i]) + 1);
+    for (size_t i = 0; i < p->n; i++) {
+        const assessment *as = p->items[i];
+        const vt *cert = vt_get(as->data, "certification");
+        const char *texts[] = {as->name, as->slug, as->category, vt_get_text(as->data, "assessed"),
+                               vt_get_text(as->data, "assessor"), cert && cert->kind == VT_MAP ? "certified" : NULL,
+                               vt_get_text(cert, "standard"), vt_get_text(cert, "expires"),
+                               as->score.valid ? as->score.grade : NULL};
+        for (size_t j = 0; j < sizeof texts / sizeof *texts; j++) {
+            if (texts[j]) buf_put(&b, texts[j], strlen(texts[j]) + 1);
+            else buf_putc(&b, '\x01');
+        }
+        buf_printf(&b, "%d %d %zu %zu %zu\n", as->score.valid, as->score.overall, count_sev(as, SEV_CRITICAL),
+                   count_sev(as, SEV_MAJOR), count_sev(as, SEV_ERROR));
+        if (b.len > 65536) {
+            hasher_put(&h, b.ptr, b.len);
+            b.len = 0;
+        }
+    }
+    hasher_put(&h, b.ptr, b.len);
+    buf_free(&b);
+    arena a = ARENA_INIT;
+    vt_hash(&h, render_common_vm(&a, out, p, tr, root_for(p, 0), p->cfg.title));
+    arena_free(&a);
+    hasher_hex(&h, key);
+}
+
 /* index.html and index.json, one after the other: each holds a summary of
- * every supplier, and thousands of them need not be in memory twice. */
+ * every supplier, and thousands of them need not be in memory twice. Both
+ * are kept (or restamped) without being made when their inputs are
+ * unchanged. */
 static int render_index(const project *p, theme *t, const trails *tr, output *out, diag_list *d)
 {
+    char inputs[33];
+    index_inputs(p, t, tr, out, inputs);
+    const char *const paths[] = {"index.html", "index.json"};
+    int kept = output_keep_inputs(out, paths, 2, inputs);
+    if (kept) return kept < 0 ? -1 : 0;
     arena a = ARENA_INIT;
     summed *sorted = xcalloc(p->n + 1, sizeof *sorted);
     for (size_t i = 0; i < p->n; i++) sorted[i] = (summed){p->items[i], summary_vm(&a, p->items[i], p->as_of, 1)};
@@ -878,7 +918,7 @@ static int render_index(const project *p, theme *t, const trails *tr, output *ou
     vt *worst = vt_list(&a);
     for (size_t i = 0; i < p->n; i++) vt_push(&a, worst, sorted[i].vm);
     vt_add(&a, ctx, "worst", worst);
-    int rc = render_layout(t, out, "index", "index.html", ctx, d);
+    int rc = render_page(t, out, "index", "index.html", ctx, inputs, d);
     arena_free(&a);
     vt *json = vt_map(&a);
     vt_add(&a, json, "generator", vt_str(&a, "vetted " VETTED_VERSION));
@@ -892,7 +932,7 @@ static int render_index(const project *p, theme *t, const trails *tr, output *ou
         vt_push(&a, json_list, j);
     }
     vt_add(&a, json, "suppliers", json_list);
-    if (rc == 0) rc = write_json(out, "index.json", json, NULL);
+    if (rc == 0) rc = write_json(out, "index.json", json, inputs);
     free(sorted);
     arena_free(&a);
     return rc;

@@ -4,12 +4,12 @@
 #include "delta.h"
 #include "fielddiff.h"
 #include "json.h"
+#include "model.h"
 
 #include <git2.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 typedef struct blob_text blob_text;
 
@@ -88,14 +88,6 @@ typedef struct builder {
     size_t first, step;
     size_t lo, hi;            /* the batch of files being built */
 } builder;
-
-static void date_of_time(long long t, char out[11])
-{
-    time_t tt = (time_t)t;
-    struct tm tm;
-    gmtime_r(&tt, &tm);
-    strftime(out, 11, "%Y-%m-%d", &tm);
-}
 
 static int read_blob(git_repository *repo, const file_trail *ft, const char *id, buf *out)
 {

@@ -165,6 +165,14 @@ g mv content/other.md content/pcb/other.md; commit 2026-05-03 "Other Co. is a PC
 expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
 expect_contains "$(cat "$S/suppliers/other.html")" "as content/pcb/other.md"
 same_as_scratch "a file moved to another folder"
+# A supplier's pages show its findings' titles and rationales, which are
+# its rules': a rule's new wording makes them again.
+sed -i 's/title = "Where the file is"/title = "Where the file lives", rationale = "Filing matters"/' "$R/scripts/rules/where.lua"
+g add -A; commit 2026-05-03 "The rule reworded"
+expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
+expect_contains "$(cat "$S/suppliers/other.html")" "Where the file lives"
+expect_contains "$(cat "$S/suppliers/other.html")" "Filing matters"
+same_as_scratch "a rule reworded"
 g rm -rq "$R/scripts"; commit 2026-05-03 "No local rule"
 
 # A file's blob id comes from git's index when the index vouches for it
@@ -351,5 +359,27 @@ rm -f "$S/suppliers/acme.html"
 expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
 expect_not_contains "$(cat "$S/suppliers/acme.html" "$S/history/acme.html" 2>/dev/null)" ">Z<" "a record of other versions"
 same_as_scratch "a record of other versions"
+
+# The index is kept by a key of what it shows of every supplier: each of
+# those fields changed alone makes it again.
+supplier "$R/content/idx.md" "Index Co."
+g add -A; commit 2026-05-06 "Index Co."
+expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
+index_after() {   # sed expression on content/idx.md, what
+    sed -i "$1" "$R/content/idx.md"
+    g add -A; commit 2026-05-06 "Index Co.: $2"
+    expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
+    same_as_scratch "the index after a new $2"
+}
+index_after 's/^supplier: .*/supplier: Index Renamed Co./' "name"
+index_after 's/^assessor: .*/assessor: A. Nother/' "assessor"
+index_after 's/^assessed: .*/assessed: 2026-05-02/' "assessment date"
+index_after 's/^assessed: \(.*\)/assessed: \1\ncertification:\n  standard: "ISO\/IEC 27001:2022"\n  expires: 2026-07-01/' "certificate"
+index_after 's/  expires: 2026-07-01/  expires: 2027-07-01/' "certificate expiry"
+expect_contains "$(cat "$S/index.html")" "Index Renamed Co." "the index's new name"
+mkdir -p "$R/content/cat"; git -C "$R" mv content/idx.md content/cat/idx.md
+g add -A; commit 2026-05-06 "Index Co.: a category"
+expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
+same_as_scratch "the index after a new category"
 
 t_done

@@ -7,6 +7,8 @@
 #include "model.h"
 
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 /* Validates the YAML text y; returns every message, one per line, as
  * "line:col: msg" (malloc'd), or NULL when it does not parse. */
@@ -44,6 +46,34 @@ static void expect(const char *yaml, const char *want, int line)
 
 #define HEAD "supplier: S\nassessed: 2026-01-02\nassessor: A\n"
 
+/* date_of_time against the C library's gmtime, from 1800 to 9999, and at
+ * the edges of days, leap days and centuries. */
+static void test_date_of_time(void)
+{
+    long mismatches = 0;
+    for (long long t = -5364662400LL; t <= 253402300799LL; t += 86400 * 7 + 3607) {
+        char got[11], want[11];
+        date_of_time(t, got);
+        time_t tt = (time_t)t;
+        struct tm tm;
+        gmtime_r(&tt, &tm);
+        strftime(want, sizeof want, "%Y-%m-%d", &tm);
+        mismatches += strcmp(got, want) != 0;
+    }
+    CHECK(mismatches == 0);
+    static const struct { long long t; const char *date; } cases[] = {
+        {0, "1970-01-01"}, {86399, "1970-01-01"}, {86400, "1970-01-02"}, {-1, "1969-12-31"},
+        {-86400, "1969-12-31"}, {-86401, "1969-12-30"}, {951782400, "2000-02-29"}, {951868800, "2000-03-01"},
+        {4107456000LL, "2100-02-28"}, {4107542400LL, "2100-03-01"}, {1767225599, "2025-12-31"},
+        {253402300799LL, "9999-12-31"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char got[11];
+        date_of_time(cases[i].t, got);
+        CHECK_STR(got, cases[i].date);
+    }
+}
+
 int main(void)
 {
     EXPECT(HEAD, "");
@@ -80,5 +110,6 @@ int main(void)
     EXPECT(HEAD "colour: [1, {a: b}]\nconcern: {beauty: 9}\nsoa.x: 1\n", "");
     /* a list at the top of an item is walked with no pattern */
     EXPECT(HEAD "sees: [[a]]\n", "4:8: 'sees[1]' must be text, not a list\n");
+    test_date_of_time();
     return check_done("test_model");
 }
