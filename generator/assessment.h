@@ -47,6 +47,11 @@ typedef struct assessment {
     int dirty;               /* the file has uncommitted changes */
     int compacted;           /* by project_compact: data and body are partial */
     char blob[41];           /* git blob id of the file ("" when unknown) */
+    /* A digest of what its findings and score are a function of (the
+     * rules' cache section, the file's blob, date and path, and the files
+     * the rules asked about with their answers), set when its results are
+     * cached; "" when unknown. Its pages' input key takes it for them. */
+    char results_digest[33];
     finding *findings;       /* sorted: severity, then line */
     size_t nfindings;
     score score;

@@ -191,6 +191,7 @@ static void *parse_some(void *arg)
 }
 
 static char *eval_section(const project *p);
+static void set_results_digest(assessment *as, const char *section, const char *key, const vt *asked);
 static assessment *restore_compact(const project *p, const src_file *f, const vt *e, const char *bj, size_t bjlen,
                                    size_t text_len);
 static int restore_results(assessment *as, const vt *e, const char *bj, size_t bjlen, const rules *r,
@@ -220,6 +221,7 @@ static assessment *restore_one(const evaluator *e, const src_file *f)
     const vt *entry = entry_get(e, key, &tmp, &text, &bj, &bjlen);
     assessment *as = entry && project_answers_hold(e->p, vt_get(entry, "fx"))
                          ? restore_compact(e->p, f, entry, bj, bjlen, text.len - bjlen) : NULL;
+    if (as) set_results_digest(as, e->section, key, vt_get(entry, "fx"));
     free(key);
     arena_free(&tmp);
     buf_free(&text);
@@ -430,6 +432,7 @@ static void evaluate_one(evaluator *e, assessment *as, diag_list *d)
     vt *hit = key ? entry_get(e, key, &tmp, &text, &bj, &bjlen) : NULL;
     if (hit && project_answers_hold(e->p, vt_get(hit, "fx")) && restore_results(as, hit, bj, bjlen, e->rules, 1, 0) == 0) {
         assessment_sort_findings(as);
+        set_results_digest(as, e->section, key, vt_get(hit, "fx"));
     } else {
         as->nfindings = 0;
         rules_evaluate(e->rules, as, e->p->as_of, d);
@@ -441,6 +444,7 @@ static void evaluate_one(evaluator *e, assessment *as, diag_list *d)
                 pthread_mutex_lock(e->lock);
                 cache_put_text(e->c, e->section, key, text.ptr, text.len);
                 pthread_mutex_unlock(e->lock);
+                set_results_digest(as, e->section, key, asked);
             }
         }
     }
@@ -458,6 +462,19 @@ static void *evaluate_some(void *arg)
         if (e->compact) project_compact(e->p, e->p->items[i]);
     }
     return NULL;
+}
+
+/* Rules are pure functions of the supplier (the cache rests on it): the
+ * results under one key, with the same answers to the files asked, are
+ * the same results. */
+static void set_results_digest(assessment *as, const char *section, const char *key, const vt *asked)
+{
+    hasher h;
+    hasher_init(&h, 0, 0);
+    hasher_put(&h, section, strlen(section) + 1);
+    hasher_put(&h, key, strlen(key) + 1);
+    vt_hash(&h, asked);
+    hasher_hex(&h, as->results_digest);
 }
 
 static char *eval_section(const project *p)

@@ -635,8 +635,10 @@ static void supplier_inputs(const project *p, theme *t, const trails *tr, const 
                            p->rules ? rules_digest(p->rules) : "", as->path, as->blob, as->dirty ? "dirty" : "clean"};
     for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) buf_put(&b, parts[i], strlen(parts[i]) + 1);
     /* A finding's title, rationale and concerns are its rule's (rules.c
-     * takes them from the rule): the rules' digest stands for them. */
-    for (size_t i = 0; i < as->nfindings; i++) {
+     * takes them from the rule): the rules' digest stands for them; and
+     * what the results are a function of, when known, for the results. */
+    if (*as->results_digest) buf_put(&b, as->results_digest, sizeof as->results_digest);
+    for (size_t i = 0; !*as->results_digest && i < as->nfindings; i++) {
         const finding *f = &as->findings[i];
         const char *texts[] = {f->rule, f->message, f->field};
         for (size_t j = 0; j < 3; j++) {
@@ -651,12 +653,14 @@ static void supplier_inputs(const project *p, theme *t, const trails *tr, const 
         buf_putc(&b, '\n');
     }
     const score *sc = &as->score;
-    buf_printf(&b, "%d %d %d %d %d %s %s\n", sc->valid, sc->confidentiality, sc->integrity, sc->availability,
-               sc->overall, sc->grade, sc->capped_by ? sc->capped_by : "\x01");
-    if (sc->breakdown_json) buf_put(&b, sc->breakdown_json, sc->breakdown_json_len);
+    if (!*as->results_digest) {
+        buf_printf(&b, "%d %d %d %d %d %s %s\n", sc->valid, sc->confidentiality, sc->integrity, sc->availability,
+                   sc->overall, sc->grade, sc->capped_by ? sc->capped_by : "\x01");
+        if (sc->breakdown_json) buf_put(&b, sc->breakdown_json, sc->breakdown_json_len);
+    }
     hasher_put(&h, b.ptr, b.len);
     b.len = 0;
-    if (sc->breakdown) vt_hash(&h, sc->breakdown);
+    if (sc->breakdown && !*as->results_digest) vt_hash(&h, sc->breakdown);
     const vt *evidence = vt_get(as->data, "evidence");
     for (size_t i = 0; evidence && evidence->kind == VT_LIST && i < evidence->n; i++) {
         const char *path = vt_get_text(evidence->items[i], "path");

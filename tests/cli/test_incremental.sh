@@ -173,7 +173,27 @@ expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
 expect_contains "$(cat "$S/suppliers/other.html")" "Where the file lives"
 expect_contains "$(cat "$S/suppliers/other.html")" "Filing matters"
 same_as_scratch "a rule reworded"
-g rm -rq "$R/scripts"; commit 2026-05-03 "No local rule"
+# A rule that asks whether a file exists (not an evidence file of the
+# supplier): the answer changed, the same supplier file is judged again
+# and its pages are made again.
+cat >"$R/scripts/rules/policy.lua" <<'LUA'
+return {
+  id = "local.policy", title = "Policy", severity = "info",
+  check = function(s)
+    if vetted.file_exists("docs/policy.txt") then return "the policy is on file" end
+    return "no policy on file"
+  end,
+}
+LUA
+g add -A; commit 2026-05-03 "A rule that asks for the policy"
+expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
+expect_contains "$(cat "$S/suppliers/other.html")" "no policy on file"
+mkdir -p "$R/docs"; echo policy >"$R/docs/policy.txt"
+g add -A; commit 2026-05-03 "The policy"
+expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
+expect_contains "$(cat "$S/suppliers/other.html")" "the policy is on file"
+same_as_scratch "a file a rule asks about added"
+g rm -rq "$R/scripts" "$R/docs"; commit 2026-05-03 "No local rule"
 
 # A file's blob id comes from git's index when the index vouches for it
 # (same size, inode, modification and change times, older than the index);
@@ -381,5 +401,26 @@ mkdir -p "$R/content/cat"; git -C "$R" mv content/idx.md content/cat/idx.md
 g add -A; commit 2026-05-06 "Index Co.: a category"
 expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
 same_as_scratch "the index after a new category"
+
+# Without git (no trails to tell), a rule's answer about a file changed is
+# still a change of the supplier's results: its pages are made again.
+N=$T_TMP/nogit
+mkdir -p "$N/content" "$N/scripts/rules"
+supplier "$N/content/other.md" "Other Co."
+cat >"$N/scripts/rules/policy.lua" <<'LUA'
+return {
+  id = "local.policy", title = "Policy", severity = "info",
+  check = function(s)
+    if vetted.file_exists("docs/policy.txt") then return "the policy is on file" end
+    return "no policy on file"
+  end,
+}
+LUA
+expect_status 0 "$VETTED" -C "$N" build -q --as-of 2026-05-03 -o "$N/site"
+expect_contains "$(cat "$N/site/suppliers/other.html")" "no policy on file"
+mkdir -p "$N/docs"; echo policy >"$N/docs/policy.txt"
+expect_status 0 "$VETTED" -C "$N" build -q --as-of 2026-05-03 -o "$N/site"
+expect_contains "$(cat "$N/site/suppliers/other.html")" "the policy is on file"
+expect_contains "$(cat "$N/site/suppliers/other.json")" "the policy is on file"
 
 t_done
