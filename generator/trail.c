@@ -407,9 +407,18 @@ static void fill_entry(builder *b, trail_entry *e, const hist_entry *h, version 
 
 void trail_record_put(buf *out, const char *ident, int has_score, int overall, const char *grade)
 {
-    if (!*ident) buf_puts(out, "-");
-    else if (has_score) buf_printf(out, "%s%d:%s", ident, overall, grade);
-    else buf_concat(out, ident, "-", (char *)NULL);
+    if (!*ident) {
+        buf_put(out, "-;", 2);
+        return;
+    }
+    buf_put(out, ident, strlen(ident));
+    if (has_score) {
+        buf_put_int(out, overall);
+        buf_putc(out, ':');
+        buf_puts(out, grade);
+    } else {
+        buf_putc(out, '-');
+    }
     buf_putc(out, ';');
 }
 
@@ -477,6 +486,7 @@ static void build_file(builder *b, file_trail *ft, const hist_entry *hist, size_
     ft->entries = arena_alloc(b->a, (n ? n : 1) * sizeof *ft->entries);
     ft->n = n;
     char *recorded = xcalloc(n + 1, 1);
+    size_t from_record = 0;   /* entries filled from the record: all, and it stays as it is */
     version prev = {.blob = "", .path = ""};
     for (size_t k = n; k-- > 0;) {          /* oldest first */
         const hist_entry *h = &hist[k];
@@ -486,11 +496,12 @@ static void build_file(builder *b, file_trail *ft, const hist_entry *hist, size_
         int clean = 0;
         fill_entry(b, &ft->entries[k], h, &prev, &cur, rec, &clean);
         recorded[k] = (char)clean;
+        from_record += rec && clean && !memcmp(ft->entries[k].ident, rec->ident, sizeof rec->ident);
         version_free(&prev);
         prev = cur;
     }
     version_free(&prev);
-    if (b->c) record_keep(b, ft, recorded);
+    if (b->c && from_record < n) record_keep(b, ft, recorded);
     free(recorded);
 }
 
