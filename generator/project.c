@@ -153,8 +153,9 @@ struct evaluator {
     pthread_mutex_t *lock;   /* of the cache */
     const char *section;
     int compact;
+    int rules_failed;        /* rules NULL: loaded when first needed (evaluator_rules), and failed */
 };
-static void evaluate_one(evaluator *e, assessment *as, diag_list *d);
+static int evaluate_one(evaluator *e, assessment *as, diag_list *d);
 /* The file as a compact assessment from the cache (same bytes, path,
  * reference date and rules, and vetted.file_exists answering the same),
  * without parsing it; NULL when its results are not cached. */
@@ -182,10 +183,8 @@ static void *parse_some(void *arg)
         if (j->out[i]) memcpy(j->out[i]->blob, f->id, sizeof f->id);
         /* Judged and compacted while its tree is at hand: a site never
          * holds thousands of whole trees at once. */
-        if (j->out[i] && j->ev) {
-            evaluate_one(j->ev, j->out[i], &j->eval_diags[i]);
-            project_compact(j->ev->p, j->out[i]);
-        }
+        if (j->out[i] && j->ev && evaluate_one(j->ev, j->out[i], &j->eval_diags[i]) == 0)
+            project_compact(j->ev->p, j->out[i]);   /* else judged later, by evaluate_all */
     }
     return NULL;
 }
@@ -228,7 +227,7 @@ static assessment *restore_one(const evaluator *e, const src_file *f)
     return as;
 }
 
-static evaluator *start_evaluators(project *p, cache *c, int compact, size_t jobs, diag_list *diags,
+static evaluator *start_evaluators(project *p, cache *c, int compact, int lazy, size_t jobs, diag_list *diags,
                                    pthread_mutex_t *lock, size_t *started);
 static void stop_evaluators(evaluator *ev, size_t started);
 
@@ -251,7 +250,7 @@ static void parse_all(project *p, src_set *files, int judge, cache *eval_cache, 
     evaluator *ev = NULL;
     if (judge) {
         *eval_diags = xcalloc(n + 1, sizeof **eval_diags);
-        ev = start_evaluators(p, eval_cache, 1, jobs, *eval_diags, &lock, &started);
+        ev = start_evaluators(p, eval_cache, 1, 1, jobs, *eval_diags, &lock, &started);
     }
     for (size_t k = 0; k < started; k++)
         pj[k] = (parser_job){files, out, diags, k, started, ev ? &ev[k] : NULL, judge ? *eval_diags : NULL};
@@ -419,9 +418,26 @@ static int restore_results(assessment *as, const vt *e, const char *bj, size_t b
     return 0;
 }
 
+/* The evaluator's rules: a lazy one but the first loads its own when it
+ * first has a file to judge (a rebuild whose results are all cached loads
+ * none), one at a time (loading reads the project's files). */
+static rules *evaluator_rules(evaluator *e)
+{
+    if (!e->rules && !e->rules_failed) {
+        pthread_mutex_lock(e->lock);
+        diag_list quiet = DIAG_LIST_INIT;
+        e->rules = project_rules_instance(e->p, &quiet);
+        diag_free(&quiet);
+        pthread_mutex_unlock(e->lock);
+        e->rules_failed = !e->rules;
+    }
+    return e->rules;
+}
+
 /* Evaluates one assessment, or takes its results from the cache: the
- * same file, date and rules give the same results. */
-static void evaluate_one(evaluator *e, assessment *as, diag_list *d)
+ * same file, date and rules give the same results. -1 when it could not
+ * be judged (its evaluator has no rules): nothing was done. */
+static int evaluate_one(evaluator *e, assessment *as, diag_list *d)
 {
     /* Rules see the path (and category) too, not only the file's bytes. */
     char *key = *as->blob && e->c ? xasprintf("%s@%s:%s", as->blob, e->p->as_of, as->path) : NULL;
@@ -430,9 +446,15 @@ static void evaluate_one(evaluator *e, assessment *as, diag_list *d)
     const char *bj = NULL;
     size_t bjlen = 0;
     vt *hit = key ? entry_get(e, key, &tmp, &text, &bj, &bjlen) : NULL;
-    if (hit && project_answers_hold(e->p, vt_get(hit, "fx")) && restore_results(as, hit, bj, bjlen, e->rules, 1, 0) == 0) {
+    int rc = 0;
+    /* (the project's rules only look up the rules of the findings here) */
+    if (hit && project_answers_hold(e->p, vt_get(hit, "fx")) &&
+        restore_results(as, hit, bj, bjlen, e->p->rules, 1, 0) == 0) {
         assessment_sort_findings(as);
         set_results_digest(as, e->section, key, vt_get(hit, "fx"));
+    } else if (!evaluator_rules(e)) {
+        as->nfindings = 0;
+        rc = -1;
     } else {
         as->nfindings = 0;
         rules_evaluate(e->rules, as, e->p->as_of, d);
@@ -451,6 +473,7 @@ static void evaluate_one(evaluator *e, assessment *as, diag_list *d)
     buf_free(&text);
     arena_free(&tmp);
     free(key);
+    return rc;
 }
 
 static void *evaluate_some(void *arg)
@@ -484,19 +507,19 @@ static char *eval_section(const project *p)
 
 /* Up to jobs evaluators, the first with p's rules, the others with rules of
  * their own (fewer when those cannot be had); *started says how many. */
-static evaluator *start_evaluators(project *p, cache *c, int compact, size_t jobs, diag_list *diags,
+static evaluator *start_evaluators(project *p, cache *c, int compact, int lazy, size_t jobs, diag_list *diags,
                                    pthread_mutex_t *lock, size_t *started)
 {
     evaluator *ev = xcalloc(jobs, sizeof *ev);
     char *section = eval_section(p);
-    ev[0] = (evaluator){p, p->rules, 0, 1, diags, c, lock, section, compact};
+    ev[0] = (evaluator){p, p->rules, 0, 1, diags, c, lock, section, compact, 0};
     *started = 1;
     for (size_t k = 1; k < jobs; k++) {
         diag_list quiet = DIAG_LIST_INIT;
-        rules *r = project_rules_instance(p, &quiet);
+        rules *r = lazy ? NULL : project_rules_instance(p, &quiet);
         diag_free(&quiet);
-        if (!r) break;
-        ev[k] = (evaluator){p, r, k, 1, diags, c, lock, section, compact};
+        if (!r && !lazy) break;
+        ev[k] = (evaluator){p, r, k, 1, diags, c, lock, section, compact, 0};
         (*started)++;
     }
     for (size_t k = 0; k < *started; k++) ev[k].step = *started;
@@ -518,7 +541,7 @@ static void evaluate_all(project *p, cache *c, int compact, diag_list *d)
     if (jobs > p->n / 64 + 1) jobs = p->n / 64 + 1;
     diag_list *diags = xcalloc(p->n + 1, sizeof *diags);
     size_t started = 0;
-    evaluator *ev = start_evaluators(p, c, compact, jobs, diags, &lock, &started);
+    evaluator *ev = start_evaluators(p, c, compact, 0, jobs, diags, &lock, &started);
     parallel_run(evaluate_some, ev, sizeof *ev, started);
     stop_evaluators(ev, started);
     for (size_t i = 0; i < p->n; i++) {

@@ -87,6 +87,7 @@ typedef struct builder {
     const file_trail *building;
     size_t first, step;
     size_t lo, hi;            /* the batch of files being built */
+    int rules_failed;         /* its own rules could not be loaded */
 } builder;
 
 static int read_blob(git_repository *repo, const file_trail *ft, const char *id, buf *out)
@@ -139,7 +140,25 @@ static vt *finding_tuple(arena *a, const finding *f)
     return t;
 }
 
-/* Evaluates v as of its own date (once). */
+/* The worker's rules: a worker but the first loads its own when it first
+ * has a version to judge (a rebuild whose entries are all cached loads
+ * none), one worker at a time (loading reads the project's files). */
+static rules *builder_rules(builder *b)
+{
+    if (!b->rules && !b->rules_failed) {
+        pthread_mutex_lock(b->cache_lock);
+        diag_list quiet = DIAG_LIST_INIT;
+        b->rules = project_rules_instance(b->p, &quiet);
+        diag_free(&quiet);
+        pthread_mutex_unlock(b->cache_lock);
+        b->rules_failed = !b->rules;
+        if (b->rules) rules_want_breakdown(b->rules, 0);   /* a trail shows scores and grades only */
+    }
+    return b->rules;
+}
+
+/* Evaluates v as of its own date (once). Without rules (out of memory),
+ * an error that is not cached. */
 static const vt *evaluate_version(builder *b, version *v)
 {
     if (v->eval || !*v->blob) return v->eval;
@@ -147,6 +166,9 @@ static const vt *evaluate_version(builder *b, version *v)
     assessment *as = parse_version(b, v);
     if (!as) {
         vt_add(&v->a, e, "error", vt_str(&v->a, v->why));
+    } else if (!builder_rules(b)) {
+        vt_add(&v->a, e, "error", vt_str(&v->a, "the rules could not be loaded"));
+        vt_add(&v->a, e, "uncached", vt_bool(&v->a, 1));
     } else {
         diag_list quiet = DIAG_LIST_INIT;
         rules_evaluate(b->rules, as, v->date, &quiet);
@@ -214,6 +236,7 @@ static vt *both_asked(arena *a, const vt *pe, const vt *ce)
     vt *all = vt_list(a);
     const vt *sides[] = {pe, ce};
     for (size_t i = 0; i < 2; i++) {
+        if (sides[i] && vt_get(sides[i], "uncached")) return NULL;
         if (!sides[i] || vt_get(sides[i], "error")) continue;
         const vt *fx = vt_get(sides[i], "fx");
         if (!fx || fx->kind != VT_LIST) return NULL;
@@ -729,16 +752,17 @@ static void *work(void *arg)
     return NULL;
 }
 
-/* Worker k > 0 gets its own rules and repository; NULL when they cannot be
- * had (then fewer workers run). */
-static int start_worker(builder *b, project *p, diag_list *d)
+/* Worker k > 0 gets its own repository, and its own rules now when there
+ * are versions to read (else on demand, builder_rules); -1 when they
+ * cannot be had (then fewer workers run). */
+static int start_worker(builder *b, project *p, int load_rules)
 {
-    if (b->rules) return 0;
-    diag_list quiet = DIAG_LIST_INIT;
-    b->rules = project_rules_instance(p, &quiet);
-    diag_free(&quiet);
-    (void)d;
-    if (!b->rules) return -1;
+    if (load_rules) {
+        diag_list quiet = DIAG_LIST_INIT;
+        b->rules = project_rules_instance(p, &quiet);
+        diag_free(&quiet);
+        if (!b->rules) return -1;
+    }
     if (git_repository_open(&b->repo, git_repository_path(p->repo)) < 0) {
         rules_free(b->rules);
         b->rules = NULL;
@@ -748,7 +772,7 @@ static int start_worker(builder *b, project *p, diag_list *d)
 }
 
 static void run_workers(trails *t, project *p, const history *h, cache *c, const char *section,
-                        const char *record_section, diag_list *d)
+                        const char *record_section)
 {
     size_t wanted = want_texts(t, h, c, section, record_section);
     size_t jobs = (size_t)project_jobs();
@@ -759,8 +783,8 @@ static void run_workers(trails *t, project *p, const history *h, cache *c, const
     size_t started = 0;
     for (size_t k = 0; k < jobs; k++) {
         bs[k] = (builder){p, k ? NULL : p->rules, k ? NULL : p->repo, c, &lock, section, record_section,
-                          &t->worker_arenas[k], t->files, h, NULL, k, jobs, 0, 0};
-        if (k && start_worker(&bs[k], p, d) < 0) break;
+                          &t->worker_arenas[k], t->files, h, NULL, k, jobs, 0, 0, 0};
+        if (k && start_worker(&bs[k], p, wanted > 0) < 0) break;
         if (bs[k].rules) rules_want_breakdown(bs[k].rules, 0);   /* a trail shows scores and grades only */
         started++;
     }
@@ -806,7 +830,8 @@ trails *trails_build(project *p, const history *h, cache *c, const char *only_pa
         if (only_path && strcmp(only_path, p->items[i]->path)) continue;
         t->files[t->n++].path = arena_strdup(&t->a, p->items[i]->path);
     }
-    run_workers(t, p, h, c, section, record_section, d);
+    run_workers(t, p, h, c, section, record_section);
+    (void)d;
     for (size_t i = 0; i < t->n; i++) t->nrecent += t->files[i].n;
     if (t->n) qsort(t->files, t->n, sizeof *t->files, by_file_path);
     t->recent = xcalloc(t->nrecent + 1, sizeof *t->recent);
