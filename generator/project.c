@@ -107,6 +107,19 @@ rules *project_rules_instance(project *p, diag_list *d)
     return rules_load(&setup, d);
 }
 
+rules *project_rules_once(project *p, rules **r, int *failed, pthread_mutex_t *lock)
+{
+    if (!*r && !*failed) {
+        pthread_mutex_lock(lock);
+        diag_list quiet = DIAG_LIST_INIT;
+        *r = project_rules_instance(p, &quiet);
+        diag_free(&quiet);
+        pthread_mutex_unlock(lock);
+        *failed = !*r;
+    }
+    return *r;
+}
+
 int project_load_rules(project *p, diag_list *d)
 {
     if (!p->rules) p->rules = project_rules_instance(p, d);
@@ -423,15 +436,7 @@ static int restore_results(assessment *as, const vt *e, const char *bj, size_t b
  * none), one at a time (loading reads the project's files). */
 static rules *evaluator_rules(evaluator *e)
 {
-    if (!e->rules && !e->rules_failed) {
-        pthread_mutex_lock(e->lock);
-        diag_list quiet = DIAG_LIST_INIT;
-        e->rules = project_rules_instance(e->p, &quiet);
-        diag_free(&quiet);
-        pthread_mutex_unlock(e->lock);
-        e->rules_failed = !e->rules;
-    }
-    return e->rules;
+    return project_rules_once(e->p, &e->rules, &e->rules_failed, e->lock);
 }
 
 /* Evaluates one assessment, or takes its results from the cache: the

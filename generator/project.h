@@ -16,6 +16,8 @@
 #include "rules.h"
 #include "store.h"
 
+#include <pthread.h>
+
 typedef struct project_opts {
     const char *root;       /* the assessment repository */
     const char *rev;        /* a revision to build from git, or NULL: the working tree */
@@ -69,6 +71,10 @@ int project_answers_hold(const project *p, const vt *asked);
 void project_compact(const project *p, assessment *as);
 assessment *project_reload(const project *p, const assessment *as, diag_list *d);
 rules *project_rules_instance(project *p, diag_list *d);
+/* A worker's own rules, loaded into *r on first use (its messages dropped)
+ * under lock (loading reads the project's files): *r, or NULL with
+ * *failed set when they cannot be loaded (then never tried again). */
+rules *project_rules_once(project *p, rules **r, int *failed, pthread_mutex_t *lock);
 /* How many worker threads to use: $VETTED_JOBS, else the online cores
  * (at most 8). */
 int project_jobs(void);

@@ -145,15 +145,9 @@ static vt *finding_tuple(arena *a, const finding *f)
  * none), one worker at a time (loading reads the project's files). */
 static rules *builder_rules(builder *b)
 {
-    if (!b->rules && !b->rules_failed) {
-        pthread_mutex_lock(b->cache_lock);
-        diag_list quiet = DIAG_LIST_INIT;
-        b->rules = project_rules_instance(b->p, &quiet);
-        diag_free(&quiet);
-        pthread_mutex_unlock(b->cache_lock);
-        b->rules_failed = !b->rules;
-        if (b->rules) rules_want_breakdown(b->rules, 0);   /* a trail shows scores and grades only */
-    }
+    int loaded = !b->rules;
+    if (project_rules_once(b->p, &b->rules, &b->rules_failed, b->cache_lock) && loaded)
+        rules_want_breakdown(b->rules, 0);   /* a trail shows scores and grades only */
     return b->rules;
 }
 

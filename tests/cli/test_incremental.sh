@@ -173,10 +173,9 @@ expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
 expect_contains "$(cat "$S/suppliers/other.html")" "Where the file lives"
 expect_contains "$(cat "$S/suppliers/other.html")" "Filing matters"
 same_as_scratch "a rule reworded"
-# A rule that asks whether a file exists (not an evidence file of the
-# supplier): the answer changed, the same supplier file is judged again
-# and its pages are made again.
-cat >"$R/scripts/rules/policy.lua" <<'LUA'
+# A rule that asks whether docs/policy.txt exists, into the repository $1.
+policy_rule() {
+    cat >"$1/scripts/rules/policy.lua" <<'LUA'
 return {
   id = "local.policy", title = "Policy", severity = "info",
   check = function(s)
@@ -185,6 +184,11 @@ return {
   end,
 }
 LUA
+}
+# A rule that asks whether a file exists (not an evidence file of the
+# supplier): the answer changed, the same supplier file is judged again
+# and its pages are made again.
+policy_rule "$R"
 g add -A; commit 2026-05-03 "A rule that asks for the policy"
 expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
 expect_contains "$(cat "$S/suppliers/other.html")" "no policy on file"
@@ -407,15 +411,7 @@ same_as_scratch "the index after a new category"
 N=$T_TMP/nogit
 mkdir -p "$N/content" "$N/scripts/rules"
 supplier "$N/content/other.md" "Other Co."
-cat >"$N/scripts/rules/policy.lua" <<'LUA'
-return {
-  id = "local.policy", title = "Policy", severity = "info",
-  check = function(s)
-    if vetted.file_exists("docs/policy.txt") then return "the policy is on file" end
-    return "no policy on file"
-  end,
-}
-LUA
+policy_rule "$N"
 expect_status 0 "$VETTED" -C "$N" build -q --as-of 2026-05-03 -o "$N/site"
 expect_contains "$(cat "$N/site/suppliers/other.html")" "no policy on file"
 mkdir -p "$N/docs"; echo policy >"$N/docs/policy.txt"
