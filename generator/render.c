@@ -621,6 +621,40 @@ static int render_history_page(const project *p, theme *t, const trails *tr, con
     return rc;
 }
 
+/* What a supplier's results add to its pages' input key: the digest of
+ * what they are a function of when it is known; else the findings (their
+ * titles, rationales and concerns are their rules': the rules' digest
+ * stands for them), the score and its breakdown. b is scratch. */
+static void hash_results(hasher *h, buf *b, const assessment *as)
+{
+    b->len = 0;
+    if (*as->results_digest) {
+        hasher_put(h, as->results_digest, sizeof as->results_digest);
+        return;
+    }
+    for (size_t i = 0; i < as->nfindings; i++) {
+        const finding *f = &as->findings[i];
+        const char *texts[] = {f->rule, f->message, f->field};
+        for (size_t j = 0; j < 3; j++) {
+            if (texts[j]) buf_put(b, texts[j], strlen(texts[j]) + 1);
+            else buf_putc(b, '\x01');
+        }
+        buf_put_int(b, (int)f->sev);
+        buf_putc(b, ' ');
+        buf_put_int(b, f->line);
+        buf_putc(b, ' ');
+        buf_put_int(b, f->col);
+        buf_putc(b, '\n');
+    }
+    const score *sc = &as->score;
+    buf_printf(b, "%d %d %d %d %d %s %s\n", sc->valid, sc->confidentiality, sc->integrity, sc->availability,
+               sc->overall, sc->grade, sc->capped_by ? sc->capped_by : "\x01");
+    if (sc->breakdown_json) buf_put(b, sc->breakdown_json, sc->breakdown_json_len);
+    hasher_put(h, b->ptr, b->len);
+    b->len = 0;
+    if (sc->breakdown) vt_hash(h, sc->breakdown);
+}
+
 /* The key of everything a supplier's pages are made from, known without
  * reading its file again: the site-wide part of their view model and the
  * file's revision, its path, blob and state, the rules, the reference
@@ -634,33 +668,8 @@ static void supplier_inputs(const project *p, theme *t, const trails *tr, const 
     const char *parts[] = {"supplier pages 2", "vetted " VETTED_VERSION, theme_digest(t),
                            p->rules ? rules_digest(p->rules) : "", as->path, as->blob, as->dirty ? "dirty" : "clean"};
     for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) buf_put(&b, parts[i], strlen(parts[i]) + 1);
-    /* A finding's title, rationale and concerns are its rule's (rules.c
-     * takes them from the rule): the rules' digest stands for them; and
-     * what the results are a function of, when known, for the results. */
-    if (*as->results_digest) buf_put(&b, as->results_digest, sizeof as->results_digest);
-    for (size_t i = 0; !*as->results_digest && i < as->nfindings; i++) {
-        const finding *f = &as->findings[i];
-        const char *texts[] = {f->rule, f->message, f->field};
-        for (size_t j = 0; j < 3; j++) {
-            if (texts[j]) buf_put(&b, texts[j], strlen(texts[j]) + 1);
-            else buf_putc(&b, '\x01');
-        }
-        buf_put_int(&b, (int)f->sev);
-        buf_putc(&b, ' ');
-        buf_put_int(&b, f->line);
-        buf_putc(&b, ' ');
-        buf_put_int(&b, f->col);
-        buf_putc(&b, '\n');
-    }
-    const score *sc = &as->score;
-    if (!*as->results_digest) {
-        buf_printf(&b, "%d %d %d %d %d %s %s\n", sc->valid, sc->confidentiality, sc->integrity, sc->availability,
-                   sc->overall, sc->grade, sc->capped_by ? sc->capped_by : "\x01");
-        if (sc->breakdown_json) buf_put(&b, sc->breakdown_json, sc->breakdown_json_len);
-    }
     hasher_put(&h, b.ptr, b.len);
-    b.len = 0;
-    if (sc->breakdown && !*as->results_digest) vt_hash(&h, sc->breakdown);
+    hash_results(&h, &b, as);
     const vt *evidence = vt_get(as->data, "evidence");
     for (size_t i = 0; evidence && evidence->kind == VT_LIST && i < evidence->n; i++) {
         const char *path = vt_get_text(evidence->items[i], "path");
