@@ -59,6 +59,7 @@ struct output {
     char *tmp;
     char *standby;         /* where the site before the last is kept */
     int from_standby;      /* tmp started as that site: entries may be there */
+    dev_t dest_dev;        /* the device of the site being replaced */
     char *prefix;          /* "" or "v/cycle-1/" */
     diag_list *d;
     int failed;
@@ -534,6 +535,7 @@ output *output_begin(const char *dest, const char *manifest, diag_list *d)
      * cost removing its files, so it waits for a build that has one. */
     struct stat st;
     o->from_standby = lstat(o->dest, &st) == 0 && S_ISDIR(st.st_mode) && claim_standby(o);
+    o->dest_dev = o->from_standby ? st.st_dev : 0;
     if (!o->from_standby && mkdir_p(o->tmp) < 0) {
         diag_add(d, DIAG_ERROR, NULL, 0, 0, "cannot create %s: %s", o->tmp, strerror(errno));
         pthread_cond_destroy(&o->wrote);
@@ -735,12 +737,22 @@ static int link_or_copy(const output *o, const char *src, const struct stat *st,
 }
 
 /* The previous build's record of path when the file is still the one it
- * wrote, else NULL; *st is the file's identity. */
-static const page_record *unchanged(const output *o, const char *full, struct stat *st)
+ * wrote, else NULL; *st is the file's identity. *there is set when the new
+ * site, begun from the standby, holds that very file already (a link to
+ * it, kept over the last two builds): one lstat then tells both. */
+static const page_record *unchanged(const output *o, const char *full, struct stat *st, int *there)
 {
     const page_record *r = prev_slot(o, full);  /* read only once loaded */
+    *there = 0;
+    if (!r->path) return NULL;
+    if (o->from_standby) {
+        char *dst = path_join(o->tmp, full);
+        *there = lstat(dst, st) == 0 && st->st_dev == o->dest_dev && same_file(r, st);
+        free(dst);
+        if (*there) return r;
+    }
     char *src = path_join(o->dest, full);
-    int same = r->path && lstat(src, st) == 0 && same_file(r, st);
+    int same = lstat(src, st) == 0 && same_file(r, st);
     free(src);
     return same ? r : NULL;
 }
@@ -748,14 +760,14 @@ static const page_record *unchanged(const output *o, const char *full, struct st
 /* Links the previous site's full into the new one. 1, 0 when another
  * thread wrote it already, -1 on error (reported). */
 static int link_previous(output *o, const char *full, const page_record *r, const char *inputs,
-                         const struct stat *st)
+                         const struct stat *st, int there)
 {
     pthread_mutex_lock(&o->lock);
     int again = remember_written(o, full);
     pthread_mutex_unlock(&o->lock);
     if (again) return 0;
     char *src = path_join(o->dest, full), *dst = path_join(o->tmp, full);
-    int kept = link_or_copy(o, src, st, dst) == 0 ? 1 : -1;
+    int kept = there || link_or_copy(o, src, st, dst) == 0 ? 1 : -1;
     if (kept < 0) failed(o, "cannot keep %s of the previous site: %s", full, strerror(errno));
     else record_page(o, full, r->key, inputs, st, r->spans, r->nspans);
     if (kept > 0) count(o, &o->kept);
@@ -801,10 +813,12 @@ int output_keep(output *o, const char *relpath, const char *key, const char *inp
     if (!o->prev || !output_path_is_safe(relpath)) return 0;
     char *full = xasprintf("%s%s", o->prefix, relpath);
     struct stat st;
-    const page_record *r = unchanged(o, full, &st);
+    int there;
+    const page_record *r = unchanged(o, full, &st, &there);
     int kept = 0;
     if (r && !strcmp(r->key, key))
-        kept = stamps_hold(o, r) ? link_previous(o, full, r, inputs, &st) : keep_restamped(o, relpath, full, r, inputs);
+        kept = stamps_hold(o, r) ? link_previous(o, full, r, inputs, &st, there)
+                                 : keep_restamped(o, relpath, full, r, inputs);
     free(full);
     return kept;
 }
@@ -815,23 +829,25 @@ int output_keep_inputs(output *o, const char *const *relpaths, size_t n, const c
     char **full = xcalloc(n + 1, sizeof *full);
     const page_record **r = xcalloc(n + 1, sizeof *r);
     struct stat *st = xcalloc(n + 1, sizeof *st);
+    int *there = xcalloc(n + 1, sizeof *there);
     int all = 1;
     for (size_t i = 0; i < n && all; i++) {
         all = output_path_is_safe(relpaths[i]);
         full[i] = xasprintf("%s%s", o->prefix, relpaths[i]);
-        all = all && (r[i] = unchanged(o, full[i], &st[i])) && !strcmp(r[i]->inputs, inputs);
+        all = all && (r[i] = unchanged(o, full[i], &st[i], &there[i])) && !strcmp(r[i]->inputs, inputs);
     }
     /* A page that must be restamped and cannot be is made with the others:
      * the pages already kept are then written again with the same bytes. */
     int rc = all ? 1 : 0;
     for (size_t i = 0; i < n && all && rc == 1; i++) {
-        if (stamps_hold(o, r[i])) rc = link_previous(o, full[i], r[i], inputs, &st[i]) == 1 ? 1 : -1;
+        if (stamps_hold(o, r[i])) rc = link_previous(o, full[i], r[i], inputs, &st[i], there[i]) == 1 ? 1 : -1;
         else rc = keep_restamped(o, relpaths[i], full[i], r[i], inputs);
     }
     for (size_t i = 0; i < n; i++) free(full[i]);
     free(full);
     free(r);
     free(st);
+    free(there);
     return rc;
 }
 

@@ -296,6 +296,24 @@ expect_eq "$(state "$SB")" "$kept" "the standby of a site removed by hand"
 same_as_scratch "a site removed by hand, with a standby"
 expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
 same_as_scratch "a build from an old standby"
+# A page kept over the last two builds is in the standby as the very file
+# the previous build recorded: one look there keeps it, whatever was done
+# to the live site's name for it since (here replaced by another file).
+expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
+sb_other=$(inode "$SB/suppliers/other.html")
+expect_eq "$(inode "$S/suppliers/other.html")" "$sb_other" "a page kept over two builds, linked in the standby"
+cp "$S/suppliers/other.html" "$T_TMP/other.html"; printf 'replaced' >>"$T_TMP/other.html"
+mv "$T_TMP/other.html" "$S/suppliers/other.html"
+expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
+expect_eq "$(inode "$S/suppliers/other.html")" "$sb_other" "the standby's file kept, not the replaced one"
+expect_not_contains "$(cat "$S/suppliers/other.html")" "replaced"
+same_as_scratch "a live page replaced while the standby held it"
+# Edited in place, it is edited in the standby too (one file): made again.
+expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
+printf 'edited' >>"$S/suppliers/other.html"
+expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
+expect_not_contains "$(cat "$S/suppliers/other.html")" "edited"
+same_as_scratch "a page edited in place, linked in the standby"
 
 # Stamps: the site-wide pages name the revision the site was built from,
 # so every commit changes them. A page whose content did not change is
