@@ -35,7 +35,8 @@ static int too_large(const char *path, size_t size, diag_list *d)
 }
 
 /* Lists one file; its bytes wait for source_load. */
-static void list_one(const store *s, const char *path, size_t size, src_set *out, diag_list *d)
+static void list_one(const store *s, const char *path, const store_entry *e, size_t size, src_set *out,
+                     diag_list *d)
 {
     if (too_large(path, size, d)) return;
     if (out->n == out->cap) {
@@ -45,7 +46,7 @@ static void list_one(const store *s, const char *path, size_t size, src_set *out
     src_file *f = &out->files[out->n++];
     memset(f, 0, sizeof *f);
     f->path = xstrdup(path);
-    store_blob_id(s, path, f->id);
+    store_blob_id_listed(s, path, e, f->id);
 }
 
 int source_load(const src_set *set, src_file *f, diag_list *d)
@@ -85,7 +86,7 @@ static void walk_dir(const store *s, const char *dir, src_set *out, diag_list *d
             else diag_add(d, DIAG_ERROR, child, 0, 0, "folders nested too deep (limit 16)");
         } else if (list[i].kind == STORE_FILE && str_ends_with(list[i].name, ".md")) {
             /* the listing's size, when it has one (a working tree's) */
-            if (size || store_stat(s, child, &size) == STORE_FILE) list_one(s, child, size, out, d);
+            if (size || store_stat(s, child, &size) == STORE_FILE) list_one(s, child, &list[i], size, out, d);
         }
         free(child);
     }

@@ -109,13 +109,13 @@ static int by_name(const void *a, const void *b)
     return strcmp(((const store_entry *)a)->name, ((const store_entry *)b)->name);
 }
 
-static void push_entry(store_entry **list, size_t *n, const char *name, store_kind kind, size_t size)
+static void push_entry(store_entry **list, size_t *n, const char *name, store_kind kind, size_t size,
+                       const struct stat *st)
 {
     if ((*n & (*n - 1)) == 0) *list = xrealloc(*list, (*n ? *n * 2 : 1) * sizeof **list);
-    (*list)[*n].name = xstrdup(name);
-    (*list)[*n].kind = kind;
-    (*list)[*n].size = size;
-    (*n)++;
+    store_entry *e = &(*list)[(*n)++];
+    *e = (store_entry){.name = xstrdup(name), .kind = kind, .size = size};
+    if (st) e->st = *st;
 }
 
 static int wt_list(const store *s, const char *dir, store_entry **out, size_t *n)
@@ -132,7 +132,7 @@ static int wt_list(const store *s, const char *dir, store_entry **out, size_t *n
         if (lstat(child, &st) == 0) {
             store_kind k = S_ISDIR(st.st_mode) ? STORE_DIR : S_ISREG(st.st_mode) ? STORE_FILE
                          : S_ISLNK(st.st_mode) ? STORE_LINK : STORE_OTHER;
-            push_entry(out, n, e->d_name, k, (size_t)st.st_size);
+            push_entry(out, n, e->d_name, k, (size_t)st.st_size, &st);
         }
         free(child);
     }
@@ -187,7 +187,7 @@ static int git_list(const store *s, const char *dir, store_entry **out, size_t *
     for (size_t i = 0; i < git_tree_entrycount(tree); i++) {
         const git_tree_entry *te = git_tree_entry_byindex(tree, i);
         store_kind k = kind_of_mode(git_tree_entry_filemode(te));
-        push_entry(out, n, git_tree_entry_name(te), k, 0);
+        push_entry(out, n, git_tree_entry_name(te), k, 0, NULL);
     }
     git_tree_free(tree);
     return 0;
@@ -257,19 +257,24 @@ void store_list_free(store_entry *list, size_t n)
  * index itself (a file changed in the instant the index was written is not
  * trusted, as git does with racy entries). Then the index's id is the
  * file's, without reading it. */
-static int index_id(const store *s, const char *path, char out[41])
+static int index_id(const store *s, const char *path, const struct stat *known, char out[41])
 {
     const git_index_entry *e = s->index ? git_index_get_bypath(s->index, path, 0) : NULL;
     struct stat st;
     if (!e || (e->flags & GIT_INDEX_ENTRY_VALID)) return -1;
-    char *full = path_join(s->root, path);
-    int ok = lstat(full, &st) == 0 && S_ISREG(st.st_mode) && (uint32_t)st.st_size == e->file_size &&
+    if (known) st = *known;
+    else {
+        char *full = path_join(s->root, path);
+        int got = lstat(full, &st);
+        free(full);
+        if (got < 0) return -1;
+    }
+    int ok = S_ISREG(st.st_mode) && (uint32_t)st.st_size == e->file_size &&
              (uint32_t)st.st_ino == e->ino && (int32_t)st.st_mtim.tv_sec == e->mtime.seconds &&
              (uint32_t)st.st_mtim.tv_nsec == e->mtime.nanoseconds &&
              (int32_t)st.st_ctim.tv_sec == e->ctime.seconds && (uint32_t)st.st_ctim.tv_nsec == e->ctime.nanoseconds &&
              (st.st_mtim.tv_sec < s->index_time.tv_sec ||
               (st.st_mtim.tv_sec == s->index_time.tv_sec && st.st_mtim.tv_nsec < s->index_time.tv_nsec));
-    free(full);
     if (ok) git_oid_tostr(out, 41, &e->id);
     return ok ? 0 : -1;
 }
@@ -278,10 +283,17 @@ int store_blob_id(const store *s, const char *path, char out[41])
 {
     out[0] = '\0';
     if (!store_path_is_safe(path)) return -1;
-    if (!s->tree) return index_id(s, path, out);
+    if (!s->tree) return index_id(s, path, NULL, out);
     git_tree_entry *e = NULL;
     if (git_tree_entry_bypath(&e, s->tree, path) < 0) return -1;
     git_oid_tostr(out, 41, git_tree_entry_id(e));
     git_tree_entry_free(e);
     return 0;
+}
+
+int store_blob_id_listed(const store *s, const char *path, const store_entry *e, char out[41])
+{
+    out[0] = '\0';
+    if (s->tree || !store_path_is_safe(path)) return store_blob_id(s, path, out);
+    return index_id(s, path, &e->st, out);
 }

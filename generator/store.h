@@ -13,6 +13,7 @@
 #define VETTED_STORE_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 #include "util.h"
 
 typedef struct git_repository git_repository;
@@ -24,6 +25,7 @@ typedef struct store_entry {
     char *name;
     store_kind kind;
     size_t size;         /* files only */
+    struct stat st;      /* a working tree's: what lstat said (a git store's: zero) */
 } store_entry;
 
 /* The working directory at root. */
@@ -48,6 +50,9 @@ void store_list_free(store_entry *list, size_t n);
  * store's tree, or for the working tree from git's index when it vouches
  * for the file (see store_use_index). Returns 0, or -1 with out "". */
 int store_blob_id(const store *s, const char *path, char out[41]);
+/* store_blob_id of an entry of store_list(dir): a working tree's file is
+ * not looked at again (its lstat from the listing is used). */
+int store_blob_id_listed(const store *s, const char *path, const store_entry *e, char out[41]);
 /* Lets a working-tree store take blob ids from repo's index, when its
  * root is the top of repo's work tree. */
 void store_use_index(store *s, git_repository *repo);
