@@ -8,6 +8,7 @@
 #ifndef VETTED_ASSESSMENT_H
 #define VETTED_ASSESSMENT_H
 
+#include "cache.h"
 #include "diag.h"
 #include "value.h"
 
@@ -32,6 +33,11 @@ typedef struct score {
     vt *breakdown;           /* list of {what, concern, cost} */
     const char *breakdown_json; /* instead, once compacted (see project.h) */
     size_t breakdown_json_len;
+    /* or, restored from the cache, where breakdown_json's text is in it
+     * (read with cache_text_read while the cache is open): a page that is
+     * kept never needs it, so it is not copied */
+    cache_text breakdown_at;
+    int breakdown_cached;
 } score;
 
 typedef struct assessment {

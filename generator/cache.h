@@ -44,6 +44,8 @@ typedef struct cache_text {
     size_t len;
 } cache_text;
 
+/* The part of t from byte from, n bytes long (clipped to its length). */
+cache_text cache_text_part(const cache_text *t, size_t from, size_t n);
 /* Finds the text under section/key (marked as used): 0, or -1 when absent. */
 int cache_get_text(cache *c, const char *section, const char *key, cache_text *out);
 /* Reads n bytes of t from byte from (clipped to its length) into out,

@@ -204,22 +204,24 @@ static void *parse_some(void *arg)
 
 static char *eval_section(const project *p);
 static void set_results_digest(assessment *as, const char *section, const char *key, const vt *asked);
-static assessment *restore_compact(const project *p, const src_file *f, const vt *e, const char *bj, size_t bjlen,
+static assessment *restore_compact(const project *p, const src_file *f, const vt *e, const cache_text *bj_at,
                                    size_t text_len);
-static int restore_results(assessment *as, const vt *e, const char *bj, size_t bjlen, const rules *r,
-                           int with_tree, int rules_outlive);
+static int restore_results(assessment *as, const vt *e, const char *bj, size_t bjlen, const cache_text *bj_at,
+                           const rules *r, int with_tree, int rules_outlive);
 
 static vt *entry_read(arena *a, const buf *text, const char **bj, size_t *bjlen);
 
 /* The cached evaluation under key (parsed into a, its text in *text, the
- * breakdown's text in *bj, *bjlen), or NULL when there is none. */
-static vt *entry_get(const evaluator *e, const char *key, arena *a, buf *text, const char **bj, size_t *bjlen)
+ * breakdown's text in *bj, *bjlen, and where that is in the cache in
+ * *bj_at), or NULL when there is none. */
+static vt *entry_get(const evaluator *e, const char *key, arena *a, buf *text, const char **bj, size_t *bjlen,
+                     cache_text *bj_at)
 {
     cache_text t;
-    pthread_mutex_lock(e->lock);
     int found = cache_get_text(e->c, e->section, key, &t) == 0;
-    pthread_mutex_unlock(e->lock);
-    return found && cache_text_read(&t, 0, t.len, text) == 0 ? entry_read(a, text, bj, bjlen) : NULL;
+    vt *entry = found && cache_text_read(&t, 0, t.len, text) == 0 ? entry_read(a, text, bj, bjlen) : NULL;
+    if (entry) *bj_at = cache_text_part(&t, (size_t)(*bj - text->ptr), *bjlen);
+    return entry;
 }
 
 static assessment *restore_one(const evaluator *e, const src_file *f)
@@ -230,9 +232,10 @@ static assessment *restore_one(const evaluator *e, const src_file *f)
     arena tmp = ARENA_INIT;
     const char *bj = NULL;
     size_t bjlen = 0;
-    const vt *entry = entry_get(e, key, &tmp, &text, &bj, &bjlen);
+    cache_text bj_at;
+    const vt *entry = entry_get(e, key, &tmp, &text, &bj, &bjlen, &bj_at);
     assessment *as = entry && project_answers_hold(e->p, vt_get(entry, "fx"))
-                         ? restore_compact(e->p, f, entry, bj, bjlen, text.len - bjlen) : NULL;
+                         ? restore_compact(e->p, f, entry, &bj_at, text.len - bjlen) : NULL;
     if (as) set_results_digest(as, e->section, key, vt_get(entry, "fx"));
     free(key);
     arena_free(&tmp);
@@ -397,8 +400,8 @@ static vt *entry_read(arena *a, const buf *text, const char **bj, size_t *bjlen)
  * assessment that is not compacted; rules_outlive: r lives as long as as,
  * and the findings may hold its texts instead of copies. 0, or -1 when the
  * entry is not one. */
-static int restore_results(assessment *as, const vt *e, const char *bj, size_t bjlen, const rules *r,
-                           int with_tree, int rules_outlive)
+static int restore_results(assessment *as, const vt *e, const char *bj, size_t bjlen, const cache_text *bj_at,
+                           const rules *r, int with_tree, int rules_outlive)
 {
     const vt *fs = vt_get(e, "f"), *s = vt_get(e, "s");
     if (!fs || fs->kind != VT_LIST) return -1;
@@ -424,8 +427,13 @@ static int restore_results(assessment *as, const vt *e, const char *bj, size_t b
         vt *b = with_tree ? json_parse(&as->a, bj, bjlen, NULL) : NULL;
         if (with_tree && (!b || b->kind != VT_LIST)) return -1;
         sc.breakdown = b;
-        sc.breakdown_json = with_tree ? NULL : arena_strndup(&as->a, bj, bjlen);
-        sc.breakdown_json_len = with_tree ? 0 : bjlen;
+        if (!with_tree && bj_at) {
+            sc.breakdown_at = *bj_at;
+            sc.breakdown_cached = 1;
+        } else if (!with_tree) {
+            sc.breakdown_json = arena_strndup(&as->a, bj, bjlen);
+            sc.breakdown_json_len = bjlen;
+        }
         as->score = sc;
     }
     return 0;
@@ -450,11 +458,12 @@ static int evaluate_one(evaluator *e, assessment *as, diag_list *d)
     buf text = BUF_INIT;
     const char *bj = NULL;
     size_t bjlen = 0;
-    vt *hit = key ? entry_get(e, key, &tmp, &text, &bj, &bjlen) : NULL;
+    cache_text bj_at;
+    vt *hit = key ? entry_get(e, key, &tmp, &text, &bj, &bjlen, &bj_at) : NULL;
     int rc = 0;
     /* (the project's rules only look up the rules of the findings here) */
     if (hit && project_answers_hold(e->p, vt_get(hit, "fx")) &&
-        restore_results(as, hit, bj, bjlen, e->p->rules, 1, 0) == 0) {
+        restore_results(as, hit, bj, bjlen, NULL, e->p->rules, 1, 0) == 0) {
         assessment_sort_findings(as);
         set_results_digest(as, e->section, key, vt_get(hit, "fx"));
     } else if (!evaluator_rules(e)) {
@@ -674,7 +683,7 @@ void project_compact(const project *p, assessment *as)
 
 /* A compact assessment from a cache entry (results_entry), or NULL when
  * the entry lacks anything it needs. */
-static assessment *restore_compact(const project *p, const src_file *f, const vt *e, const char *bj, size_t bjlen,
+static assessment *restore_compact(const project *p, const src_file *f, const vt *e, const cache_text *bj_at,
                                    size_t text_len)
 {
     const char *name = vt_get_text(e, "n"), *category = vt_get_text(e, "k");
@@ -686,7 +695,7 @@ static assessment *restore_compact(const project *p, const src_file *f, const vt
     assessment *as = ok ? xcalloc(1, sizeof *as) : NULL;
     if (as) {
         /* what is copied from the entry, and its data's nodes */
-        arena_reserve(&as->a, bjlen + strlen(f->path) * 3 + text_len + 1024);
+        arena_reserve(&as->a, strlen(f->path) * 3 + text_len + 1024);
         as->path = arena_strdup(&as->a, f->path);
         as->slug = arena_strdup(&as->a, slug);
         as->group = arena_strdup(&as->a, group);
@@ -700,7 +709,7 @@ static assessment *restore_compact(const project *p, const src_file *f, const vt
     free(group);
     /* Compact as it is made: the findings hold p's rule texts, and the
      * rest was copied once from the entry. */
-    if (as && restore_results(as, e, bj, bjlen, p->rules, 0, 1) < 0) {
+    if (as && restore_results(as, e, NULL, 0, bj_at, p->rules, 0, 1) < 0) {
         assessment_free(as);
         return NULL;
     }
@@ -731,9 +740,19 @@ assessment *project_reload(const project *p, const assessment *as, diag_list *d)
     if (as->nfindings) memcpy(full->findings, as->findings, as->nfindings * sizeof *full->findings);
     full->nfindings = as->nfindings;
     full->score = as->score;
-    if (as->score.breakdown_json) {
-        full->score.breakdown = json_parse(&full->a, as->score.breakdown_json, as->score.breakdown_json_len, NULL);
-        full->score.breakdown_json = NULL;
+    full->score.breakdown_json = NULL;
+    full->score.breakdown_cached = 0;
+    buf b = BUF_INIT;
+    const cache_text *at = &as->score.breakdown_at;
+    int read = as->score.breakdown_json ? (buf_put(&b, as->score.breakdown_json, as->score.breakdown_json_len), 0)
+               : as->score.breakdown_cached ? cache_text_read(at, 0, at->len, &b)
+                                            : 1;
+    if (read == 0 && !(full->score.breakdown = json_parse(&full->a, b.ptr ? b.ptr : "", b.len, NULL))) read = -1;
+    buf_free(&b);
+    if (read < 0) {
+        diag_add(d, DIAG_ERROR, as->path, 0, 0, "its score's breakdown could not be read from the cache; build again");
+        assessment_free(full);
+        return NULL;
     }
     return full;
 }

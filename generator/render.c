@@ -652,6 +652,9 @@ static void hash_results(hasher *h, buf *b, const assessment *as)
     if (sc->breakdown_json) buf_put(b, sc->breakdown_json, sc->breakdown_json_len);
     hasher_put(h, b->ptr, b->len);
     b->len = 0;
+    if (sc->breakdown_cached && cache_text_read(&sc->breakdown_at, 0, sc->breakdown_at.len, b) == 0)
+        hasher_put(h, b->ptr, b->len);
+    b->len = 0;
     if (sc->breakdown) vt_hash(h, sc->breakdown);
 }
 

@@ -30,6 +30,7 @@ typedef struct file_trail {
     int base_of[2];           /* the text each reader keeps whole; -1: none yet */
     record_entry *record;     /* the record, entry by entry (n of them), or NULL */
     char *record_text;        /* as the cache had it (NULL: none) */
+    cache_text *details;      /* with record: where each recorded entry's details are */
 } file_trail;
 
 struct trails {
@@ -266,9 +267,7 @@ static cache_text entry_result(builder *b, version *prev, version *cur, char ide
 {
     char *key = entry_key(prev->blob, prev->date, prev->path, cur->blob, cur->date, cur->path);
     cache_text t;
-    pthread_mutex_lock(b->cache_lock);
     int found = cache_get_text(b->c, b->trail_section, key, &t) == 0;
-    pthread_mutex_unlock(b->cache_lock);
     /* fx is written last: an entry that asked about no file ends so, and
      * holds without being parsed. */
     static const char no_files[] = ",\"fx\":[]}";
@@ -382,34 +381,28 @@ static void read_summary(builder *b, trail_entry *e, const buf *start)
     buf_free(&text);
 }
 
-/* An entry as the file's record has it (rec, whose ident the caller
- * checked against the key), its details where the cache has them: 1, or 0
- * when the cache no longer has them. */
-static int fill_recorded(builder *b, trail_entry *e, const version *prev, const version *cur, const record_entry *rec)
+/* An entry as the file's record has it (rec, whose ident and details
+ * want_uncached found), without looking anything up. */
+static void fill_recorded(trail_entry *e, const record_entry *rec, const cache_text *details)
 {
-    char *key = entry_key(prev->blob, prev->date, prev->path, cur->blob, cur->date, cur->path);
-    pthread_mutex_lock(b->cache_lock);
-    int found = cache_get_text(b->c, b->trail_section, key, &e->details) == 0;
-    pthread_mutex_unlock(b->cache_lock);
-    free(key);
-    if (!found) return 0;
+    e->details = *details;
     memcpy(e->ident, rec->ident, sizeof e->ident);
     e->has_score = rec->has_score;
     e->overall = rec->overall;
     memcpy(e->grade, rec->grade, sizeof e->grade);
-    return 1;
 }
 
 /* Fills e, from rec when it is not NULL; *clean: it can be recorded. */
 static void fill_entry(builder *b, trail_entry *e, const hist_entry *h, version *prev, version *cur,
-                       const record_entry *rec, int *clean)
+                       const record_entry *rec, const cache_text *details, int *clean)
 {
     e->commit = h->commit;
     e->status = h->status;
     e->path = arena_strdup(b->a, h->path);
     e->old_path = h->old_path ? arena_strdup(b->a, h->old_path) : NULL;
     e->date = arena_strdup(b->a, cur->date);
-    if (rec && fill_recorded(b, e, prev, cur, rec)) {
+    if (rec) {
+        fill_recorded(e, rec, details);
         *clean = 1;
         return;
     }
@@ -511,7 +504,7 @@ static void build_file(builder *b, file_trail *ft, const hist_entry *hist, size_
         date_of_time(h->commit->committer_time, cur.date);
         const record_entry *rec = ft->record && *ft->record[k].ident ? &ft->record[k] : NULL;
         int clean = 0;
-        fill_entry(b, &ft->entries[k], h, &prev, &cur, rec, &clean);
+        fill_entry(b, &ft->entries[k], h, &prev, &cur, rec, rec ? &ft->details[k] : NULL, &clean);
         recorded[k] = (char)clean;
         from_record += rec && clean && !memcmp(ft->entries[k].ident, rec->ident, sizeof rec->ident);
         version_free(&prev);
@@ -573,8 +566,10 @@ static void record_load(file_trail *ft, size_t n, cache *c, const char *record_s
     cache_text t;
     buf text = BUF_INIT;
     if (n && cache_get_text(c, record_section, ft->path, &t) == 0 && cache_text_read(&t, 0, t.len, &text) == 0 &&
-        (ft->record = trail_record_parse(text.ptr ? text.ptr : "", n)))
+        (ft->record = trail_record_parse(text.ptr ? text.ptr : "", n))) {
         ft->record_text = xstrdup(text.ptr);
+        ft->details = xcalloc(n, sizeof *ft->details);
+    }
     buf_free(&text);
 }
 
@@ -594,10 +589,10 @@ static void want_uncached(file_trail *ft, const hist_entry *hist, size_t n, cach
         date_of_time(h->commit->committer_time, cur_date);
         char *key = entry_key(prev_blob, prev_date, prev_path, cur_blob, cur_date, h->path);
         record_entry *rec = ft->record ? &ft->record[k] : NULL;
-        if (rec && *rec->ident) {
+        if (rec && *rec->ident) {   /* this version's, and its details still there */
             char ident[33];
             ident_of(key, strlen(key), ident);
-            if (strcmp(ident, rec->ident)) *rec->ident = '\0';
+            if (strcmp(ident, rec->ident) || cache_get_text(c, section, key, &ft->details[k]) < 0) *rec->ident = '\0';
         }
         if (!(rec && *rec->ident) && !cache_has(c, section, key)) {
             want(ft, n, cur_blob);
@@ -621,16 +616,38 @@ static void want_uncached(file_trail *ft, const hist_entry *hist, size_t n, cach
 #define BLOB_CACHE_BYTES ((size_t)8 << 20)
 #define BLOB_CACHE_OBJECTS 1024
 
-/* Marks the blobs to read for every file; returns how many in all. */
+typedef struct wanter {
+    trails *t;
+    const history *h;
+    cache *c;
+    const char *section, *record_section;
+    size_t k, step;           /* files k, k + step, ... */
+} wanter;
+
+static void *want_some(void *arg)
+{
+    const wanter *w = arg;
+    for (size_t i = w->k; i < w->t->n; i += w->step) {
+        size_t n = 0;
+        const hist_entry *hist = history_of(w->h, w->t->files[i].path, &n);
+        want_uncached(&w->t->files[i], hist, n, w->c, w->section, w->record_section);
+    }
+    return NULL;
+}
+
+/* Marks the blobs to read for every file, on every core (each file's
+ * record is loaded and each entry's key looked up: a tenth of a rebuild
+ * at 25,000 versions); returns how many in all. */
 static size_t want_texts(trails *t, const history *h, cache *c, const char *section, const char *record_section)
 {
+    size_t jobs = (size_t)project_jobs();
+    if (jobs > t->n / 64 + 1) jobs = t->n / 64 + 1;
+    wanter *ws = xcalloc(jobs, sizeof *ws);
+    for (size_t k = 0; k < jobs; k++) ws[k] = (wanter){t, h, c, section, record_section, k, jobs};
+    parallel_run(want_some, ws, sizeof *ws, jobs);
+    free(ws);
     size_t total = 0;
-    for (size_t i = 0; i < t->n; i++) {
-        size_t n = 0;
-        const hist_entry *hist = history_of(h, t->files[i].path, &n);
-        want_uncached(&t->files[i], hist, n, c, section, record_section);
-        total += t->files[i].ntexts;
-    }
+    for (size_t i = 0; i < t->n; i++) total += t->files[i].ntexts;
     return total;
 }
 
@@ -740,8 +757,10 @@ static void *work(void *arg)
         free_texts(&b->files[i]);
         free(b->files[i].record);
         free(b->files[i].record_text);
+        free(b->files[i].details);
         b->files[i].record = NULL;
         b->files[i].record_text = NULL;
+        b->files[i].details = NULL;
     }
     return NULL;
 }

@@ -3,7 +3,8 @@
  * a save after a few new entries appends them instead of writing the
  * whole file, a later line wins, a torn tail (a build killed while
  * appending) loses only that tail, and a file changed by someone else
- * since it was loaded is written anew, never appended to. */
+ * since it was loaded is written anew, never appended to; a value put
+ * while the file is still loading (on its own thread) wins over it. */
 #include "cache.h"
 #include "check.h"
 
@@ -196,6 +197,29 @@ int main(void)
     CHECK_INT(cache_get_text(c, "s", "two", &t), 0);
     CHECK(cache_text_read(&t, 0, t.len, &got) == 0 && got.ptr && !strcmp(got.ptr, two));
     buf_free(&got);
+    cache_close(c);
+
+    /* The file is indexed on a thread of its own: a value put at once,
+     * while a large file is still loading, still wins over the file's,
+     * and a value asked for at once is found. */
+    c = cache_open(dir);
+    char many[32];
+    for (int i = 0; i < 200000; i++) {
+        snprintf(many, sizeof many, "k%d", i);
+        put_text(c, many, "from the file");
+    }
+    CHECK_INT(cache_save(c), 0);
+    cache_close(c);
+    c = cache_open(dir);
+    put_text(c, "k199999", "put while loading");
+    arena la = ARENA_INIT;
+    vt *v = cache_get(c, "s", "k199999", &la);
+    CHECK_STR(v && vt_text(v) ? vt_text(v) : "", "put while loading");
+    cache_close(c);
+    c = cache_open(dir);
+    v = cache_get(c, "s", "k199998", &la);
+    CHECK_STR(v && vt_text(v) ? vt_text(v) : "", "from the file");
+    arena_free(&la);
     cache_close(c);
 
     unlink(file);
