@@ -88,15 +88,21 @@ static slot *find(const cache *c, const char *full)
     return find_hashed(c, full, hash(full));
 }
 
-static void grow(cache *c)
+/* Makes room for cap slots (a power of two, at least the current one). */
+static void resize(cache *c, size_t cap)
 {
     slot *old = c->slots;
     size_t old_cap = c->cap;
-    c->cap = c->cap ? c->cap * 2 : 4096;
+    c->cap = cap;
     c->slots = xcalloc(c->cap, sizeof *c->slots);
     for (size_t i = 0; i < old_cap; i++)
         if (old[i].key && old[i].where) *find_hashed(c, old[i].key, old[i].h) = old[i];
     free(old);
+}
+
+static void grow(cache *c)
+{
+    resize(c, c->cap ? c->cap * 2 : 4096);
 }
 
 static slot *insert(cache *c, const char *full, size_t section_len)
@@ -151,7 +157,14 @@ static void open_file(cache *c)
  * dropped. Either way the next save writes the file anew. */
 static void load(cache *c)
 {
-    if (c->fd < 0) return;
+    struct stat st;
+    if (c->fd < 0 || fstat(c->fd, &st) < 0) return;
+    /* Room for a line a kilobyte at once (about what a history's and its
+     * trails' entries are): growing a table of a hundred thousand slots
+     * step by step was half of loading, most of it in fresh pages. */
+    size_t cap = c->cap;
+    while (cap / 2 < (size_t)st.st_size / 1024) cap *= 2;
+    if (cap > c->cap) resize(c, cap);
     buf b = BUF_INIT;
     long long base = 0;   /* file offset of b.ptr[0] */
     int ok = 1, first = 1;
