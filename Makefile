@@ -97,7 +97,7 @@ golden-update: vetted
 # ---- fuzzing (libFuzzer via clang) -----------------------------------------
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 30
-FUZZ_TARGETS := frontmatter mustache json evaluate delta pack manifest trailrec
+FUZZ_TARGETS := frontmatter mustache json entry evaluate delta pack manifest trailrec
 FUZZ_FLAGS   := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined
 OBJ_fuzz     := $(patsubst generator/%.c,build/fuzz/%.o,$(SRC))
 

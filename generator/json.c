@@ -581,3 +581,146 @@ vt *json_parse_prefix(arena *a, const char *src, size_t len, size_t *end, json_e
     if (end) *end = root ? at : 0;
     return root;
 }
+
+/* ---- the pull reader --------------------------------------------------------- */
+
+void json_reader_init(json_reader *r, const char *src, size_t len)
+{
+    *r = (json_reader){.s = src, .len = len};
+}
+
+void json_reader_init_writable(json_reader *r, char *src, size_t len)
+{
+    *r = (json_reader){.s = src, .writable = src, .len = len};
+}
+
+void json_reader_free(json_reader *r)
+{
+    buf_free(&r->tmp);
+}
+
+static int reader_failed(json_reader *r)
+{
+    r->failed = 1;
+    return -1;
+}
+
+/* Whitespace skipped, the next byte when it is c (then read): 0, else -1. */
+static int reader_expect(json_reader *r, int c)
+{
+    if (r->failed) return -1;
+    while (r->pos < r->len && (r->s[r->pos] == ' ' || r->s[r->pos] == '\t' || r->s[r->pos] == '\n' ||
+                               r->s[r->pos] == '\r'))
+        r->pos++;
+    if (r->pos >= r->len || (unsigned char)r->s[r->pos] != c) return -1;
+    r->pos++;
+    return 0;
+}
+
+/* A parser over the reader's input from where it stands (the reader's
+ * scratch lent to it); reader_back takes the position and scratch back. */
+static parser reader_parser(json_reader *r, arena *a)
+{
+    return (parser){.s = r->s, .len = r->len, .pos = r->pos, .line = 1, .a = a, .tmp = r->tmp};
+}
+
+static void reader_back(json_reader *r, const parser *p)
+{
+    r->pos = p->pos;
+    r->tmp = p->tmp;
+    if (p->failed) r->failed = 1;
+}
+
+int json_read_open(json_reader *r, int bracket)
+{
+    return reader_expect(r, bracket) < 0 ? reader_failed(r) : 0;
+}
+
+int json_read_close(json_reader *r, int bracket)
+{
+    return reader_expect(r, bracket) < 0 ? reader_failed(r) : 0;
+}
+
+int json_read_comma(json_reader *r)
+{
+    return reader_expect(r, ',') < 0 ? reader_failed(r) : 0;
+}
+
+int json_read_more(json_reader *r, int bracket, size_t i)
+{
+    if (reader_expect(r, bracket) == 0) return 0;
+    if (r->failed) return -1;
+    if (i && reader_expect(r, ',') < 0) return reader_failed(r);
+    return 1;
+}
+
+int json_read_string(json_reader *r, const char **text, size_t *n)
+{
+    if (reader_expect(r, '"') < 0) return reader_failed(r);
+    r->pos--;   /* string_body starts at the quote */
+    parser p = reader_parser(r, NULL);
+    int rc = string_body(&p, 1, text, n);
+    reader_back(r, &p);
+    return rc < 0 ? reader_failed(r) : 0;
+}
+
+int json_read_cstring(json_reader *r, const char **text, size_t *n)
+{
+    if (!r->writable) return reader_failed(r);
+    if (reader_expect(r, '"') < 0) return reader_failed(r);
+    size_t open = --r->pos;
+    const char *s;
+    if (json_read_string(r, &s, n) < 0) return -1;
+    /* The decoded text is never longer than its quoted form, so it fits
+     * from the opening quote up to the closing one, with its NUL. */
+    char *at = r->writable + open;
+    if (s == at + 1) at++;
+    else memcpy(at, s, *n);
+    at[*n] = 0;
+    *text = at;
+    return 0;
+}
+
+int json_read_key(json_reader *r, const char **key, size_t *n)
+{
+    if (json_read_string(r, key, n) < 0) return -1;
+    return reader_expect(r, ':') < 0 ? reader_failed(r) : 0;
+}
+
+int json_read_int(json_reader *r, long long *out)
+{
+    if (reader_expect(r, '-') == 0) r->pos--;   /* (whitespace skipped) */
+    if (r->failed) return -1;
+    size_t i = r->pos;
+    int negative = i < r->len && r->s[i] == '-';
+    i += (size_t)negative;
+    size_t start = i, end = digits(&(parser){.s = r->s, .len = r->len}, i);
+    if (end == start || end - start > 18 || (r->s[start] == '0' && end - start > 1)) return reader_failed(r);
+    if (end < r->len && (r->s[end] == '.' || r->s[end] == 'e' || r->s[end] == 'E')) return reader_failed(r);
+    long long v = 0;
+    for (; i < end; i++) v = v * 10 + (r->s[i] - '0');
+    *out = negative ? -v : v;
+    r->pos = end;
+    return 0;
+}
+
+int json_read_null(json_reader *r)
+{
+    if (reader_expect(r, 'n') < 0) {
+        if (r->failed) return -1;
+        return 0;
+    }
+    if (r->len - r->pos < 3 || memcmp(r->s + r->pos, "ull", 3)) return reader_failed(r);
+    r->pos += 3;
+    return 1;
+}
+
+vt *json_read_value(json_reader *r, arena *a)
+{
+    if (r->failed) return NULL;
+    parser p = reader_parser(r, a);
+    vt *v = parse_value(&p);
+    reader_back(r, &p);
+    if (!v) r->failed = 1;
+    return v;
+}

@@ -37,4 +37,43 @@ vt *json_parse(arena *a, const char *src, size_t len, json_error *err);
  * it: *end is the offset just past the value (whitespace not skipped). */
 vt *json_parse_prefix(arena *a, const char *src, size_t len, size_t *end, json_error *err);
 
+/* A pull reader, for a caller that knows the shape of what it reads (a
+ * cache entry it wrote): one token at a time, no tree. As strict as the
+ * parser on what it reads; the first mismatch fails the reader (failed
+ * set, every later call fails too), with no message: such input is simply
+ * not what the caller wrote. Strings come as views, valid until the next
+ * call, not NUL-terminated (they point into the input when they hold no
+ * escape). */
+typedef struct json_reader {
+    const char *s;
+    char *writable;   /* s, when the reader may write over it (json_read_cstring) */
+    size_t len, pos;
+    int failed;
+    buf tmp;
+} json_reader;
+
+void json_reader_init(json_reader *r, const char *src, size_t len);
+/* The same over input the reader may write over, for json_read_cstring. */
+void json_reader_init_writable(json_reader *r, char *src, size_t len);
+void json_reader_free(json_reader *r);
+/* Each returns 0, or -1 when the next token is not the one asked for. */
+int json_read_open(json_reader *r, int bracket);    /* '[' or '{' */
+int json_read_close(json_reader *r, int bracket);   /* ']' or '}' */
+int json_read_comma(json_reader *r);
+/* Before item i (from 0) of a list or object of any length: 1 when there
+ * is one (the comma before it read), 0 at the closing bracket (read). */
+int json_read_more(json_reader *r, int bracket, size_t i);
+int json_read_string(json_reader *r, const char **text, size_t *n);
+/* A string decoded over its own text in the input and NUL-terminated
+ * there (a reader made with json_reader_init_writable): it stays valid as
+ * long as the input, and that part of the input is no longer JSON. */
+int json_read_cstring(json_reader *r, const char **text, size_t *n);
+int json_read_key(json_reader *r, const char **key, size_t *n);   /* "key" and its ':' */
+/* An integer of at most 18 digits (no fraction, no exponent). */
+int json_read_int(json_reader *r, long long *out);
+/* 1 when the next value is null (read), 0 when it is something else. */
+int json_read_null(json_reader *r);
+/* Any value, as a tree in a (json_parse's); NULL on failure. */
+vt *json_read_value(json_reader *r, arena *a);
+
 #endif

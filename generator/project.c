@@ -1,5 +1,6 @@
 /* project.c: see project.h. */
 #include "project.h"
+#include "entry.h"
 #include "json.h"
 #include "markdown.h"
 #include "model.h"
@@ -204,24 +205,23 @@ static void *parse_some(void *arg)
 
 static char *eval_section(const project *p);
 static void set_results_digest(assessment *as, const char *section, const char *key, const vt *asked);
-static assessment *restore_compact(const project *p, const src_file *f, const vt *e, const cache_text *bj_at,
-                                   size_t text_len);
-static int restore_results(assessment *as, const vt *e, const char *bj, size_t bjlen, const cache_text *bj_at,
+static assessment *restore_compact(const project *p, const src_file *f, const eval_entry *e, const char *text,
+                                   const cache_text *bj_at, size_t text_len);
+static int restore_results(assessment *as, const eval_entry *e, const char *text, const cache_text *bj_at,
                            const rules *r, int with_tree, int rules_outlive);
 
-static vt *entry_read(arena *a, const buf *text, const char **bj, size_t *bjlen);
-
-/* The cached evaluation under key (parsed into a, its text in *text, the
- * breakdown's text in *bj, *bjlen, and where that is in the cache in
- * *bj_at), or NULL when there is none. */
-static vt *entry_get(const evaluator *e, const char *key, arena *a, buf *text, const char **bj, size_t *bjlen,
+/* The cached evaluation under key, read into *entry (its text in *text,
+ * its trees in a; where its breakdown is in the cache in *bj_at): 0, or
+ * -1 when there is none. */
+static int entry_get(const evaluator *e, const char *key, arena *a, buf *text, eval_entry *entry,
                      cache_text *bj_at)
 {
     cache_text t;
-    int found = cache_get_text(e->c, e->section, key, &t) == 0;
-    vt *entry = found && cache_text_read(&t, 0, t.len, text) == 0 ? entry_read(a, text, bj, bjlen) : NULL;
-    if (entry) *bj_at = cache_text_part(&t, (size_t)(*bj - text->ptr), *bjlen);
-    return entry;
+    if (cache_get_text(e->c, e->section, key, &t) < 0 || cache_text_read(&t, 0, t.len, text) < 0 ||
+        eval_entry_read(entry, text->ptr, text->len, a) < 0)
+        return -1;
+    *bj_at = cache_text_part(&t, entry->breakdown_at, entry->breakdown_len);
+    return 0;
 }
 
 static assessment *restore_one(const evaluator *e, const src_file *f)
@@ -230,13 +230,15 @@ static assessment *restore_one(const evaluator *e, const src_file *f)
     char *key = xasprintf("%s@%s:%s", f->id, e->p->as_of, f->path);
     buf text = BUF_INIT;
     arena tmp = ARENA_INIT;
-    const char *bj = NULL;
-    size_t bjlen = 0;
+    eval_entry entry;
     cache_text bj_at;
-    const vt *entry = entry_get(e, key, &tmp, &text, &bj, &bjlen, &bj_at);
-    assessment *as = entry && project_answers_hold(e->p, vt_get(entry, "fx"))
-                         ? restore_compact(e->p, f, entry, &bj_at, text.len - bjlen) : NULL;
-    if (as) set_results_digest(as, e->section, key, vt_get(entry, "fx"));
+    assessment *as = NULL;
+    if (entry_get(e, key, &tmp, &text, &entry, &bj_at) == 0) {
+        if (project_answers_hold(e->p, entry.asked))
+            as = restore_compact(e->p, f, &entry, text.ptr, &bj_at, text.len - entry.breakdown_len);
+        if (as) set_results_digest(as, e->section, key, entry.asked);
+        eval_entry_free(&entry);
+    }
     free(key);
     arena_free(&tmp);
     buf_free(&text);
@@ -325,117 +327,45 @@ static void mark_dirty(project *p)
 }
 
 
-/* The results of an evaluation as a cache entry: findings as arrays
- * [rule, severity, message, field, line, col], the score as [c, i, a,
- * overall, grade, capped_by]. The entry's text is that object's JSON
- * followed at once by the breakdown's, a list of {what, concern, cost}
- * (entry_text): a compact assessment keeps only the breakdown's text (for
- * its pages' input key), which is then taken as it is, not parsed into a
- * tree that compaction would write out again (a third of restoring). */
 static vt *summary_data(arena *a, const vt *data);
 
-static vt *results_entry(arena *a, const assessment *as, vt *asked)
-{
-    vt *m = vt_map(a), *fs = vt_list(a);
-    for (size_t i = 0; i < as->nfindings; i++) {
-        const finding *f = &as->findings[i];
-        vt *t = vt_list(a);
-        vt_push(a, t, vt_str(a, f->rule));
-        vt_push(a, t, vt_str(a, severity_name(f->sev)));
-        vt_push(a, t, vt_str(a, f->message));
-        vt_push(a, t, f->field ? vt_str(a, f->field) : vt_null(a));
-        vt_push(a, t, vt_int(a, f->line));
-        vt_push(a, t, vt_int(a, f->col));
-        vt_push(a, fs, t);
-    }
-    vt_add(a, m, "f", fs);
-    if (asked) vt_add(a, m, "fx", asked);
-    /* What a compact assessment needs, so that a file whose results are
-     * cached is not even parsed (restore_compact). */
-    if (as->name) vt_add(a, m, "n", vt_str(a, as->name));
-    if (as->category) vt_add(a, m, "k", vt_str(a, as->category));
-    vt_add(a, m, "d", summary_data(a, as->data));
-    if (as->score.valid) {
-        const score *sc = &as->score;
-        vt *t = vt_list(a);
-        long long parts[] = {sc->confidentiality, sc->integrity, sc->availability, sc->overall};
-        for (size_t i = 0; i < 4; i++) vt_push(a, t, vt_int(a, parts[i]));
-        vt_push(a, t, vt_str(a, sc->grade));
-        vt_push(a, t, sc->capped_by ? vt_str(a, sc->capped_by) : vt_null(a));
-        vt_add(a, m, "s", t);
-    }
-    return m;
-}
-
-static long long int_at(const vt *list, size_t i)
-{
-    const vt *v = vt_at(list, i);
-    return v && v->kind == VT_INT ? v->i : 0;
-}
-
-/* The cache text of an evaluation: results_entry's JSON, then the
- * breakdown's ("[]" without a score). Caller frees with buf_free. */
-static void entry_text(buf *out, arena *a, const assessment *as, vt *asked)
-{
-    vt_write_json(out, results_entry(a, as, asked), -1);
-    if (as->score.valid && as->score.breakdown) vt_write_json(out, as->score.breakdown, -1);
-    else buf_puts(out, "[]");
-}
-
-/* Reads an entry_text: the results (parsed into a) and, in *bj, *bjlen,
- * the breakdown's text (pointing into text). NULL when it is not one. */
-static vt *entry_read(arena *a, const buf *text, const char **bj, size_t *bjlen)
-{
-    size_t end = 0;
-    vt *e = text->ptr ? json_parse_prefix(a, text->ptr, text->len, &end, NULL) : NULL;
-    if (!e || e->kind != VT_MAP || end + 2 > text->len || text->ptr[end] != '[' || text->ptr[text->len - 1] != ']')
-        return NULL;
-    *bj = text->ptr + end;
-    *bjlen = text->len - end;
-    return e;
-}
-
-/* Restores what entry_text stored (bj: the breakdown's text, entry_read);
- * with_tree: the breakdown as a tree too, not only its text, for an
- * assessment that is not compacted; rules_outlive: r lives as long as as,
- * and the findings may hold its texts instead of copies. 0, or -1 when the
- * entry is not one. */
-static int restore_results(assessment *as, const vt *e, const char *bj, size_t bjlen, const cache_text *bj_at,
+/* Restores what an entry holds (text: the entry's text, where its
+ * breakdown is; bj_at: where that is in the cache, or NULL); with_tree:
+ * the breakdown as a tree too, not only its text, for an assessment that
+ * is not compacted; rules_outlive: r lives as long as as, and the
+ * findings may hold its texts instead of copies. 0, or -1 when the entry
+ * does not fit r. */
+static int restore_results(assessment *as, const eval_entry *e, const char *text, const cache_text *bj_at,
                            const rules *r, int with_tree, int rules_outlive)
 {
-    const vt *fs = vt_get(e, "f"), *s = vt_get(e, "s");
-    if (!fs || fs->kind != VT_LIST) return -1;
-    for (size_t i = 0; i < fs->n; i++) {
-        const vt *t = fs->items[i];
-        const rule_info *ri = rules_find(r, vt_text(vt_at(t, 0)) ? vt_text(vt_at(t, 0)) : "");
-        int sev = severity_parse(vt_text(vt_at(t, 1)));
-        if (!vt_text(vt_at(t, 1)) || !strcmp(vt_text(vt_at(t, 1)), "error")) sev = SEV_ERROR;
-        if (!ri || sev < 0 || !vt_text(vt_at(t, 2))) return -1;
+    for (size_t i = 0; i < e->nfindings; i++) {
+        const eval_finding *t = &e->findings[i];
+        const rule_info *ri = rules_find(r, t->rule);
+        if (!ri) return -1;
         finding f = {.rule = ri->id, .title = ri->title, .rationale = ri->rationale,
-                     .message = vt_text(vt_at(t, 2)), .field = vt_text(vt_at(t, 3)),
-                     .concerns = ri->concerns, .sev = (severity)sev,
-                     .line = (int)int_at(t, 4), .col = (int)int_at(t, 5)};
+                     .message = t->message, .field = t->field, .concerns = ri->concerns, .sev = t->sev,
+                     .line = t->line, .col = t->col};
         if (rules_outlive) assessment_add_rule_finding(as, &f);
         else assessment_add_finding(as, &f);
     }
-    if (s && s->kind == VT_LIST && s->n == 6 && vt_text(vt_at(s, 4))) {
-        score sc = {.valid = 1, .confidentiality = (int)int_at(s, 0), .integrity = (int)int_at(s, 1),
-                    .availability = (int)int_at(s, 2), .overall = (int)int_at(s, 3)};
-        snprintf(sc.grade, sizeof sc.grade, "%s", vt_text(vt_at(s, 4)));
-        const char *cap = vt_text(vt_at(s, 5));
-        sc.capped_by = cap ? arena_strdup(&as->a, cap) : NULL;
-        vt *b = with_tree ? json_parse(&as->a, bj, bjlen, NULL) : NULL;
-        if (with_tree && (!b || b->kind != VT_LIST)) return -1;
+    if (!e->scored) return 0;
+    score sc = {.valid = 1, .confidentiality = e->parts[0], .integrity = e->parts[1],
+                .availability = e->parts[2], .overall = e->parts[3]};
+    snprintf(sc.grade, sizeof sc.grade, "%s", e->grade);
+    sc.capped_by = e->capped_by ? arena_strdup(&as->a, e->capped_by) : NULL;
+    const char *bj = text + e->breakdown_at;
+    if (with_tree) {
+        vt *b = json_parse(&as->a, bj, e->breakdown_len, NULL);
+        if (!b || b->kind != VT_LIST) return -1;
         sc.breakdown = b;
-        if (!with_tree && bj_at) {
-            sc.breakdown_at = *bj_at;
-            sc.breakdown_cached = 1;
-        } else if (!with_tree) {
-            sc.breakdown_json = arena_strndup(&as->a, bj, bjlen);
-            sc.breakdown_json_len = bjlen;
-        }
-        as->score = sc;
+    } else if (bj_at) {
+        sc.breakdown_at = *bj_at;
+        sc.breakdown_cached = 1;
+    } else {
+        sc.breakdown_json = arena_strndup(&as->a, bj, e->breakdown_len);
+        sc.breakdown_json_len = e->breakdown_len;
     }
+    as->score = sc;
     return 0;
 }
 
@@ -456,16 +386,15 @@ static int evaluate_one(evaluator *e, assessment *as, diag_list *d)
     char *key = *as->blob && e->c ? xasprintf("%s@%s:%s", as->blob, e->p->as_of, as->path) : NULL;
     arena tmp = ARENA_INIT;
     buf text = BUF_INIT;
-    const char *bj = NULL;
-    size_t bjlen = 0;
+    eval_entry hit;
     cache_text bj_at;
-    vt *hit = key ? entry_get(e, key, &tmp, &text, &bj, &bjlen, &bj_at) : NULL;
+    int found = key && entry_get(e, key, &tmp, &text, &hit, &bj_at) == 0;
     int rc = 0;
     /* (the project's rules only look up the rules of the findings here) */
-    if (hit && project_answers_hold(e->p, vt_get(hit, "fx")) &&
-        restore_results(as, hit, bj, bjlen, NULL, e->p->rules, 1, 0) == 0) {
+    if (found && project_answers_hold(e->p, hit.asked) &&
+        restore_results(as, &hit, text.ptr, NULL, e->p->rules, 1, 0) == 0) {
         assessment_sort_findings(as);
-        set_results_digest(as, e->section, key, vt_get(hit, "fx"));
+        set_results_digest(as, e->section, key, hit.asked);
     } else if (!evaluator_rules(e)) {
         as->nfindings = 0;
         rc = -1;
@@ -476,7 +405,7 @@ static int evaluate_one(evaluator *e, assessment *as, diag_list *d)
             vt *asked = rules_files_asked(e->rules, &tmp);
             if (asked) {
                 buf_reset(&text);
-                entry_text(&text, &tmp, as, asked);
+                eval_entry_write(&text, &tmp, as, asked, summary_data(&tmp, as->data));
                 pthread_mutex_lock(e->lock);
                 cache_put_text(e->c, e->section, key, text.ptr, text.len);
                 pthread_mutex_unlock(e->lock);
@@ -484,6 +413,7 @@ static int evaluate_one(evaluator *e, assessment *as, diag_list *d)
             }
         }
     }
+    if (found) eval_entry_free(&hit);
     buf_free(&text);
     arena_free(&tmp);
     free(key);
@@ -683,11 +613,11 @@ void project_compact(const project *p, assessment *as)
 
 /* A compact assessment from a cache entry (results_entry), or NULL when
  * the entry lacks anything it needs. */
-static assessment *restore_compact(const project *p, const src_file *f, const vt *e, const cache_text *bj_at,
-                                   size_t text_len)
+static assessment *restore_compact(const project *p, const src_file *f, const eval_entry *e, const char *text,
+                                   const cache_text *bj_at, size_t text_len)
 {
-    const char *name = vt_get_text(e, "n"), *category = vt_get_text(e, "k");
-    const vt *data = vt_get(e, "d");
+    const char *name = e->name, *category = e->category;
+    const vt *data = e->data;
     char *slug = NULL, *group = NULL;
     diag_list quiet = DIAG_LIST_INIT;
     int ok = name && category && data && data->kind == VT_MAP && model_slug(f->path, &slug, &group, &quiet) == 0;
@@ -709,7 +639,7 @@ static assessment *restore_compact(const project *p, const src_file *f, const vt
     free(group);
     /* Compact as it is made: the findings hold p's rule texts, and the
      * rest was copied once from the entry. */
-    if (as && restore_results(as, e, NULL, 0, bj_at, p->rules, 0, 1) < 0) {
+    if (as && restore_results(as, e, text, bj_at, p->rules, 0, 1) < 0) {
         assessment_free(as);
         return NULL;
     }

@@ -384,6 +384,88 @@ static void test_prefix(void)
     arena_free(&a);
 }
 
+
+/* The pull reader: tokens in order, views, the first mismatch sticks. */
+static void test_reader(void)
+{
+    const char *src = " { \"a\" : [1, -20, null, \"x\\ny\"], \"b\":{\"c\":[true]} } ";
+    json_reader r;
+    json_reader_init(&r, src, strlen(src));
+    const char *k;
+    size_t n;
+    long long v;
+    CHECK_INT(json_read_open(&r, '{'), 0);
+    CHECK_INT(json_read_more(&r, '}', 0), 1);
+    CHECK_INT(json_read_key(&r, &k, &n), 0);
+    CHECK(n == 1 && k[0] == 'a' && k == src + 4);   /* a view of the input */
+    CHECK_INT(json_read_open(&r, '['), 0);
+    CHECK_INT(json_read_int(&r, &v), 0);
+    CHECK_INT(v, 1);
+    CHECK_INT(json_read_comma(&r), 0);
+    CHECK_INT(json_read_int(&r, &v), 0);
+    CHECK_INT(v, -20);
+    CHECK_INT(json_read_comma(&r), 0);
+    CHECK_INT(json_read_null(&r), 1);
+    CHECK_INT(json_read_comma(&r), 0);
+    CHECK_INT(json_read_null(&r), 0);    /* a string: not null, nothing read */
+    CHECK_INT(json_read_string(&r, &k, &n), 0);
+    CHECK(n == 3 && !memcmp(k, "x\ny", 3));
+    CHECK_INT(json_read_more(&r, ']', 4), 0);
+    CHECK_INT(json_read_more(&r, '}', 1), 1);
+    CHECK_INT(json_read_key(&r, &k, &n), 0);
+    vt *t = json_read_value(&r, &a);
+    CHECK(t && t->kind == VT_MAP && vt_get(t, "c") && vt_get(t, "c")->kind == VT_LIST);
+    CHECK_INT(json_read_more(&r, '}', 2), 0);
+    CHECK_INT(r.failed, 0);
+    CHECK_INT(r.pos, strlen(src) - 1);   /* trailing whitespace not read */
+    json_reader_free(&r);
+
+    const char *bad[] = {"[01]", "[1.5]", "[1e3]", "[1234567890123456789]", "[nul]", "[\"a]", "[1 2]", "[-]"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        json_reader_init(&r, bad[i], strlen(bad[i]));
+        int rc = json_read_open(&r, '[');
+        if (json_read_null(&r) == 1) rc = -1;
+        else if (bad[i][1] == '"') rc |= json_read_string(&r, &k, &n);
+        else if (bad[i][1] != 'n') rc |= json_read_int(&r, &v);
+        else rc = -1;
+        if (rc == 0) rc = json_read_more(&r, ']', 1) == 0 ? 0 : -1;
+        CHECK_INT(rc, -1);
+        CHECK_INT(r.failed, 1);
+        CHECK_INT(json_read_close(&r, ']'), -1);   /* failed stays failed */
+        json_reader_free(&r);
+    }
+}
+
+/* json_read_cstring: decoded over the input, NUL-terminated there. */
+static void test_reader_cstring(void)
+{
+    char src[] = "[\"plain\",\"tab\\there \\u00e9\",\"\"]";
+    json_reader r;
+    const char *s;
+    size_t n;
+    json_reader_init(&r, src, strlen(src));
+    CHECK_INT(json_read_open(&r, '['), 0);
+    CHECK_INT(json_read_cstring(&r, &s, &n), -1);   /* not writable */
+    json_reader_free(&r);
+    json_reader_init_writable(&r, src, strlen(src));
+    CHECK_INT(json_read_open(&r, '['), 0);
+    CHECK_INT(json_read_cstring(&r, &s, &n), 0);
+    CHECK_STR(s, "plain");
+    CHECK(s == src + 2);
+    const char *first = s;
+    CHECK_INT(json_read_comma(&r), 0);
+    CHECK_INT(json_read_cstring(&r, &s, &n), 0);
+    CHECK_STR(s, "tab\there \xc3\xa9");
+    CHECK_INT(n, 11);
+    CHECK(s >= src && s < src + sizeof src);
+    CHECK_STR(first, "plain");   /* the first still holds */
+    CHECK_INT(json_read_comma(&r), 0);
+    CHECK_INT(json_read_cstring(&r, &s, &n), 0);
+    CHECK_STR(s, "");
+    CHECK_INT(json_read_close(&r, ']'), 0);
+    json_reader_free(&r);
+}
+
 int main(void)
 {
     test_values_and_positions();
@@ -392,6 +474,8 @@ int main(void)
     test_errors();
     test_depth();
     test_truncation();
+    test_reader();
+    test_reader_cstring();
     arena_free(&a);
     test_writers();
     test_prefix();
