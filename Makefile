@@ -11,7 +11,7 @@ VERSION := 0.1.0
 PKGS     := libcmark-gfm libgit2 lua5.4 yaml-0.1 zlib
 DEB_PKGS := pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libgit2-dev \
             liblua5.4-dev libyaml-dev zlib1g-dev git python3
-TEST_DEB := clang libclang-rt-14-dev valgrind lua5.4 python3-yaml
+TEST_DEB := clang libclang-rt-14-dev valgrind lua5.4 python3-yaml strace
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # cmark-gfm's extensions library ships no .pc file of its own in Debian.
