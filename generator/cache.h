@@ -8,8 +8,8 @@
  *
  * The file has one entry a line: "section<TAB>key<TAB>compact JSON"; a
  * later line wins. A save after a few new entries appends them (unless the
- * file is no longer the one loaded, or would grow past twice its live
- * size: then it is written anew, to a temporary file renamed). A torn last
+ * file is no longer the one loaded, or more than a fifth of it would be
+ * dead lines, a quarter of its live size: then it is written anew, to a temporary file renamed). A torn last
  * line, from a build killed while appending, is dropped. Values stay text
  * in the files until asked for (read with pread), so a large cache costs
  * its keys in memory. A run's new entries go to a side file (unlinked at

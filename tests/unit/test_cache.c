@@ -74,6 +74,42 @@ int main(void)
     CHECK_STR(get_text("k7"), "changed");   /* the later line wins */
     CHECK_STR(get_text("k8"), big);
 
+    /* Replacing a fifth of the values appends them; replacing a third
+     * (more than a quarter of the file then dead) writes it anew, with
+     * only the live lines. */
+    long live = file_size();
+    c = cache_open(dir);
+    char redone[200];
+    memset(redone, 'y', sizeof redone - 1);
+    redone[sizeof redone - 1] = '\0';
+    for (int i = 0; i < 400; i++) {
+        snprintf(key, sizeof key, "k%d", 1000 + i);
+        put_text(c, key, redone);
+    }
+    CHECK_INT(cache_save(c), 0);
+    cache_close(c);
+    CHECK(file_size() > live + 400 * 200);
+    c = cache_open(dir);
+    for (int i = 0; i < 700; i++) {
+        snprintf(key, sizeof key, "k%d", i);
+        put_text(c, key, redone);
+    }
+    CHECK_INT(cache_save(c), 0);
+    cache_close(c);
+    CHECK(file_size() <= live);
+    CHECK_STR(get_text("k3"), redone);
+    CHECK_STR(get_text("k1100"), redone);
+    CHECK_STR(get_text("k1800"), big);
+    for (int i = 0; i < 1100; i++) {   /* back as they were */
+        snprintf(key, sizeof key, "k%d", i);
+        c = i ? c : cache_open(dir);
+        put_text(c, key, big);
+    }
+    CHECK_INT(cache_save(c), 0);
+    cache_close(c);
+    CHECK(file_size() <= live);   /* (live held one dead line) */
+    CHECK_STR(get_text("k3"), big);
+
     /* Keys of every length around the lookup's stack buffer (512 bytes
      * with the section) keep their values apart. */
     char longkey[700];
