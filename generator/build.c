@@ -131,9 +131,43 @@ static history *finish_walk(walk_job *w, int keep, diag_list *d)
     return h;
 }
 
+/* The parts of the cache a build uses; each is loaded on a thread of its
+ * own from the moment it is opened, the history first: the walk needs it
+ * first. */
+typedef struct caches {
+    char *dir;             /* NULL: --no-cache (then each part is in memory only) */
+    cache *history, *results, *trails;
+} caches;
+
+static void caches_open(caches *cs, const build_opts *o)
+{
+    cs->dir = o->no_cache ? NULL : build_cache_dir(o->root);
+    cs->history = cache_open(cs->dir, CACHE_PART_HISTORY);
+    cs->results = cache_open(cs->dir, CACHE_PART_RESULTS);
+    cs->trails = cache_open(cs->dir, CACHE_PART_TRAILS);
+}
+
+/* With prune, what this build did not use is dropped first. */
+static void caches_save(caches *cs, int prune)
+{
+    cache *parts[] = {cs->history, cs->results, cs->trails};
+    for (size_t i = 0; i < 3; i++) {
+        if (prune) cache_prune_unused(parts[i]);
+        cache_save(parts[i]);
+    }
+}
+
+static void caches_close(caches *cs)
+{
+    cache_close(cs->history);
+    cache_close(cs->results);
+    cache_close(cs->trails);
+    free(cs->dir);
+}
+
 /* The trails of every assessment, or NULL without git history (said
  * once); with w, from the history of that walk, else from one walked here. */
-static trails *load_trails(project *p, const build_opts *o, cache *c, const char *only, walk_job *w,
+static trails *load_trails(project *p, const build_opts *o, const caches *cs, const char *only, walk_job *w,
                            history **hist, diag_list *d)
 {
     if (!p->repo || !p->rev.head_exists) {
@@ -144,15 +178,15 @@ static trails *load_trails(project *p, const build_opts *o, cache *c, const char
         return NULL;
     }
     history *h = w && w->started ? finish_walk(w, 1, d)
-                                 : history_walk(p->repo, o->rev ? o->rev : "HEAD", o->no_cache ? NULL : c, d,
-                                                build_progress, "vetted: history");
+                                 : history_walk(p->repo, o->rev ? o->rev : "HEAD", o->no_cache ? NULL : cs->history,
+                                                d, build_progress, "vetted: history");
     if (w && w->repo) finish_walk(w, 0, d);   /* a handle that got no thread */
     stage_done("walk");
     if (!h) return NULL;
     if (history_truncated(h) && !o->quiet)
         fprintf(stderr, "vetted: the history is truncated (shallow clone): trails end early\n");
     *hist = h;
-    trails *t = trails_build(p, h, c, only, d);
+    trails *t = trails_build(p, h, cs->trails, only, d);
     stage_done("trails");
     return t;
 }
@@ -183,19 +217,20 @@ int build_run(const build_opts *o, diag_list *d)
 {
     project p;
     stage_done(NULL);
-    char *cache_dir = o->no_cache ? NULL : build_cache_dir(o->root);
-    cache *c = cache_open(cache_dir);
+    caches parts;
+    caches_open(&parts, o);
     stage_done("cache");
     walk_job walk;
-    start_walk(&walk, o, c);
-    project_opts po = {.root = o->root, .rev = o->rev, .as_of = o->as_of, .evaluate = 1, .cache = c, .compact = 1};
+    start_walk(&walk, o, parts.history);
+    project_opts po = {.root = o->root, .rev = o->rev, .as_of = o->as_of, .evaluate = 1, .cache = parts.results,
+                       .compact = 1};
     int failed = project_load(&p, &po, d) < 0;
     stage_done("evaluate");
     theme *t = failed ? NULL : load_theme(&p, d);
     failed |= !t;
     history *hist = NULL;
     size_t errors = d->errors;
-    trails *tr = failed ? NULL : load_trails(&p, o, c, NULL, &walk, &hist, d);
+    trails *tr = failed ? NULL : load_trails(&p, o, &parts, NULL, &walk, &hist, d);
     if (failed) finish_walk(&walk, 0, d);
     failed |= d->errors > errors;   /* a damaged history fails the build */
     cycles cs = {0};
@@ -204,7 +239,7 @@ int build_run(const build_opts *o, diag_list *d)
         p.has_snapshots = cs.n > 0;
         if (!cs.n && !o->quiet) fprintf(stderr, "vetted: no tag matches '%s': no snapshots\n", p.cfg.snapshots);
     }
-    char *manifest = failed ? NULL : pages_manifest(c, o->out);
+    char *manifest = failed ? NULL : pages_manifest(parts.results, o->out);
     output *out = failed ? NULL : output_begin(o->out, manifest, d);
     free(manifest);
     failed |= !out;
@@ -221,16 +256,14 @@ int build_run(const build_opts *o, diag_list *d)
         failed = output_commit(out) < 0;
     }
     stage_done("render");
-    if (c && !failed) cache_prune_unused(c);
-    if (c && !failed) cache_save(c);
+    if (!failed) caches_save(&parts, 1);
     stage_done("save");
     if (!failed && !o->quiet)
         fprintf(stderr, "vetted: built %zu supplier%s into %s (as of %s)\n", p.n, p.n == 1 ? "" : "s", o->out, p.as_of);
     snapshots_free(&cs);
     trails_free(tr);
     history_free(hist);
-    cache_close(c);
-    free(cache_dir);
+    caches_close(&parts);
     theme_free(t);
     project_free(&p);
     return failed ? 2 : 0;
@@ -255,13 +288,13 @@ int history_run(const build_opts *o, const char *supplier, int json, diag_list *
         diag_add(d, DIAG_ERROR, NULL, 0, 0, "no supplier '%s' (give its slug or its path under content/)", supplier);
         failed = 1;
     }
-    char *cache_dir = o->no_cache ? NULL : build_cache_dir(o->root);
-    cache *c = failed ? NULL : cache_open(cache_dir);
+    caches cs = {0};
+    if (!failed) caches_open(&cs, o);
     stage_done("cache");
     history *hist = NULL;
     build_opts quiet = *o;
     quiet.quiet = 1;
-    trails *tr = failed ? NULL : load_trails(&p, &quiet, c, as->path, NULL, &hist, d);
+    trails *tr = failed ? NULL : load_trails(&p, &quiet, &cs, as->path, NULL, &hist, d);
     if (!failed && !tr && !hist)
         diag_add(d, DIAG_WARNING, NULL, 0, 0, "%s: no git history to show", p.repo ? "no commits yet" : "not a git repository");
     if (!failed && (tr || !p.repo || !p.rev.head_exists)) {
@@ -272,14 +305,13 @@ int history_run(const build_opts *o, const char *supplier, int json, diag_list *
         else historyview_text(&out, as, entries, n, trails_truncated(tr), isatty(1));
         fwrite(out.ptr ? out.ptr : "", 1, out.len, stdout);
         buf_free(&out);
-        cache_save(c);
+        caches_save(&cs, 0);
     } else if (!failed) {
         failed = 1;
     }
     trails_free(tr);
     history_free(hist);
-    cache_close(c);
-    free(cache_dir);
+    caches_close(&cs);
     project_free(&p);
     return failed ? 2 : 0;
 }

@@ -27,6 +27,12 @@ int build_run(const build_opts *o, diag_list *d);
  * path) as text or JSON. Returns the exit status (0, or 2 after reporting). */
 int history_run(const build_opts *o, const char *supplier, int json, diag_list *d);
 
+/* The parts of the cache (cache_open): the rules' results at HEAD, the
+ * history walk's commits, and the trails of every supplier. */
+#define CACHE_PART_RESULTS "results"
+#define CACHE_PART_HISTORY "history"
+#define CACHE_PART_TRAILS "trails"
+
 /* Where the cache of the repository at root lives: $VETTED_CACHE_DIR,
  * else root/.vetted-cache. Caller frees. */
 char *build_cache_dir(const char *root);

@@ -20,7 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define CACHE_FILE "cache.tsv"
+#define LEGACY_FILE "cache.tsv"   /* one file for every part, before 0.1's parts */
 #define CACHE_MAGIC "vetted-cache\t2\n"
 #define CHUNK (1u << 20)
 #define KEEP_LOADED 512   /* values up to this long are kept from the load */
@@ -46,6 +46,7 @@ struct cache {
     pthread_mutex_t load_lock;  /* of joining the loader */
     pthread_rwlock_t lock; /* of everything below: threads share a cache, most only look up */
     char *dir;
+    char *file;           /* "<name>.tsv" */
     int fd;               /* the cache file as loaded, or -1 */
     size_t file_len;      /* its whole lines */
     int side;             /* this run's values, or -1 */
@@ -140,7 +141,7 @@ static int index_line(cache *c, char *line, size_t n, long long off)
 /* Opens the cache file, when there is one. */
 static void open_file(cache *c)
 {
-    char *path = path_join(c->dir, CACHE_FILE);
+    char *path = path_join(c->dir, c->file);
     c->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     free(path);
     struct stat st;
@@ -215,7 +216,7 @@ static void settle(cache *c)
     pthread_mutex_unlock(&c->load_lock);
 }
 
-cache *cache_open(const char *dir)
+cache *cache_open(const char *dir, const char *name)
 {
     cache *c = xcalloc(1, sizeof *c);
     pthread_rwlock_init(&c->lock, NULL);
@@ -226,11 +227,14 @@ cache *cache_open(const char *dir)
     /* A cache folder that is a link (or not a folder) could make vetted
      * write outside the repository: such a cache is not used. */
     if (dir && lstat(dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
-        fprintf(stderr, "vetted: warning: %s is not a folder (a link?): the cache is not used\n", dir);
+        static int told;   /* of the folder, not of each part in it */
+        if (!__atomic_exchange_n(&told, 1, __ATOMIC_RELAXED))
+            fprintf(stderr, "vetted: warning: %s is not a folder (a link?): the cache is not used\n", dir);
         dir = NULL;
     }
     if (dir) {
         c->dir = xstrdup(dir);
+        c->file = xasprintf("%s.tsv", name);
         open_file(c);
         /* A large cache takes a tenth of a rebuild to index: done on a
          * thread of its own while the caller lists and opens files. */
@@ -341,7 +345,7 @@ static int side_file(cache *c)
 {
     if (c->side >= 0 || !c->dir || c->side_failed) return c->side_failed ? -1 : c->side;
     if (mkdir_p(c->dir) < 0) return -1;
-    c->side_path = xasprintf("%s/%s.new.%ld", c->dir, CACHE_FILE, (long)getpid());
+    c->side_path = xasprintf("%s/%s.new.%ld", c->dir, c->file, (long)getpid());
     c->side = open(c->side_path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (c->side >= 0) unlink(c->side_path);   /* gone with the process, whatever happens */
     return c->side;
@@ -479,12 +483,16 @@ static int append_fresh(cache *c, const char *path)
 int cache_save(cache *c)
 {
     settle(c);
-    if (!c->dir || !c->dirty) return 0;
+    if (!c->dir) return 0;
+    char *legacy = path_join(c->dir, LEGACY_FILE);   /* a hundred megabytes no one reads */
+    unlink(legacy);
+    free(legacy);
+    if (!c->dirty) return 0;
     if (mkdir_p(c->dir) < 0) return -1;
     char *ignore = path_join(c->dir, ".gitignore");
     if (access(ignore, F_OK) < 0) file_write(ignore, "*\n", 2);
     free(ignore);
-    char *path = path_join(c->dir, CACHE_FILE);
+    char *path = path_join(c->dir, c->file);
     if (append_fresh(c, path) == 0) {
         c->dirty = 0;
         free(path);
@@ -511,6 +519,7 @@ void cache_close(cache *c)
     free(c->side_path);
     free(c->slots);
     free(c->dir);
+    free(c->file);
     arena_free(&c->a);
     pthread_rwlock_destroy(&c->lock);
     pthread_mutex_destroy(&c->load_lock);

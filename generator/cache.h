@@ -1,6 +1,7 @@
 /* cache.h: the persistent cache of history results (trail entries and
- * field-level changes), so a rebuild after one new commit does only that
- * commit's work. One file in a cache directory (default .vetted-cache/ at
+ * field-level changes) and of the rules' results, so a rebuild after one
+ * new commit does only that commit's work. One file a part (cache_open)
+ * in a cache directory (default .vetted-cache/ at
  * the root of the repository, which ignores itself for git), written to a
  * temporary file and renamed, so a killed build leaves the old cache
  * intact. Deleting it is always safe: it only costs time. A cache that
@@ -9,7 +10,8 @@
  * The file has one entry a line: "section<TAB>key<TAB>compact JSON"; a
  * later line wins. A save after a few new entries appends them (unless the
  * file is no longer the one loaded, or more than a fifth of it would be
- * dead lines, a quarter of its live size: then it is written anew, to a temporary file renamed). A torn last
+ * dead lines, a quarter of its live size: then it is written anew, to a
+ * temporary file renamed). A torn last
  * line, from a build killed while appending, is dropped. Values stay text
  * in the files until asked for (read with pread), so a large cache costs
  * its keys in memory. A run's new entries go to a side file (unlinked at
@@ -28,8 +30,13 @@
 
 typedef struct cache cache;
 
-/* Opens the cache in dir (created on save); NULL dir: memory only. */
-cache *cache_open(const char *dir);
+/* Opens the part name of the cache in dir (its file "<name>.tsv", created
+ * on save); NULL dir: memory only. A build keeps its parts apart (results,
+ * history, trails): every part is loaded whole, each on a thread of its
+ * own, and the stage that needs one waits only for it (the history walk
+ * starts once the history is in, not the results), and a command loads
+ * only the parts it needs (`vetted check`: the results). */
+cache *cache_open(const char *dir, const char *name);
 /* The folder of the cache, or NULL when it is in memory only. */
 const char *cache_dir(const cache *c);
 /* The value under section/key parsed into arena a, or NULL. */

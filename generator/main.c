@@ -230,7 +230,7 @@ static int cmd_check(int argc, char **argv, common_opts *c)
     project p;
     /* The builds' results, read only: a check may run beside a build. */
     char *cache_dir = no_cache ? NULL : build_cache_dir(c->root);
-    cache *results = cache_dir ? cache_open(cache_dir) : NULL;
+    cache *results = cache_dir ? cache_open(cache_dir, CACHE_PART_RESULTS) : NULL;
     project_opts po = {.root = c->root, .rev = c->rev, .as_of = c->as_of, .evaluate = 1, .compact = 1,
                        .cache = results};
     assessment **items = NULL;

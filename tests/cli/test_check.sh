@@ -115,7 +115,7 @@ for f in text json sarif junit github; do
     expect_eq "$OUT" "$want" "check --format $f with the cache"
 done
 expect_eq "$(cache_state)" "$cached" "the cache after check"
-sed -i 's/"maj"/"planted in the cache"/' "$R/.vetted-cache/cache.tsv"
+sed -i 's/"maj"/"planted in the cache"/' "$R/.vetted-cache/results.tsv"
 expect_status 1 "$VETTED" -C "$R" check --as-of 2026-11-01
 expect_contains "$OUT" "[t.major] planted in the cache"
 expect_status 1 "$VETTED" -C "$R" check --as-of 2026-11-01 --no-cache

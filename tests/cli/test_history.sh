@@ -73,9 +73,12 @@ expect_contains "$page" "This version does not parse"
 expect_file "$T_TMP/site/changes.html"
 expect_file "$T_TMP/site/feed.xml"
 if python3 -c 'import sys,xml.etree.ElementTree as E; r=E.parse(sys.argv[1]).getroot(); assert r.tag.endswith("feed"); assert len(r.findall("{http://www.w3.org/2005/Atom}entry"))>=5' "$T_TMP/site/feed.xml"; then pass; else fail "atom feed"; fi
-expect_file "$R/.vetted-cache/cache.tsv"
+for part in results history trails; do expect_file "$R/.vetted-cache/$part.tsv"; done
 expect_eq "$(git -C "$R" status --porcelain)" "" "the cache is ignored by git"
+# the one file of the cache of earlier versions is not read, and removed
+printf 'vetted-cache\t2\nhistory.1\tx\t[]\n' >"$R/.vetted-cache/cache.tsv"
 expect_status 0 "$VETTED" -C "$R" build -o "$T_TMP/site-warm"
+expect_no_file "$R/.vetted-cache/cache.tsv"
 if diff -r "$T_TMP/site" "$T_TMP/site-warm" >/dev/null; then pass; else fail "a build from the cache differs"; fi
 # the same history read from git's packs (trees and files as delta chains)
 P=$T_TMP/packed
@@ -86,11 +89,12 @@ expect_status 0 "$VETTED" -C "$P" build --no-cache -o "$T_TMP/site-packed"
 if diff -r "$T_TMP/site" "$T_TMP/site-packed" >/dev/null; then pass; else fail "a packed repository builds another site"; fi
 rm -rf "$R/.vetted-cache"
 mkdir -p "$R/.vetted-cache"
-printf 'vetted-cache\t2\nx\ty\t{"broken\nnot a line\n' >"$R/.vetted-cache/cache.tsv"
+for part in results history trails; do
+    printf 'vetted-cache\t2\nx\ty\t{"broken\nnot a line\n' >"$R/.vetted-cache/$part.tsv"; done
 expect_status 0 "$VETTED" -C "$R" build -o "$T_TMP/site-badcache"
 if diff -r "$T_TMP/site" "$T_TMP/site-badcache" >/dev/null; then pass; else fail "a corrupt cache changed the site"; fi
 # a cache whose entries are valid lines but wrong values is survived too
-sed -i 's/\t{.*/\t{"added": 3, "overall": "x"}/' "$R/.vetted-cache/cache.tsv"
+sed -i 's/\t{.*/\t{"added": 3, "overall": "x"}/' "$R"/.vetted-cache/{results,history,trails}.tsv
 expect_status 0 "$VETTED" -C "$R" build -o "$T_TMP/site-badcache2"
 
 # uncommitted changes are marked, on the page of that file only

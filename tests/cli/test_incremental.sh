@@ -382,7 +382,7 @@ echo "$got" >&2
 # fills the entries it vouches for without reading them (a score planted
 # in it shows on the page), and a record damaged, or of other versions,
 # costs reading the entries only.
-C=$R/.vetted-cache/cache.tsv
+C=$R/.vetted-cache/trails.tsv
 expect_status 0 "$VETTED" -C "$R" build -q -o "$S"
 rec=$(grep -P '^trailrec[^\t]*\tcontent/acme.md\t' "$C" | tail -1)
 if [ -n "$rec" ]; then pass; else fail "no record of acme.md's trail"; fi

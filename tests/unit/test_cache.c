@@ -33,7 +33,7 @@ static void put_text(cache *c, const char *key, const char *text)
 static const char *get_text(const char *key)
 {
     static char out[256];
-    cache *c = cache_open(dir);
+    cache *c = cache_open(dir, "part");
     arena a = ARENA_INIT;
     vt *v = cache_get(c, "s", key, &a);
     snprintf(out, sizeof out, "%s", v && vt_text(v) ? vt_text(v) : "");
@@ -45,10 +45,10 @@ static const char *get_text(const char *key)
 int main(void)
 {
     if (!mkdtemp(dir)) return 1;
-    snprintf(file, sizeof file, "%s/cache.tsv", dir);
+    snprintf(file, sizeof file, "%s/part.tsv", dir);
 
     /* A first save writes the file; values come back. */
-    cache *c = cache_open(dir);
+    cache *c = cache_open(dir, "part");
     char key[32], big[200];
     memset(big, 'x', sizeof big - 1);
     big[sizeof big - 1] = '\0';
@@ -63,7 +63,7 @@ int main(void)
     CHECK_STR(get_text("k7"), big);
 
     /* A save with one new entry and one changed entry appends two lines. */
-    c = cache_open(dir);
+    c = cache_open(dir, "part");
     put_text(c, "new", "fresh");
     put_text(c, "k7", "changed");
     CHECK_INT(cache_save(c), 0);
@@ -78,7 +78,7 @@ int main(void)
      * (more than a quarter of the file then dead) writes it anew, with
      * only the live lines. */
     long live = file_size();
-    c = cache_open(dir);
+    c = cache_open(dir, "part");
     char redone[200];
     memset(redone, 'y', sizeof redone - 1);
     redone[sizeof redone - 1] = '\0';
@@ -89,7 +89,7 @@ int main(void)
     CHECK_INT(cache_save(c), 0);
     cache_close(c);
     CHECK(file_size() > live + 400 * 200);
-    c = cache_open(dir);
+    c = cache_open(dir, "part");
     for (int i = 0; i < 700; i++) {
         snprintf(key, sizeof key, "k%d", i);
         put_text(c, key, redone);
@@ -102,7 +102,7 @@ int main(void)
     CHECK_STR(get_text("k1800"), big);
     for (int i = 0; i < 1100; i++) {   /* back as they were */
         snprintf(key, sizeof key, "k%d", i);
-        c = i ? c : cache_open(dir);
+        c = i ? c : cache_open(dir, "part");
         put_text(c, key, big);
     }
     CHECK_INT(cache_save(c), 0);
@@ -110,10 +110,37 @@ int main(void)
     CHECK(file_size() <= live);   /* (live held one dead line) */
     CHECK_STR(get_text("k3"), big);
 
+    /* Parts in one folder are files of their own; the one file of
+     * earlier versions is removed by a save, even one with nothing new. */
+    char legacy[80];
+    snprintf(legacy, sizeof legacy, "%s/cache.tsv", dir);
+    FILE *lf = fopen(legacy, "w");
+    fputs("vetted-cache\t2\ns\tk3\t\"old\"\n", lf);
+    fclose(lf);
+    cache *second = cache_open(dir, "second");
+    put_text(second, "k3", "second's");
+    CHECK_INT(cache_save(second), 0);
+    cache_close(second);
+    CHECK(access(legacy, F_OK) < 0);
+    CHECK_STR(get_text("k3"), big);   /* the part "part" */
+    second = cache_open(dir, "second");
+    arena sa = ARENA_INIT;
+    vt *sv = cache_get(second, "s", "k3", &sa);
+    CHECK(sv && vt_text(sv) && !strcmp(vt_text(sv), "second's"));
+    CHECK(cache_get(second, "s", "k4", &sa) == NULL);
+    arena_free(&sa);
+    cache_close(second);
+    lf = fopen(legacy, "w");
+    fclose(lf);
+    c = cache_open(dir, "part");
+    CHECK_INT(cache_save(c), 0);
+    cache_close(c);
+    CHECK(access(legacy, F_OK) < 0);
+
     /* Keys of every length around the lookup's stack buffer (512 bytes
      * with the section) keep their values apart. */
     char longkey[700];
-    c = cache_open(dir);
+    c = cache_open(dir, "part");
     for (size_t n = 500; n < 520; n++) {
         memset(longkey, 'a' + (int)(n % 26), n);
         longkey[n] = '\0';
@@ -129,7 +156,7 @@ int main(void)
 
     /* Nothing new: nothing written. */
     long before = file_size();
-    c = cache_open(dir);
+    c = cache_open(dir, "part");
     arena a = ARENA_INIT;
     CHECK(cache_get(c, "s", "k9", &a) != NULL);
     arena_free(&a);
@@ -144,7 +171,7 @@ int main(void)
     fclose(f);
     CHECK_STR(get_text("torn"), "");
     CHECK_STR(get_text("k8"), big);
-    c = cache_open(dir);
+    c = cache_open(dir, "part");
     put_text(c, "after", "tear");
     CHECK_INT(cache_save(c), 0);
     cache_close(c);
@@ -159,9 +186,9 @@ int main(void)
 
     /* Another build wrote the file since this one loaded it: written anew
      * with this build's view, never appended onto what it did not read. */
-    c = cache_open(dir);
+    c = cache_open(dir, "part");
     put_text(c, "mine", "1");
-    cache *other = cache_open(dir);
+    cache *other = cache_open(dir, "part");
     put_text(other, "theirs", "2");
     CHECK_INT(cache_save(other), 0);
     cache_close(other);
@@ -171,7 +198,7 @@ int main(void)
     CHECK_STR(get_text("k8"), big);
 
     /* Pruning most entries: the next save compacts the file. */
-    c = cache_open(dir);
+    c = cache_open(dir, "part");
     a = (arena)ARENA_INIT;
     CHECK(cache_get(c, "s", "k1", &a) != NULL);
     arena_free(&a);
@@ -187,14 +214,14 @@ int main(void)
     /* Texts read in pieces: the end comes from the key's own copy, any
      * other part from the file, the same either way, from a value in the
      * file, one just written and one kept in memory. */
-    c = cache_open(dir);
+    c = cache_open(dir, "part");
     char longer[1200];
     memset(longer, 'y', sizeof longer - 1);
     longer[sizeof longer - 1] = '\0';
     put_text(c, "long", longer);   /* read from the file with pread, the short ones kept from the load */
     CHECK_INT(cache_save(c), 0);
     cache_close(c);
-    c = cache_open(dir);
+    c = cache_open(dir, "part");
     put_text(c, "fresh", "a fresh value that is longer than its tail");
     put_text(c, "short", "tiny");
     static const char *const keys[] = {"k1", "fresh", "short", "long"};
@@ -218,7 +245,7 @@ int main(void)
 
     /* A text kept as it is comes back byte for byte, after a save too; one
      * that holds a newline cannot be a line and is not kept. */
-    c = cache_open(dir);
+    c = cache_open(dir, "part");
     static const char two[] = "{\"a\":[1,2]}[{\"x\":\"\\t\"}]";
     cache_put_text(c, "s", "two", two, sizeof two - 1);
     cache_put_text(c, "s", "nl", "a\nb", 3);
@@ -229,7 +256,7 @@ int main(void)
     CHECK_INT(cache_get_text(c, "s", "nl", &t), -1);
     CHECK_INT(cache_save(c), 0);
     cache_close(c);
-    c = cache_open(dir);
+    c = cache_open(dir, "part");
     CHECK_INT(cache_get_text(c, "s", "two", &t), 0);
     CHECK(cache_text_read(&t, 0, t.len, &got) == 0 && got.ptr && !strcmp(got.ptr, two));
     buf_free(&got);
@@ -238,7 +265,7 @@ int main(void)
     /* The file is indexed on a thread of its own: a value put at once,
      * while a large file is still loading, still wins over the file's,
      * and a value asked for at once is found. */
-    c = cache_open(dir);
+    c = cache_open(dir, "part");
     char many[32];
     for (int i = 0; i < 200000; i++) {
         snprintf(many, sizeof many, "k%d", i);
@@ -246,13 +273,13 @@ int main(void)
     }
     CHECK_INT(cache_save(c), 0);
     cache_close(c);
-    c = cache_open(dir);
+    c = cache_open(dir, "part");
     put_text(c, "k199999", "put while loading");
     arena la = ARENA_INIT;
     vt *v = cache_get(c, "s", "k199999", &la);
     CHECK_STR(v && vt_text(v) ? vt_text(v) : "", "put while loading");
     cache_close(c);
-    c = cache_open(dir);
+    c = cache_open(dir, "part");
     v = cache_get(c, "s", "k199998", &la);
     CHECK_STR(v && vt_text(v) ? vt_text(v) : "", "from the file");
     arena_free(&la);

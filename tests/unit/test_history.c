@@ -591,7 +591,7 @@ static void check_same(const char *got, const char *want, const char *what)
 /* The entries of the history section in the cache file of dir. */
 static size_t cached_commits(const char *dir)
 {
-    char *path = path_join(dir, "cache.tsv");
+    char *path = path_join(dir, "history.tsv");
     buf text = BUF_INIT;
     size_t n = 0;
     if (file_read(path, &text) == 0)
@@ -604,7 +604,7 @@ static size_t cached_commits(const char *dir)
 /* The entries of the cache file of dir that the one of other has not. */
 static size_t entries_not_in(const char *dir, const char *other)
 {
-    char *path = path_join(dir, "cache.tsv"), *other_path = path_join(other, "cache.tsv");
+    char *path = path_join(dir, "history.tsv"), *other_path = path_join(other, "history.tsv");
     buf text = BUF_INIT, other_text = BUF_INIT;
     size_t n = 0;
     if (file_read(path, &text) < 0 || file_read(other_path, &other_text) < 0) n++;
@@ -642,8 +642,8 @@ static int check_cached(const char *repo, const char *rev, const char *dir, cons
 {
     diag_list plain_d = DIAG_LIST_INIT, cached_d = DIAG_LIST_INIT;
     history *plain = walk(repo, rev, &plain_d);
-    cache *c = cache_open(dir);
-    char *file = path_join(dir, "cache.tsv"), *aside = path_join(dir, "aside.tsv");
+    cache *c = cache_open(dir, "history");
+    char *file = path_join(dir, "history.tsv"), *aside = path_join(dir, "aside.tsv");
     rename(file, aside);
     history *cached = walk_cached(repo, rev, c, &cached_d);
     char *want = dump(plain, &plain_d), *got = dump(cached, &cached_d);
@@ -779,7 +779,7 @@ static void test_cache(void)
 
     /* malformed entries are not used, and replaced: one a field too many, one
      * with a change of no known mode, one with a parent that is no id */
-    char *file = path_join(dir, "cache.tsv");
+    char *file = path_join(dir, "history.tsv");
     spoil(repo, "HEAD", file, "fields");
     spoil(repo, "HEAD~1", file, "mode");
     spoil(repo, "HEAD~2", file, "parent");
@@ -810,7 +810,7 @@ static void test_cache(void)
     CHECK_INT(check_cached(no_root, "HEAD", dir, "missing root", &n), 0);
     char *no_tree = copy_without("cached-notree", "HEAD~8:content");
     diag_list d = DIAG_LIST_INIT, plain_d = DIAG_LIST_INIT;
-    cache *c = cache_open(dir);
+    cache *c = cache_open(dir, "history");
     history *h = walk_cached(no_tree, "HEAD", c, &d), *plain = walk(origin, "HEAD", &plain_d);
     char *got = dump(h, &d), *want = dump(plain, &plain_d);
     check_same(got, want, "missing tree");
