@@ -281,7 +281,8 @@ static assessment *find_supplier(const project *p, const char *name)
 int history_run(const build_opts *o, const char *supplier, int json, diag_list *d)
 {
     project p;
-    project_opts po = {.root = o->root, .rev = o->rev, .as_of = o->as_of, .evaluate = 0};
+    /* every file parsed (names, collisions), but only the one shown kept whole: compact, all */
+    project_opts po = {.root = o->root, .rev = o->rev, .as_of = o->as_of, .evaluate = 0, .compact = 1};
     int failed = project_load(&p, &po, d) < 0 || project_load_rules(&p, d) < 0;
     assessment *as = failed ? NULL : find_supplier(&p, supplier);
     if (!failed && !as) {

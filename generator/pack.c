@@ -51,6 +51,7 @@ struct pack_store {
     size_t nslots, nentries;
     entry *newest, *oldest;
     size_t bytes, budget, max_objects;
+    size_t peak;                        /* the most bytes cached at once */
     unsigned char *chunk;               /* read buffer */
     size_t chunk_cap;
 };
@@ -385,6 +386,7 @@ static void cache_put(pack_store *s, entry *e)
     e->cached = 1;
     e->refs++;
     s->bytes += e->pub.len;
+    if (s->bytes > s->peak) s->peak = s->bytes;
     s->nentries++;
 }
 
@@ -590,5 +592,8 @@ void pack_store_free(pack_store *s)
     free(s->packs);
     free(s->slots);
     free(s->chunk);
+    /* A full walk's cache is tens of megabytes that malloc would keep (and
+     * count in the build's peak) to the end: given back at once. */
+    if (s->peak >= (16u << 20)) memory_release();
     free(s);
 }

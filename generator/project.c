@@ -182,6 +182,7 @@ typedef struct parser_job {
     size_t first, step;
     evaluator *ev;           /* when not NULL, each file is evaluated and compacted at once */
     diag_list *eval_diags;   /* one list per file */
+    const project *compact;  /* when not NULL (and ev NULL), each file is compacted at once */
 } parser_job;
 
 static void *parse_some(void *arg)
@@ -199,6 +200,8 @@ static void *parse_some(void *arg)
          * holds thousands of whole trees at once. */
         if (j->out[i] && j->ev && evaluate_one(j->ev, j->out[i], &j->eval_diags[i]) == 0)
             project_compact(j->ev->p, j->out[i]);   /* else judged later, by evaluate_all */
+        else if (j->out[i] && j->compact)
+            project_compact(j->compact, j->out[i]);
     }
     return NULL;
 }
@@ -254,8 +257,8 @@ static void stop_evaluators(evaluator *ev, size_t started);
  * others judged and compacted as they are parsed; the rules' messages go
  * to *eval_diags (one list per file), to be told only when every file
  * parsed. */
-static void parse_all(project *p, src_set *files, int judge, cache *eval_cache, diag_list **eval_diags,
-                      diag_list *d)
+static void parse_all(project *p, src_set *files, int judge, int compact, cache *eval_cache,
+                      diag_list **eval_diags, diag_list *d)
 {
     size_t n = files->n, jobs = (size_t)project_jobs();
     if (jobs > n / 64 + 1) jobs = n / 64 + 1;
@@ -271,7 +274,8 @@ static void parse_all(project *p, src_set *files, int judge, cache *eval_cache, 
         ev = start_evaluators(p, eval_cache, 1, 1, jobs, *eval_diags, &lock, &started);
     }
     for (size_t k = 0; k < started; k++)
-        pj[k] = (parser_job){files, out, diags, k, started, ev ? &ev[k] : NULL, judge ? *eval_diags : NULL};
+        pj[k] = (parser_job){files, out, diags, k, started, ev ? &ev[k] : NULL, judge ? *eval_diags : NULL,
+                             compact && !judge ? p : NULL};
     parallel_run(parse_some, pj, sizeof *pj, started);
     if (ev) stop_evaluators(ev, started);
     p->items = xcalloc(n + 1, sizeof *p->items);
@@ -516,7 +520,7 @@ int project_load(project *p, const project_opts *o, diag_list *d)
     size_t nfiles = 0;
     if (source_read(p->files, &files, d) == 0) {
         nfiles = files.n;
-        parse_all(p, &files, judge && rules_ok, o->cache, &eval_diags, d);
+        parse_all(p, &files, judge && rules_ok, o->compact && !o->evaluate, o->cache, &eval_diags, d);
     }
     source_free(&files);
     check_collisions(p, d);

@@ -24,7 +24,8 @@ typedef struct project_opts {
     const char *as_of;      /* reference date, or NULL: HEAD's date, else today */
     int evaluate;           /* run the rules */
     /* Keep of each evaluated assessment only what the site-wide pages
-     * show (project_compact); its pages reload the rest (project_reload). */
+     * show (project_compact); its pages reload the rest (project_reload).
+     * Without evaluate, each assessment is compacted as it is parsed. */
     int compact;
     cache *cache;           /* evaluations by blob, date and rules, or NULL */
 } project_opts;

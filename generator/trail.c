@@ -828,6 +828,9 @@ static void run_workers(trails *t, project *p, const history *h, cache *c, const
     }
     pack_store_free(packs[0]);
     pack_store_free(packs[1]);
+    /* Versions judged by the thousand leave their texts and the workers'
+     * Lua states freed, which malloc would keep to the end. */
+    if (wanted >= 1000) memory_release();
     t->nworkers = jobs;
     free(bs);
 }

@@ -15,6 +15,10 @@ void *xcalloc(size_t count, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+/* Gives what has been freed back to the system (glibc's malloc_trim): for
+ * a stage that freed tens of megabytes, which malloc, told to keep what is
+ * freed (main.c), would otherwise hold, in the build's peak, to the end. */
+void memory_release(void);
 /* printf into a new string the caller frees. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The strings up to a NULL, joined, in a new string the caller frees:
