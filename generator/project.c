@@ -164,7 +164,7 @@ struct evaluator {
     size_t first, step;
     diag_list *diags;        /* one list per assessment, merged in order */
     cache *c;
-    pthread_mutex_t *lock;   /* of the cache */
+    pthread_mutex_t *lock;   /* of loading rules (evaluator_rules); the cache has its own */
     const char *section;
     int compact;
     int rules_failed;        /* rules NULL: loaded when first needed (evaluator_rules), and failed */
@@ -207,11 +207,19 @@ static void *parse_some(void *arg)
 }
 
 static char *eval_section(const project *p);
+
+/* An evaluation's key in the cache: rules see the path (and category)
+ * too, not only the file's bytes, and judge as of the reference date. */
+static char *eval_key(const project *p, const char *blob, const char *path)
+{
+    return xconcat(blob, "@", p->as_of, ":", path, (char *)NULL);
+}
+
 static void set_results_digest(assessment *as, const char *section, const char *key, const vt *asked);
 static assessment *restore_compact(const project *p, const src_file *f, const eval_entry *e, const char *text,
                                    const cache_text *bj_at, size_t text_len);
 static int restore_results(assessment *as, const eval_entry *e, const char *text, const cache_text *bj_at,
-                           const rules *r, int with_tree, int rules_outlive);
+                           const rules *r, int rules_outlive);
 
 /* The cached evaluation under key, read into *entry (its text in *text,
  * its trees in a; where its breakdown is in the cache in *bj_at): 0, or
@@ -230,7 +238,7 @@ static int entry_get(const evaluator *e, const char *key, arena *a, buf *text, e
 static assessment *restore_one(const evaluator *e, const src_file *f)
 {
     if (!*f->id || !e->c) return NULL;
-    char *key = xasprintf("%s@%s:%s", f->id, e->p->as_of, f->path);
+    char *key = eval_key(e->p, f->id, f->path);
     buf text = BUF_INIT;
     arena tmp = ARENA_INIT;
     eval_entry entry;
@@ -334,13 +342,13 @@ static void mark_dirty(project *p)
 static vt *summary_data(arena *a, const vt *data);
 
 /* Restores what an entry holds (text: the entry's text, where its
- * breakdown is; bj_at: where that is in the cache, or NULL); with_tree:
- * the breakdown as a tree too, not only its text, for an assessment that
- * is not compacted; rules_outlive: r lives as long as as, and the
+ * breakdown is). The breakdown stays where bj_at says it is in the cache
+ * (a compact assessment), or with bj_at NULL is parsed into a tree (one
+ * that is not compacted). rules_outlive: r lives as long as as, and the
  * findings may hold its texts instead of copies. 0, or -1 when the entry
  * does not fit r. */
 static int restore_results(assessment *as, const eval_entry *e, const char *text, const cache_text *bj_at,
-                           const rules *r, int with_tree, int rules_outlive)
+                           const rules *r, int rules_outlive)
 {
     for (size_t i = 0; i < e->nfindings; i++) {
         const eval_finding *t = &e->findings[i];
@@ -357,17 +365,13 @@ static int restore_results(assessment *as, const eval_entry *e, const char *text
                 .availability = e->parts[2], .overall = e->parts[3]};
     snprintf(sc.grade, sizeof sc.grade, "%s", e->grade);
     sc.capped_by = e->capped_by ? arena_strdup(&as->a, e->capped_by) : NULL;
-    const char *bj = text + e->breakdown_at;
-    if (with_tree) {
-        vt *b = json_parse(&as->a, bj, e->breakdown_len, NULL);
-        if (!b || b->kind != VT_LIST) return -1;
-        sc.breakdown = b;
-    } else if (bj_at) {
+    if (bj_at) {
         sc.breakdown_at = *bj_at;
         sc.breakdown_cached = 1;
     } else {
-        sc.breakdown_json = arena_strndup(&as->a, bj, e->breakdown_len);
-        sc.breakdown_json_len = e->breakdown_len;
+        vt *b = json_parse(&as->a, text + e->breakdown_at, e->breakdown_len, NULL);
+        if (!b || b->kind != VT_LIST) return -1;
+        sc.breakdown = b;
     }
     as->score = sc;
     return 0;
@@ -386,8 +390,7 @@ static rules *evaluator_rules(evaluator *e)
  * be judged (its evaluator has no rules): nothing was done. */
 static int evaluate_one(evaluator *e, assessment *as, diag_list *d)
 {
-    /* Rules see the path (and category) too, not only the file's bytes. */
-    char *key = *as->blob && e->c ? xasprintf("%s@%s:%s", as->blob, e->p->as_of, as->path) : NULL;
+    char *key = *as->blob && e->c ? eval_key(e->p, as->blob, as->path) : NULL;
     arena tmp = ARENA_INIT;
     buf text = BUF_INIT;
     eval_entry hit;
@@ -396,7 +399,7 @@ static int evaluate_one(evaluator *e, assessment *as, diag_list *d)
     int rc = 0;
     /* (the project's rules only look up the rules of the findings here) */
     if (found && project_answers_hold(e->p, hit.asked) &&
-        restore_results(as, &hit, text.ptr, NULL, e->p->rules, 1, 0) == 0) {
+        restore_results(as, &hit, text.ptr, NULL, e->p->rules, 0) == 0) {
         assessment_sort_findings(as);
         set_results_digest(as, e->section, key, hit.asked);
     } else if (!evaluator_rules(e)) {
@@ -410,9 +413,7 @@ static int evaluate_one(evaluator *e, assessment *as, diag_list *d)
             if (asked) {
                 buf_reset(&text);
                 eval_entry_write(&text, &tmp, as, asked, summary_data(&tmp, as->data));
-                pthread_mutex_lock(e->lock);
                 cache_put_text(e->c, e->section, key, text.ptr, text.len);
-                pthread_mutex_unlock(e->lock);
                 set_results_digest(as, e->section, key, asked);
             }
         }
@@ -615,16 +616,14 @@ void project_compact(const project *p, assessment *as)
     as->compacted = 1;
 }
 
-/* A compact assessment from a cache entry (results_entry), or NULL when
- * the entry lacks anything it needs. */
+/* A compact assessment from a cache entry (entry.h), or NULL when the
+ * entry lacks anything it needs. */
 static assessment *restore_compact(const project *p, const src_file *f, const eval_entry *e, const char *text,
                                    const cache_text *bj_at, size_t text_len)
 {
-    const char *name = e->name, *category = e->category;
-    const vt *data = e->data;
     char *slug = NULL, *group = NULL;
     diag_list quiet = DIAG_LIST_INIT;
-    int ok = name && category && data && data->kind == VT_MAP && model_slug(f->path, &slug, &group, &quiet) == 0;
+    int ok = e->name && e->category && model_slug(f->path, &slug, &group, &quiet) == 0;   /* (data: always) */
     diag_free(&quiet);
     assessment *as = ok ? xcalloc(1, sizeof *as) : NULL;
     if (as) {
@@ -633,9 +632,9 @@ static assessment *restore_compact(const project *p, const src_file *f, const ev
         as->path = arena_strdup(&as->a, f->path);
         as->slug = arena_strdup(&as->a, slug);
         as->group = arena_strdup(&as->a, group);
-        as->name = arena_strdup(&as->a, name);
-        as->category = arena_strdup(&as->a, category);
-        as->data = summary_data(&as->a, data);   /* as project_compact keeps it */
+        as->name = arena_strdup(&as->a, e->name);
+        as->category = arena_strdup(&as->a, e->category);
+        as->data = summary_data(&as->a, e->data);   /* as project_compact keeps it */
         as->body_html = "";
         memcpy(as->blob, f->id, sizeof as->blob);
     }
@@ -643,7 +642,7 @@ static assessment *restore_compact(const project *p, const src_file *f, const ev
     free(group);
     /* Compact as it is made: the findings hold p's rule texts, and the
      * rest was copied once from the entry. */
-    if (as && restore_results(as, e, text, bj_at, p->rules, 0, 1) < 0) {
+    if (as && restore_results(as, e, text, bj_at, p->rules, 1) < 0) {
         assessment_free(as);
         return NULL;
     }
@@ -676,14 +675,19 @@ assessment *project_reload(const project *p, const assessment *as, diag_list *d)
     full->score = as->score;
     full->score.breakdown_json = NULL;
     full->score.breakdown_cached = 0;
+    /* the breakdown's text, kept by compaction or where it is in the cache */
     buf b = BUF_INIT;
-    const cache_text *at = &as->score.breakdown_at;
-    int read = as->score.breakdown_json ? (buf_put(&b, as->score.breakdown_json, as->score.breakdown_json_len), 0)
-               : as->score.breakdown_cached ? cache_text_read(at, 0, at->len, &b)
-                                            : 1;
-    if (read == 0 && !(full->score.breakdown = json_parse(&full->a, b.ptr ? b.ptr : "", b.len, NULL))) read = -1;
+    const char *bj = as->score.breakdown_json;
+    size_t bjlen = as->score.breakdown_json_len;
+    int ok = 1;
+    if (!bj && as->score.breakdown_cached) {
+        ok = cache_text_read(&as->score.breakdown_at, 0, as->score.breakdown_at.len, &b) == 0;
+        bj = b.ptr ? b.ptr : "";
+        bjlen = b.len;
+    }
+    if (ok && bj) ok = (full->score.breakdown = json_parse(&full->a, bj, bjlen, NULL)) != NULL;
     buf_free(&b);
-    if (read < 0) {
+    if (!ok) {
         diag_add(d, DIAG_ERROR, as->path, 0, 0, "its score's breakdown could not be read from the cache; build again");
         assessment_free(full);
         return NULL;

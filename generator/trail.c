@@ -78,7 +78,7 @@ typedef struct builder {
     rules *rules;
     git_repository *repo;
     cache *c;
-    pthread_mutex_t *cache_lock;
+    pthread_mutex_t *rules_lock;   /* of loading rules; the cache has its own */
     const char *trail_section;
     const char *record_section;
     arena *a;
@@ -147,7 +147,7 @@ static vt *finding_tuple(arena *a, const finding *f)
 static rules *builder_rules(builder *b)
 {
     int loaded = !b->rules;
-    if (project_rules_once(b->p, &b->rules, &b->rules_failed, b->cache_lock) && loaded)
+    if (project_rules_once(b->p, &b->rules, &b->rules_failed, b->rules_lock) && loaded)
         rules_want_breakdown(b->rules, 0);   /* a trail shows scores and grades only */
     return b->rules;
 }
@@ -311,10 +311,8 @@ static cache_text entry_result(builder *b, version *prev, version *cur, char ide
             buf_puts(&text, ",\"fx\":");
             vt_write_json(&text, asked, -1);
             buf_putc(&text, '}');
-            pthread_mutex_lock(b->cache_lock);
             cache_put_text(b->c, b->trail_section, key, text.ptr, text.len);
             found = cache_get_text(b->c, b->trail_section, key, &t) == 0;
-            pthread_mutex_unlock(b->cache_lock);
             *clean = found && !asked->n;
         }
         if (!found)
@@ -478,9 +476,7 @@ static void record_keep(builder *b, const file_trail *ft, const char *recorded)
     buf text = BUF_INIT;
     record_write(&text, ft->entries, recorded, ft->n);
     if (text.len && (!ft->record_text || strcmp(ft->record_text, text.ptr))) {
-        pthread_mutex_lock(b->cache_lock);
         cache_put_text(b->c, b->record_section, ft->path, text.ptr, text.len);
-        pthread_mutex_unlock(b->cache_lock);
     }
     buf_free(&text);
 }
